@@ -1,0 +1,369 @@
+//! Sign-in, token rotation, API keys, and turning a bearer credential into an Actor.
+
+use std::collections::BTreeSet;
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
+use loopdesk_persistence::models::{NewApiKey, UserRow};
+use loopdesk_persistence::queries::{auth as q, directory};
+use loopdesk_persistence::{tx, DbConn};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::views::{ApiKeyView, CreatedApiKeyView, TokenView};
+use crate::{utc, App, AppError, AppResult};
+
+/// Every API key starts with this, so a bearer is told apart from a JWT without parsing,
+/// and a leaked key is recognisable by secret scanners.
+pub const API_KEY_PREFIX: &str = "ldk_";
+const REFRESH_TOKEN_PREFIX: &str = "ldr_";
+/// last_used_at is written at most this often per key, so a busy key does not write per request.
+const API_KEY_TOUCH_INTERVAL_SECS: i64 = 60;
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct LoginInput {
+    #[schema(example = "admin@loopdesk.local")]
+    #[validate(length(min = 1, max = 254, message = "is required"))]
+    pub email: String,
+    #[schema(example = "loopdesk-demo")]
+    #[validate(length(min = 1, max = 1024, message = "is required"))]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct RefreshInput {
+    #[validate(length(min = 1, max = 512, message = "is required"))]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct NewApiKeyInput {
+    #[schema(example = "CRM 同步")]
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    pub name: String,
+    /// what the key may do; at most what its creator may do
+    #[schema(example = json!(["tickets_read_all", "tickets_create", "comments_public"]))]
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct AccessClaims {
+    sub: i64,
+    sid: i64,
+    iat: i64,
+    exp: i64,
+}
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// A hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not-a-real-password").unwrap_or_default())
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub fn password_errors(password: &str) -> Option<&'static str> {
+    let chars = password.chars().count();
+    if chars < 8 {
+        Some("must be at least 8 characters")
+    } else if chars > 256 {
+        Some("must be at most 256 characters")
+    } else {
+        None
+    }
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn parse_permissions(json: &str) -> Vec<Permission> {
+    // Unknown names (from a newer version) are ignored rather than failing every request.
+    serde_json::from_str::<Vec<String>>(json)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| Permission::parse(p))
+        .collect()
+}
+
+pub(crate) fn permissions_json(perms: &[Permission]) -> String {
+    let names: Vec<&str> = perms.iter().map(|p| p.as_str()).collect();
+    serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn role_permissions(permissions_json: &str) -> Vec<Permission> {
+    parse_permissions(permissions_json)
+}
+
+fn actor_from(conn: &mut DbConn, principal: q::PrincipalRow) -> AppResult<Actor> {
+    let kind = UserKind::parse(&principal.user.kind)
+        .ok_or_else(|| AppError::Internal(format!("user {} has unknown kind", principal.user.id)))?;
+    Ok(Actor {
+        user_id: principal.user.id,
+        kind,
+        permissions: parse_permissions(&principal.role.permissions).into_iter().collect(),
+        group_ids: directory::group_ids_of_user(conn, principal.user.id)?,
+        organization_id: principal.user.organization_id,
+        organization_shares_tickets: principal.organization_shares_tickets,
+        api_key_id: None,
+    })
+}
+
+impl App {
+    /// Checks e-mail and password, with lock-out after repeated failures; opens a session.
+    pub fn login(&self, input: &LoginInput) -> AppResult<TokenView> {
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        let email = normalize_email(&input.email);
+        let bad_credentials = || AppError::Unauthenticated("wrong e-mail or password".into());
+        let Some(user) = directory::find_user_by_email(&mut conn, &email)? else {
+            verify_password(&input.password, dummy_hash());
+            return Err(bad_credentials());
+        };
+        if let Some(until) = user.locked_until.filter(|until| *until > now) {
+            return Err(AppError::Locked(format!(
+                "too many failed sign-ins: the account is locked until {} UTC",
+                until.format("%Y-%m-%d %H:%M")
+            )));
+        }
+        let password_ok = user.password_hash.as_deref().map(|h| verify_password(&input.password, h)).unwrap_or(false);
+        if !password_ok || !user.active {
+            if !password_ok {
+                let lock_until = now + self.auth.lockout;
+                directory::record_failed_login(&mut conn, user.id, self.auth.max_failed_logins, lock_until)?;
+            }
+            return Err(bad_credentials());
+        }
+        let tokens = tx::write(&mut conn, |conn| {
+            directory::record_successful_login(conn, user.id, now)?;
+            let session = q::insert_session(conn, user.id, now)?;
+            self.issue_tokens(conn, &user, session.id)
+        })?;
+        Ok(tokens)
+    }
+
+    fn issue_tokens(&self, conn: &mut DbConn, user: &UserRow, session_id: i64) -> AppResult<TokenView> {
+        let now = self.now();
+        let claims = AccessClaims {
+            sub: user.id,
+            sid: session_id,
+            iat: now.timestamp(),
+            exp: (now + self.auth.access_token_ttl).timestamp(),
+        };
+        let access_token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&self.auth.jwt_secret),
+        )
+        .map_err(|e| AppError::Internal(format!("token signing failed: {e}")))?;
+        let refresh_token = format!("{REFRESH_TOKEN_PREFIX}{}", random_secret(32));
+        let now_naive = self.now_naive();
+        q::insert_refresh_token(
+            conn,
+            session_id,
+            &sha256_hex(&refresh_token),
+            now_naive,
+            now_naive + self.auth.refresh_token_ttl,
+        )?;
+        Ok(TokenView {
+            access_token,
+            refresh_token,
+            token_type: "Bearer".into(),
+            expires_in: self.auth.access_token_ttl.num_seconds(),
+            user: self.user_view(conn, user)?,
+        })
+    }
+
+    /// Rotates a refresh token. Presenting one that was already rotated means it
+    /// leaked: the whole session (every token of the family) is revoked.
+    pub fn refresh(&self, input: &RefreshInput) -> AppResult<TokenView> {
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        let invalid = || AppError::Unauthenticated("the refresh token is invalid or expired".into());
+        let outcome = tx::write(&mut conn, |conn| -> AppResult<Result<TokenView, AppError>> {
+            let Some(token) = q::find_refresh_token(conn, &sha256_hex(&input.refresh_token))? else {
+                return Ok(Err(invalid()));
+            };
+            let session = q::find_session(conn, token.session_id)?.ok_or_else(invalid)?;
+            if session.revoked_at.is_some() || token.expires_at <= now {
+                return Ok(Err(invalid()));
+            }
+            if token.used_at.is_some() || !q::mark_refresh_token_used(conn, token.id, now)? {
+                q::revoke_session(conn, session.id, now)?;
+                log::warn!("refresh token reuse detected: session {} of user {} revoked", session.id, session.user_id);
+                // Commit the revocation, then refuse.
+                return Ok(Err(AppError::Unauthenticated(
+                    "the refresh token was already used; the session has been revoked, sign in again".into(),
+                )));
+            }
+            let user = directory::find_user(conn, session.user_id)?.filter(|u| u.active).ok_or_else(invalid)?;
+            Ok(Ok(self.issue_tokens(conn, &user, session.id)?))
+        })?;
+        outcome
+    }
+
+    /// Ends the session the refresh token belongs to (its access tokens stop working too).
+    pub fn logout(&self, actor: &Actor, input: &RefreshInput) -> AppResult<()> {
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        if let Some(token) = q::find_refresh_token(&mut conn, &sha256_hex(&input.refresh_token))? {
+            if let Some(session) = q::find_session(&mut conn, token.session_id)? {
+                if session.user_id == actor.user_id {
+                    q::revoke_session(&mut conn, session.id, now)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns `Authorization: Bearer <credential>` into an Actor: an API key
+    /// (SHA-256 lookup: microseconds, never a password hash per request) or an access JWT.
+    pub fn authenticate(&self, credential: &str) -> AppResult<Actor> {
+        if credential.starts_with(API_KEY_PREFIX) {
+            return self.authenticate_api_key(credential);
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        // `sub` is numeric here; jsonwebtoken only recognises string subjects, and serde requires it anyway.
+        validation.set_required_spec_claims(&["exp"]);
+        let claims = jsonwebtoken::decode::<AccessClaims>(
+            credential,
+            &DecodingKey::from_secret(&self.auth.jwt_secret),
+            &validation,
+        )
+        .map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                AppError::Unauthenticated("the access token has expired; refresh it".into())
+            }
+            _ => AppError::Unauthenticated("the access token is invalid".into()),
+        })?
+        .claims;
+        if claims.exp < self.now().timestamp() - 5 {
+            return Err(AppError::Unauthenticated("the access token has expired; refresh it".into()));
+        }
+        let mut conn = self.conn()?;
+        let principal = q::load_session_principal(&mut conn, claims.sid, claims.sub)?
+            .ok_or_else(|| AppError::Unauthenticated("the session has ended; sign in again".into()))?;
+        actor_from(&mut conn, principal)
+    }
+
+    fn authenticate_api_key(&self, key: &str) -> AppResult<Actor> {
+        let invalid = || AppError::Unauthenticated("the API key is invalid or revoked".into());
+        let mut conn = self.conn()?;
+        let row = q::find_api_key_by_hash(&mut conn, &sha256_hex(key))?.ok_or_else(invalid)?;
+        if row.revoked_at.is_some() {
+            return Err(invalid());
+        }
+        let principal = q::load_principal(&mut conn, row.user_id)?.ok_or_else(invalid)?;
+        let mut actor = actor_from(&mut conn, principal)?;
+        // The key can never do more than the user it acts for can do now.
+        let scope: BTreeSet<Permission> = parse_permissions(&row.permissions).into_iter().collect();
+        actor.permissions = actor.permissions.intersection(&scope).copied().collect();
+        actor.api_key_id = Some(row.id);
+        let now = self.now_naive();
+        let stale = row.last_used_at.is_none_or(|t| (now - t).num_seconds() >= API_KEY_TOUCH_INTERVAL_SECS);
+        if stale {
+            q::touch_api_key(&mut conn, row.id, now)?;
+        }
+        Ok(actor)
+    }
+
+    pub fn me(&self, actor: &Actor) -> AppResult<crate::views::UserView> {
+        let mut conn = self.conn()?;
+        let user = directory::find_user(&mut conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+        self.user_view(&mut conn, &user)
+    }
+
+    pub fn create_api_key(&self, actor: &Actor, input: &NewApiKeyInput) -> AppResult<CreatedApiKeyView> {
+        policy::require(actor, Permission::ApiKeysManage)?;
+        if actor.api_key_id.is_some() {
+            return Err(AppError::Forbidden("an API key cannot create API keys; sign in as a person".into()));
+        }
+        if input.permissions.is_empty() {
+            return Err(AppError::invalid("permissions", "must name at least one permission"));
+        }
+        let beyond: Vec<&str> =
+            input.permissions.iter().filter(|p| !actor.has(**p)).map(|p| p.as_str()).collect();
+        if !beyond.is_empty() {
+            return Err(AppError::invalid(
+                "permissions",
+                format!("you cannot grant what you do not have: {}", beyond.join(", ")),
+            ));
+        }
+        let key = format!("{API_KEY_PREFIX}{}", hex::encode({
+            let mut bytes = [0u8; 24];
+            rand::rng().fill_bytes(&mut bytes);
+            bytes
+        }));
+        let prefix: String = key.chars().take(API_KEY_PREFIX.len() + 6).collect();
+        let mut perms = input.permissions.clone();
+        perms.sort();
+        perms.dedup();
+        let mut conn = self.conn()?;
+        let row = q::insert_api_key(
+            &mut conn,
+            &NewApiKey {
+                name: input.name.trim(),
+                prefix: &prefix,
+                key_hash: &sha256_hex(&key),
+                permissions: permissions_json(&perms),
+                user_id: actor.user_id,
+                created_at: self.now_naive(),
+            },
+        )?;
+        Ok(CreatedApiKeyView { api_key: api_key_view(&row), key })
+    }
+
+    pub fn list_api_keys(&self, actor: &Actor) -> AppResult<Vec<ApiKeyView>> {
+        policy::require(actor, Permission::ApiKeysManage)?;
+        let mut conn = self.conn()?;
+        Ok(q::list_api_keys(&mut conn)?.iter().map(api_key_view).collect())
+    }
+
+    pub fn revoke_api_key(&self, actor: &Actor, id: i64) -> AppResult<ApiKeyView> {
+        policy::require(actor, Permission::ApiKeysManage)?;
+        let mut conn = self.conn()?;
+        q::find_api_key(&mut conn, id)?.ok_or(AppError::NotFound("API key"))?;
+        q::revoke_api_key(&mut conn, id, self.now_naive())?;
+        let row = q::find_api_key(&mut conn, id)?.ok_or(AppError::NotFound("API key"))?;
+        Ok(api_key_view(&row))
+    }
+}
+
+fn api_key_view(row: &loopdesk_persistence::models::ApiKeyRow) -> ApiKeyView {
+    ApiKeyView {
+        id: row.id,
+        name: row.name.clone(),
+        prefix: row.prefix.clone(),
+        permissions: parse_permissions(&row.permissions),
+        user_id: row.user_id,
+        created_at: utc(row.created_at),
+        last_used_at: row.last_used_at.map(utc),
+        revoked_at: row.revoked_at.map(utc),
+    }
+}

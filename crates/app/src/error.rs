@@ -1,0 +1,71 @@
+//! What can go wrong in a use case, in terms the HTTP layer maps to problem+json.
+
+use loopdesk_domain::errors::FieldErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed in a way no field error describes.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no or invalid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403: authenticated, but the policy says no.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: missing, or not visible to the caller (the two are not told apart).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 409: the request conflicts with the current state.
+    #[error("{detail}")]
+    Conflict { detail: String, extra: serde_json::Map<String, serde_json::Value> },
+    /// 412: If-Match did not match the current version.
+    #[error("the ticket was changed by someone else (current version {current_version})")]
+    PreconditionFailed { current_version: i64 },
+    /// 422: field validation failed.
+    #[error("validation failed: {0}")]
+    Validation(FieldErrors),
+    /// 423-like: too many failed sign-ins.
+    #[error("{0}")]
+    Locked(String),
+    /// 503: the database cannot be reached.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected database error; the detail is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        AppError::Conflict { detail: detail.into(), extra: serde_json::Map::new() }
+    }
+
+    /// One field error as a 422.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound("record"),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<loopdesk_domain::policy::Denied> for AppError {
+    fn from(d: loopdesk_domain::policy::Denied) -> Self {
+        AppError::Forbidden(d.to_string())
+    }
+}

@@ -1,0 +1,96 @@
+//! Loopdesk use cases: load → ask the domain → write in one transaction, with
+//! the ticket history appended in that same transaction. Called by the HTTP
+//! layer, the CLI and (later) background workers; all functions are blocking.
+
+pub mod auth;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod setup;
+pub mod ticket_types;
+pub mod tickets;
+pub mod views;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use loopdesk_persistence::{Pool, PooledConn};
+
+pub use error::AppError;
+pub use loopdesk_domain as domain;
+pub use loopdesk_domain::policy::Actor;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Where "now" comes from; tests replace it to move time without sleeping.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct AuthConfig {
+    /// HMAC secret for access tokens; instances that share a database share it.
+    pub jwt_secret: Vec<u8>,
+    pub access_token_ttl: chrono::Duration,
+    pub refresh_token_ttl: chrono::Duration,
+    /// failed sign-ins in a row before the account locks
+    pub max_failed_logins: i32,
+    pub lockout: chrono::Duration,
+}
+
+impl AuthConfig {
+    pub fn with_secret(jwt_secret: Vec<u8>) -> Self {
+        AuthConfig {
+            jwt_secret,
+            access_token_ttl: chrono::Duration::minutes(15),
+            refresh_token_ttl: chrono::Duration::days(30),
+            max_failed_logins: 5,
+            lockout: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+/// The application: a pool, the auth settings and a clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub pool: Pool,
+    pub auth: AuthConfig,
+    clock: Clock,
+}
+
+impl App {
+    pub fn new(pool: Pool, auth: AuthConfig) -> Self {
+        App { pool, auth, clock: Arc::new(Utc::now) }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Now as stored in the database (UTC, no zone, microsecond precision so a
+    /// value read back compares equal on both backends).
+    pub(crate) fn now_naive(&self) -> NaiveDateTime {
+        let now = self.now().naive_utc();
+        now.with_nanosecond((now.nanosecond() / 1_000) * 1_000).unwrap_or(now)
+    }
+
+    pub(crate) fn conn(&self) -> AppResult<PooledConn> {
+        self.pool.get().map_err(|e| AppError::Unavailable(format!("database unavailable: {e}")))
+    }
+
+    /// True when the database answers (for /readyz).
+    pub fn database_ready(&self) -> bool {
+        use diesel::connection::SimpleConnection;
+        self.pool.get().map(|mut c| c.batch_execute("SELECT 1").is_ok()).unwrap_or(false)
+    }
+}
+
+use chrono::Timelike;
+
+/// Reads a stored UTC time.
+pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}

@@ -1,0 +1,1081 @@
+//! The ticket loop: create → assign/transfer → reply and note → transition → close,
+//! every change written with its history event in one transaction.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::fields::{self, FieldDefinition, WriteMode, Writer};
+use loopdesk_domain::policy::{self, Actor, Permission, TicketAccessFacts, UserKind};
+use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
+use loopdesk_persistence::models::{NewComment, NewEvent, NewTicket, TicketRow, TicketTypeRow};
+use loopdesk_persistence::queries::tickets::{
+    self as q, AssigneeFilter, CursorValue, SortKey, TicketCursor, TicketFilter, TicketSort,
+};
+use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use loopdesk_persistence::{tx, DbConn};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::auth::sha256_hex;
+use crate::directory::{double_option, id_page, lookahead, next_id_cursor};
+use crate::views::{CommentView, EventView, Page, TicketView};
+use crate::{utc, App, AppError, AppResult};
+
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// How often a write that lost a race with another writer is retried before giving up.
+const WRITE_ATTEMPTS: usize = 5;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct NewTicketInput {
+    #[schema(example = 2)]
+    pub type_id: i64,
+    #[schema(example = "3 号楼空调不制冷")]
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub subject: String,
+    #[serde(default)]
+    #[schema(example = "三楼东侧会议室空调开机后只吹风不制冷。")]
+    #[validate(length(max = 50000, message = "must be at most 50000 characters"))]
+    pub description: String,
+    /// defaults to the ticket type's default priority
+    pub priority: Option<Priority>,
+    /// set by the server for customers (portal) and API keys (api); staff may record phone or email
+    pub channel: Option<Channel>,
+    /// defaults to the caller; customers are always their own requester
+    pub requester_id: Option<i64>,
+    /// defaults to the requester's organisation
+    pub organization_id: Option<i64>,
+    /// defaults to the ticket type's default group
+    pub group_id: Option<i64>,
+    /// assign at once (needs tickets_assign)
+    pub assignee_id: Option<i64>,
+    #[serde(default)]
+    #[schema(example = json!(["空调"]))]
+    pub tags: Vec<String>,
+    /// values for the type's custom fields, by key
+    #[serde(default)]
+    #[schema(value_type = Object, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
+    pub custom_fields: JsonMap,
+    /// the ticket's id in the calling system (unique together with external_source)
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(example = "CRM-88231")]
+    pub external_id: Option<String>,
+    /// which system external_id belongs to; defaults to "api" when external_id is given
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "crm")]
+    pub external_source: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, Validate)]
+pub struct TicketPatch {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub subject: Option<String>,
+    #[validate(length(max = 50000, message = "must be at most 50000 characters"))]
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub requester_id: Option<i64>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub organization_id: Option<Option<i64>>,
+    /// replaces the tags
+    pub tags: Option<Vec<String>>,
+    /// merged over the current values; null removes a value
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<JsonMap>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct TransitionInput {
+    #[schema(example = "resolved")]
+    pub status: TicketStatus,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[schema(example = "已更换压缩机电容，制冷恢复。")]
+    pub note: Option<String>,
+}
+
+/// Assign to a person and/or a group. `"assignee_id": null` unassigns.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct AssignInput {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, example = 7)]
+    pub assignee_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, example = 3)]
+    pub group_id: Option<Option<i64>>,
+    /// handover note, kept in the history
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub note: Option<String>,
+}
+
+/// Hand the ticket to another person or group; the reason is required and kept in the history.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct TransferInput {
+    pub assignee_id: Option<i64>,
+    #[schema(example = 5)]
+    pub group_id: Option<i64>,
+    #[schema(example = "需确认产品设计问题")]
+    #[validate(length(min = 1, max = 2000, message = "is required (1 to 2000 characters)"))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct NewCommentInput {
+    #[schema(example = "已安排工程师明早 9 点上门。")]
+    #[validate(length(min = 1, max = 20000, message = "must be 1 to 20000 characters"))]
+    pub body: String,
+    /// an internal note (内部批注), never shown to customers
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// Filters for the ticket list. Lists take comma-separated values (`status=new,assigned`).
+/// Custom fields filter as `cf.<key>=<value>` (equality), e.g. `cf.floor=3`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketListQuery {
+    /// comma-separated statuses
+    #[param(example = "new,assigned,in_progress")]
+    pub status: Option<String>,
+    /// comma-separated priorities
+    #[param(example = "high,urgent")]
+    pub priority: Option<String>,
+    /// comma-separated ticket type ids
+    pub type_id: Option<String>,
+    /// comma-separated group ids
+    pub group_id: Option<String>,
+    /// a user id, `me` or `none` (unassigned)
+    #[param(example = "me")]
+    pub assignee: Option<String>,
+    pub requester_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    /// comma-separated tags; a ticket must carry all of them
+    pub tag: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    pub external_source: Option<String>,
+    pub external_id: Option<String>,
+    /// text in the subject, or a ticket number (T-000123)
+    #[param(example = "空调")]
+    pub q: Option<String>,
+    /// created_at, updated_at, priority or number; prefix `-` for descending (default -created_at)
+    #[param(example = "-updated_at")]
+    pub sort: Option<String>,
+    /// 1 to 200, default 50
+    pub limit: Option<i64>,
+    /// next_cursor from the previous page
+    pub cursor: Option<String>,
+}
+
+/// Result of creating a ticket: `replayed` when an Idempotency-Key matched an earlier request.
+#[derive(Debug, Clone)]
+pub struct CreatedTicket {
+    pub ticket: TicketView,
+    pub replayed: bool,
+}
+
+/// Page query for comments and events (ids ascending).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+// ---------------------------------------------------------------------------
+
+fn facts(row: &TicketRow) -> TicketAccessFacts {
+    TicketAccessFacts {
+        requester_id: row.requester_id,
+        organization_id: row.organization_id,
+        group_id: row.group_id,
+        assignee_id: row.assignee_id,
+    }
+}
+
+fn status_of(row: &TicketRow) -> AppResult<TicketStatus> {
+    TicketStatus::parse(&row.status).ok_or_else(|| AppError::Internal(format!("ticket {} has status {}", row.id, row.status)))
+}
+
+fn parse_json_map(text: &str) -> JsonMap {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn parse_tags(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+fn id_text(id: Option<i64>) -> Option<String> {
+    id.map(|v| v.to_string())
+}
+
+fn parse_definitions(row: &TicketTypeRow) -> Vec<FieldDefinition> {
+    serde_json::from_str(&row.fields).unwrap_or_default()
+}
+
+fn writer(actor: &Actor) -> Writer {
+    if actor.is_customer() { Writer::Customer } else { Writer::Staff }
+}
+
+fn trimmed_note(note: &Option<String>) -> Option<String> {
+    note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string)
+}
+
+/// Builds events for one ticket change; the actor and time are fixed per change.
+struct EventLog<'a> {
+    ticket_id: i64,
+    actor: &'a Actor,
+    at: NaiveDateTime,
+    events: Vec<NewEvent>,
+}
+
+impl EventLog<'_> {
+    fn push(&mut self, kind: EventKind, field: Option<&str>, old: Option<String>, new: Option<String>, note: Option<String>) {
+        self.events.push(NewEvent {
+            ticket_id: self.ticket_id,
+            actor_id: Some(self.actor.user_id),
+            api_key_id: self.actor.api_key_id,
+            kind: kind.as_str().to_string(),
+            field: field.map(str::to_string),
+            old_value: old,
+            new_value: new,
+            note,
+            created_at: self.at,
+        });
+    }
+
+    fn status(&mut self, from: TicketStatus, to: TicketStatus, note: Option<String>) {
+        self.push(EventKind::StatusChanged, Some("status"), Some(from.to_string()), Some(to.to_string()), note);
+    }
+}
+
+/// Moves the ticket to `to`, stamping the resolution/closing times.
+fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
+    let from = TicketStatus::parse(&row.status);
+    row.status = to.as_str().to_string();
+    match to {
+        TicketStatus::Resolved => row.resolved_at = Some(at),
+        TicketStatus::Closed => row.closed_at = Some(at),
+        _ => {}
+    }
+    if from.is_some_and(|f| TicketStatus::is_reopen(f, to)) {
+        row.resolved_at = None;
+        row.closed_at = None;
+    }
+}
+
+impl App {
+    pub(crate) fn ticket_view(&self, actor: &Actor, row: &TicketRow, defs: Option<&[FieldDefinition]>) -> AppResult<TicketView> {
+        let status = status_of(row)?;
+        let values = parse_json_map(&row.custom_fields);
+        let custom_fields = if policy::sees_internal(actor) {
+            values
+        } else {
+            // Without definitions nothing is known to be customer-visible: show nothing.
+            fields::customer_view(defs.unwrap_or(&[]), &values)
+        };
+        let access = facts(row);
+        let allowed_transitions = status
+            .allowed_next()
+            .iter()
+            .copied()
+            .filter(|to| policy::may_transition(actor, &access, status, *to).is_ok())
+            .collect();
+        Ok(TicketView {
+            id: row.id,
+            number: rules::format_ticket_number(row.id),
+            type_id: row.type_id,
+            subject: row.subject.clone(),
+            description: row.description.clone(),
+            status,
+            priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
+            channel: Channel::parse(&row.channel).unwrap_or(Channel::Api),
+            requester_id: row.requester_id,
+            organization_id: row.organization_id,
+            group_id: row.group_id,
+            assignee_id: row.assignee_id,
+            tags: parse_tags(&row.tags),
+            custom_fields,
+            external_id: row.external_id.clone(),
+            external_source: row.external_source.clone(),
+            version: row.version,
+            created_by: row.created_by,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            first_response_at: row.first_response_at.map(utc),
+            resolved_at: row.resolved_at.map(utc),
+            closed_at: row.closed_at.map(utc),
+            allowed_transitions,
+        })
+    }
+
+    /// The view of one row, loading the type's definitions only when the caller needs them filtered.
+    fn view_with_defs(&self, conn: &mut DbConn, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
+        if policy::sees_internal(actor) {
+            return self.ticket_view(actor, row, None);
+        }
+        let defs = types_q::find(conn, row.type_id)?.map(|t| parse_definitions(&t)).unwrap_or_default();
+        self.ticket_view(actor, row, Some(&defs))
+    }
+
+    /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
+    /// so ticket ids cannot be probed.
+    fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+        let row = q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
+        if !policy::can_view(actor, &facts(&row)) {
+            return Err(AppError::NotFound("ticket"));
+        }
+        Ok(row)
+    }
+
+    pub fn get_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+        let mut conn = self.conn()?;
+        let row = self.visible_ticket(&mut conn, actor, id)?;
+        self.view_with_defs(&mut conn, actor, &row)
+    }
+
+    // ---- create
+
+    /// Creates a ticket. With an idempotency key, a repeated request returns the
+    /// first response and creates nothing; the same key with a different body is a 422.
+    pub fn create_ticket(&self, actor: &Actor, input: &NewTicketInput, idempotency_key: Option<&str>) -> AppResult<CreatedTicket> {
+        policy::require(actor, Permission::TicketsCreate)?;
+        let request_hash = sha256_hex(&to_json(input));
+        let mut conn = self.conn()?;
+        let attempt = tx::write(&mut conn, |conn| -> AppResult<CreatedTicket> {
+            if let Some(key) = idempotency_key {
+                if let Some(replay) = self.replay(conn, actor, key, &request_hash)? {
+                    return Ok(replay);
+                }
+            }
+            let row = self.insert_ticket(conn, actor, input)?;
+            let view = self.view_with_defs(conn, actor, &row)?;
+            if let Some(key) = idempotency_key {
+                q::insert_idempotency_key(conn, actor.user_id, key, &request_hash, row.id, 201, &to_json(&view), self.now_naive())?;
+            }
+            Ok(CreatedTicket { ticket: view, replayed: false })
+        });
+        match attempt {
+            // A concurrent request with the same key committed first (PostgreSQL): replay it.
+            Err(AppError::Internal(_)) | Err(AppError::Conflict { .. }) if idempotency_key.is_some() => {
+                let key = idempotency_key.unwrap_or_default();
+                match self.replay(&mut conn, actor, key, &request_hash)? {
+                    Some(replay) => Ok(replay),
+                    None => attempt,
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn replay(&self, conn: &mut DbConn, actor: &Actor, key: &str, request_hash: &str) -> AppResult<Option<CreatedTicket>> {
+        let Some(stored) = q::find_idempotency_key(conn, actor.user_id, key)? else { return Ok(None) };
+        if stored.request_hash != request_hash {
+            return Err(AppError::invalid(
+                "Idempotency-Key",
+                "this key was already used for a different request; use a new key for a new ticket",
+            ));
+        }
+        let ticket: TicketView = serde_json::from_str(&stored.response_body)
+            .map_err(|e| AppError::Internal(format!("stored idempotent response unreadable: {e}")))?;
+        Ok(Some(CreatedTicket { ticket, replayed: true }))
+    }
+
+    fn insert_ticket(&self, conn: &mut DbConn, actor: &Actor, input: &NewTicketInput) -> AppResult<TicketRow> {
+        let now = self.now_naive();
+        let mut errors = FieldErrors::new();
+        let (ticket_type, defs) = match types_q::find(conn, input.type_id)? {
+            Some(t) if t.active => {
+                let defs = parse_definitions(&t);
+                (t, defs)
+            }
+            _ => return Err(AppError::invalid("type_id", "no such ticket type")),
+        };
+        let customer = actor.is_customer();
+
+        let requester_id = match (customer, input.requester_id) {
+            (true, _) | (false, None) => actor.user_id,
+            (false, Some(id)) => id,
+        };
+        let requester = directory::find_user(conn, requester_id)?;
+        let Some(requester) = requester.filter(|u| u.active) else {
+            return Err(AppError::invalid("requester_id", "no such active user"));
+        };
+        let organization_id = if customer {
+            actor.organization_id
+        } else {
+            match input.organization_id {
+                Some(id) if directory::find_organization(conn, id)?.is_none() => {
+                    errors.add("organization_id", "no such organization");
+                    None
+                }
+                Some(id) => Some(id),
+                None => requester.organization_id,
+            }
+        };
+        // Customers cannot route or prioritise their own tickets: the type decides.
+        let group_id = match (customer, input.group_id) {
+            (false, Some(id)) => {
+                if directory::find_group(conn, id)?.is_none() {
+                    errors.add("group_id", "no such group");
+                }
+                Some(id)
+            }
+            _ => ticket_type.default_group_id,
+        };
+        let priority = match (customer, input.priority) {
+            (false, Some(p)) => p,
+            _ => Priority::from_rank(ticket_type.default_priority).unwrap_or(Priority::Normal),
+        };
+        let channel = if customer {
+            Channel::Portal
+        } else if actor.api_key_id.is_some() {
+            input.channel.unwrap_or(Channel::Api)
+        } else {
+            input.channel.unwrap_or(Channel::Web)
+        };
+        let assignee_id = match input.assignee_id {
+            None => None,
+            Some(_) if customer || !actor.has(Permission::TicketsAssign) => {
+                return Err(AppError::Forbidden("assigning requires permission tickets_assign".into()));
+            }
+            Some(id) => {
+                if let Err(message) = self.check_assignee(conn, id, group_id)? {
+                    errors.add("assignee_id", message);
+                }
+                Some(id)
+            }
+        };
+        let tags = match rules::normalize_tags(&input.tags) {
+            Ok(tags) => tags,
+            Err(e) => {
+                errors.merge(e);
+                vec![]
+            }
+        };
+        let custom_fields = match fields::validate_values(&defs, &JsonMap::new(), &input.custom_fields, WriteMode::Create, writer(actor)) {
+            Ok(values) => values,
+            Err(e) => {
+                errors.merge(e);
+                JsonMap::new()
+            }
+        };
+        self.check_user_fields(conn, &defs, &custom_fields, &mut errors)?;
+        let subject = input.subject.trim();
+        if subject.is_empty() {
+            errors.add("subject", "must not be blank");
+        }
+        let external_source = match (&input.external_id, &input.external_source) {
+            (Some(_), None) => Some("api".to_string()),
+            (None, Some(_)) => {
+                errors.add("external_id", "is required when external_source is given");
+                None
+            }
+            (_, source) => source.clone(),
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        if let (Some(source), Some(external_id)) = (&external_source, &input.external_id) {
+            if let Some(existing) = q::find_by_external(conn, source, external_id)? {
+                return Err(existing_external(existing.id, source, external_id));
+            }
+        }
+        let status = rules::status_after_assignment(TicketStatus::New, assignee_id.is_some());
+        let row = q::insert(
+            conn,
+            &NewTicket {
+                type_id: ticket_type.id,
+                subject: subject.to_string(),
+                description: input.description.clone(),
+                status: status.as_str().to_string(),
+                priority: priority.rank(),
+                channel: channel.as_str().to_string(),
+                requester_id: requester.id,
+                organization_id,
+                group_id,
+                assignee_id,
+                tags: to_json(&tags),
+                custom_fields: to_json(&custom_fields),
+                external_id: input.external_id.clone(),
+                external_source: external_source.clone(),
+                version: 1,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .map_err(|e| {
+            if tx::is_unique_violation(&e) {
+                // A concurrent create with the same external id won the race.
+                AppError::conflict("a ticket with this external_source and external_id already exists")
+            } else {
+                e.into()
+            }
+        })?;
+        q::replace_tags(conn, row.id, &tags)?;
+        q::replace_field_values(conn, row.id, &fields::index_entries(&defs, &custom_fields))?;
+        let mut log = EventLog { ticket_id: row.id, actor, at: now, events: vec![] };
+        log.push(EventKind::Created, None, None, Some(status.to_string()), None);
+        if assignee_id.is_some() {
+            log.push(EventKind::Assigned, Some("assignee_id"), None, id_text(assignee_id), None);
+        }
+        for event in &log.events {
+            q::insert_event(conn, event)?;
+        }
+        Ok(row)
+    }
+
+    /// Ok(Err(message)) when `user_id` cannot take tickets (of `group_id`, when given).
+    fn check_assignee(&self, conn: &mut DbConn, user_id: i64, group_id: Option<i64>) -> AppResult<Result<(), String>> {
+        let Some(user) = directory::find_user(conn, user_id)? else {
+            return Ok(Err("no such user".into()));
+        };
+        if !user.active || UserKind::parse(&user.kind) != Some(UserKind::Staff) {
+            return Ok(Err("must be an active staff user".into()));
+        }
+        if let Some(group_id) = group_id {
+            if !directory::group_ids_of_user(conn, user_id)?.contains(&group_id) {
+                return Ok(Err(format!("is not a member of group {group_id}")));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Custom fields of kind user must name existing users.
+    fn check_user_fields(&self, conn: &mut DbConn, defs: &[FieldDefinition], values: &JsonMap, errors: &mut FieldErrors) -> AppResult<()> {
+        let referenced = fields::referenced_user_ids(defs, values);
+        if referenced.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = referenced.iter().map(|(_, id)| *id).collect();
+        let existing = directory::existing_user_ids(conn, &ids)?;
+        for (key, id) in referenced {
+            if !existing.contains(&id) {
+                errors.add(format!("custom_fields.{key}"), format!("no user with id {id}"));
+            }
+        }
+        Ok(())
+    }
+
+    // ---- changes to an existing ticket
+
+    /// Runs `change` on the current row inside a write transaction and saves the
+    /// result with its events, provided nobody changed the ticket meanwhile.
+    /// With `expected_version` (If-Match) a mismatch is a 412; without, a lost
+    /// race is retried on the fresh row so that the rules are checked again.
+    fn change_ticket<T>(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        mut change: impl FnMut(&mut DbConn, &mut TicketRow, &mut EventLog) -> AppResult<T>,
+    ) -> AppResult<(TicketRow, T)> {
+        let mut conn = self.conn()?;
+        for _ in 0..WRITE_ATTEMPTS {
+            let saved = tx::write(&mut conn, |conn| -> AppResult<Option<(TicketRow, T)>> {
+                let before = self.visible_ticket(conn, actor, id)?;
+                if let Some(expected) = expected_version {
+                    if expected != before.version {
+                        return Err(AppError::PreconditionFailed { current_version: before.version });
+                    }
+                }
+                let now = self.now_naive();
+                let mut after = before.clone();
+                let mut log = EventLog { ticket_id: id, actor, at: now, events: vec![] };
+                let outcome = change(conn, &mut after, &mut log)?;
+                if log.events.is_empty() {
+                    return Ok(Some((before, outcome))); // nothing changed: no write, no version bump
+                }
+                after.updated_at = now;
+                let Some(saved) = q::update_versioned(conn, id, before.version, &after.changes())? else {
+                    return Ok(None);
+                };
+                if saved.tags != before.tags {
+                    q::replace_tags(conn, id, &parse_tags(&saved.tags))?;
+                }
+                if saved.custom_fields != before.custom_fields {
+                    let defs = types_q::find(conn, saved.type_id)?.map(|t| parse_definitions(&t)).unwrap_or_default();
+                    q::replace_field_values(conn, id, &fields::index_entries(&defs, &parse_json_map(&saved.custom_fields)))?;
+                }
+                for event in &log.events {
+                    q::insert_event(conn, event)?;
+                }
+                Ok(Some((saved, outcome)))
+            })?;
+            match saved {
+                Some(result) => return Ok(result),
+                None if expected_version.is_some() => {
+                    let current = q::find(&mut conn, id)?.map(|r| r.version).unwrap_or_default();
+                    return Err(AppError::PreconditionFailed { current_version: current });
+                }
+                None => continue,
+            }
+        }
+        Err(AppError::conflict("the ticket is being changed by others right now; try again"))
+    }
+
+    fn finish(&self, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
+        let mut conn = self.conn()?;
+        self.view_with_defs(&mut conn, actor, row)
+    }
+
+    /// Edits fields. `expected_version` comes from If-Match.
+    pub fn update_ticket(&self, actor: &Actor, id: i64, patch: &TicketPatch, expected_version: Option<i64>) -> AppResult<TicketView> {
+        let (row, ()) = self.change_ticket(actor, id, expected_version, |conn, row, log| {
+            policy::require(actor, Permission::TicketsUpdate)?;
+            let mut errors = FieldErrors::new();
+            if let Some(subject) = &patch.subject {
+                let subject = subject.trim();
+                if subject.is_empty() {
+                    errors.add("subject", "must not be blank");
+                } else if subject != row.subject {
+                    log.push(EventKind::FieldChanged, Some("subject"), Some(row.subject.clone()), Some(subject.to_string()), None);
+                    row.subject = subject.to_string();
+                }
+            }
+            if let Some(description) = &patch.description {
+                if *description != row.description {
+                    // The old text stays in the history; the event does not repeat a long body.
+                    log.push(EventKind::FieldChanged, Some("description"), None, None, None);
+                    row.description = description.clone();
+                }
+            }
+            if let Some(priority) = patch.priority {
+                if priority.rank() != row.priority {
+                    let old = Priority::from_rank(row.priority).map(|p| p.to_string());
+                    log.push(EventKind::FieldChanged, Some("priority"), old, Some(priority.to_string()), None);
+                    row.priority = priority.rank();
+                }
+            }
+            if let Some(requester_id) = patch.requester_id {
+                match directory::find_user(conn, requester_id)?.filter(|u| u.active) {
+                    None => errors.add("requester_id", "no such active user"),
+                    Some(user) if user.id != row.requester_id => {
+                        log.push(EventKind::FieldChanged, Some("requester_id"), id_text(Some(row.requester_id)), id_text(Some(user.id)), None);
+                        row.requester_id = user.id;
+                        if patch.organization_id.is_none() && user.organization_id != row.organization_id {
+                            log.push(EventKind::FieldChanged, Some("organization_id"), id_text(row.organization_id), id_text(user.organization_id), None);
+                            row.organization_id = user.organization_id;
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(organization_id) = patch.organization_id {
+                if let Some(org) = organization_id {
+                    if directory::find_organization(conn, org)?.is_none() {
+                        errors.add("organization_id", "no such organization");
+                    }
+                }
+                if organization_id != row.organization_id {
+                    log.push(EventKind::FieldChanged, Some("organization_id"), id_text(row.organization_id), id_text(organization_id), None);
+                    row.organization_id = organization_id;
+                }
+            }
+            if let Some(tags) = &patch.tags {
+                match rules::normalize_tags(tags) {
+                    Ok(tags) => {
+                        let new = to_json(&tags);
+                        if new != row.tags {
+                            log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(new.clone()), None);
+                            row.tags = new;
+                        }
+                    }
+                    Err(e) => errors.merge(e),
+                }
+            }
+            if let Some(incoming) = &patch.custom_fields {
+                let ticket_type = types_q::find(conn, row.type_id)?.ok_or(AppError::NotFound("ticket type"))?;
+                let defs = parse_definitions(&ticket_type);
+                let existing = parse_json_map(&row.custom_fields);
+                match fields::validate_values(&defs, &existing, incoming, WriteMode::Update, writer(actor)) {
+                    Ok(merged) => {
+                        self.check_user_fields(conn, &defs, &merged, &mut errors)?;
+                        let mut keys: Vec<&String> = existing.keys().chain(merged.keys()).collect();
+                        keys.sort();
+                        keys.dedup();
+                        for key in keys {
+                            let (old, new) = (existing.get(key), merged.get(key));
+                            if old != new {
+                                log.push(
+                                    EventKind::FieldChanged,
+                                    Some(&format!("custom_fields.{key}")),
+                                    old.map(to_json),
+                                    new.map(to_json),
+                                    None,
+                                );
+                            }
+                        }
+                        row.custom_fields = to_json(&merged);
+                    }
+                    Err(e) => errors.merge(e),
+                }
+            }
+            errors.into_result(()).map_err(AppError::Validation)
+        })?;
+        self.finish(actor, &row)
+    }
+
+    /// Moves a ticket through the status machine (customers: confirm or reopen only).
+    pub fn transition_ticket(&self, actor: &Actor, id: i64, input: &TransitionInput) -> AppResult<TicketView> {
+        let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
+            let from = status_of(row)?;
+            policy::may_transition(actor, &facts(row), from, input.status)?;
+            rules::check_transition(from, input.status).map_err(transition_conflict)?;
+            apply_status(row, input.status, log.at);
+            log.status(from, input.status, trimmed_note(&input.note));
+            Ok(())
+        })?;
+        self.finish(actor, &row)
+    }
+
+    /// Sets the assignee and/or group (dispatch by hand), with a handover note.
+    pub fn assign_ticket(&self, actor: &Actor, id: i64, input: &AssignInput) -> AppResult<TicketView> {
+        if input.assignee_id.is_none() && input.group_id.is_none() {
+            return Err(AppError::invalid("assignee_id", "give assignee_id and/or group_id"));
+        }
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            policy::require(actor, Permission::TicketsAssign)?;
+            let from = status_of(row)?;
+            if from == TicketStatus::Closed {
+                return Err(AppError::conflict("the ticket is closed; reopen it before assigning"));
+            }
+            let group_id = input.group_id.unwrap_or(row.group_id);
+            let assignee_id = input.assignee_id.unwrap_or(row.assignee_id);
+            self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
+            let note = trimmed_note(&input.note);
+            if assignee_id != row.assignee_id {
+                log.push(EventKind::Assigned, Some("assignee_id"), id_text(row.assignee_id), id_text(assignee_id), note.clone());
+            }
+            if group_id != row.group_id {
+                log.push(EventKind::Assigned, Some("group_id"), id_text(row.group_id), id_text(group_id), note);
+            }
+            row.assignee_id = assignee_id;
+            row.group_id = group_id;
+            let to = rules::status_after_assignment(from, assignee_id.is_some());
+            if to != from {
+                apply_status(row, to, log.at);
+                log.status(from, to, None);
+            }
+            Ok(())
+        })?;
+        self.finish(actor, &row)
+    }
+
+    /// Hands the ticket to another group and/or person; the reason goes into the history.
+    /// Moving to another group without naming a person leaves it unassigned in that group's queue.
+    pub fn transfer_ticket(&self, actor: &Actor, id: i64, input: &TransferInput) -> AppResult<TicketView> {
+        if input.assignee_id.is_none() && input.group_id.is_none() {
+            return Err(AppError::invalid("group_id", "give group_id and/or assignee_id"));
+        }
+        let reason = input.reason.trim().to_string();
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "is required"));
+        }
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            policy::require(actor, Permission::TicketsAssign)?;
+            let from = status_of(row)?;
+            if from == TicketStatus::Closed {
+                return Err(AppError::conflict("the ticket is closed; reopen it before transferring"));
+            }
+            let group_id = input.group_id.or(row.group_id);
+            let assignee_id = match (input.assignee_id, input.group_id) {
+                (Some(person), _) => Some(person),
+                (None, Some(group)) if Some(group) != row.group_id => None,
+                (None, _) => row.assignee_id,
+            };
+            self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
+            if assignee_id == row.assignee_id && group_id == row.group_id {
+                return Err(AppError::conflict("the ticket is already with that group and person"));
+            }
+            if group_id != row.group_id {
+                log.push(EventKind::Transferred, Some("group_id"), id_text(row.group_id), id_text(group_id), Some(reason.clone()));
+            }
+            if assignee_id != row.assignee_id {
+                log.push(EventKind::Transferred, Some("assignee_id"), id_text(row.assignee_id), id_text(assignee_id), Some(reason.clone()));
+            }
+            row.assignee_id = assignee_id;
+            row.group_id = group_id;
+            let to = rules::status_after_assignment(from, assignee_id.is_some());
+            if to != from {
+                apply_status(row, to, log.at);
+                log.status(from, to, None);
+            }
+            Ok(())
+        })?;
+        self.finish(actor, &row)
+    }
+
+    /// Validates an assignment target: the group exists; the person is active staff
+    /// and, when the group is being set in the same request, a member of it.
+    fn check_targets(&self, conn: &mut DbConn, assignee_id: Option<i64>, group_id: Option<i64>, group_given: bool) -> AppResult<()> {
+        let mut errors = FieldErrors::new();
+        if let Some(group) = group_id {
+            if directory::find_group(conn, group)?.is_none() {
+                errors.add("group_id", "no such group");
+            }
+        }
+        if let Some(person) = assignee_id {
+            let group_to_check = if group_given { group_id } else { None };
+            if let Err(message) = self.check_assignee(conn, person, group_to_check)? {
+                errors.add("assignee_id", message);
+            }
+        }
+        errors.into_result(()).map_err(AppError::Validation)
+    }
+
+    // ---- replies and internal notes
+
+    /// Adds a public reply or an internal note. The first public reply by staff
+    /// stamps first_response_at; a customer's reply to a pending ticket puts it back in progress.
+    pub fn add_comment(&self, actor: &Actor, ticket_id: i64, input: &NewCommentInput) -> AppResult<CommentView> {
+        let body = input.body.trim();
+        if body.is_empty() {
+            return Err(AppError::invalid("body", "must not be blank"));
+        }
+        let (_, comment) = self.change_ticket(actor, ticket_id, None, |conn, row, log| {
+            policy::may_comment(actor, &facts(row), input.internal)?;
+            let comment = q::insert_comment(
+                conn,
+                &NewComment { ticket_id: row.id, author_id: actor.user_id, body, internal: input.internal, created_at: log.at },
+            )?;
+            let kind = if input.internal { EventKind::InternalNoteAdded } else { EventKind::CommentAdded };
+            log.push(kind, None, None, Some(comment.id.to_string()), None);
+            let public = !input.internal;
+            if public && actor.kind == UserKind::Staff && actor.user_id != row.requester_id && row.first_response_at.is_none() {
+                row.first_response_at = Some(log.at);
+            }
+            let from = status_of(row)?;
+            if public && actor.user_id == row.requester_id && from == TicketStatus::Pending {
+                apply_status(row, TicketStatus::InProgress, log.at);
+                log.status(from, TicketStatus::InProgress, Some("the requester replied".into()));
+            }
+            Ok(comment)
+        })?;
+        Ok(comment_view(&comment))
+    }
+
+    pub fn list_comments(&self, actor: &Actor, ticket_id: i64, query: &HistoryQuery) -> AppResult<Page<CommentView>> {
+        let page = id_page(query.limit, query.cursor.as_deref())?;
+        let mut conn = self.conn()?;
+        self.visible_ticket(&mut conn, actor, ticket_id)?;
+        let fetch = lookahead(page);
+        let mut rows = q::list_comments(&mut conn, ticket_id, policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
+        let next_cursor = next_id_cursor(&mut rows, page.limit, |c| c.id);
+        Ok(Page { items: rows.iter().map(comment_view).collect(), next_cursor })
+    }
+
+    /// The history; customers see only the customer-visible kinds (no notes, no internal routing).
+    pub fn list_events(&self, actor: &Actor, ticket_id: i64, query: &HistoryQuery) -> AppResult<Page<EventView>> {
+        let page = id_page(query.limit, query.cursor.as_deref())?;
+        let mut conn = self.conn()?;
+        self.visible_ticket(&mut conn, actor, ticket_id)?;
+        let visible_kinds: Vec<&str> =
+            EventKind::ALL.iter().filter(|k| k.customer_visible()).map(|k| k.as_str()).collect();
+        let kinds = if policy::sees_internal(actor) { None } else { Some(visible_kinds.as_slice()) };
+        let fetch = lookahead(page);
+        let mut rows = q::list_events(&mut conn, ticket_id, kinds, fetch.after_id, fetch.limit)?;
+        let next_cursor = next_id_cursor(&mut rows, page.limit, |e| e.id);
+        let items = rows
+            .iter()
+            .map(|e| EventView {
+                id: e.id,
+                ticket_id: e.ticket_id,
+                kind: EventKind::parse(&e.kind).unwrap_or(EventKind::FieldChanged),
+                actor_id: e.actor_id,
+                api_key_id: e.api_key_id,
+                field: e.field.clone(),
+                old_value: e.old_value.clone(),
+                new_value: e.new_value.clone(),
+                note: e.note.clone(),
+                created_at: utc(e.created_at),
+            })
+            .collect();
+        Ok(Page { items, next_cursor })
+    }
+
+    // ---- listing
+
+    /// Lists the tickets the actor may see, filtered and sorted, one keyset page at a time.
+    /// `custom_fields` are the `cf.<key>=<value>` pairs of the query string.
+    pub fn list_tickets(&self, actor: &Actor, query: &TicketListQuery, custom_fields: &[(String, String)]) -> AppResult<Page<TicketView>> {
+        let limit = id_page(query.limit, None)?.limit;
+        let sort = parse_sort(query.sort.as_deref())?;
+        let cursor = query.cursor.as_deref().map(|c| decode_cursor(c, sort)).transpose()?;
+        let filter = self.ticket_filter(actor, query, custom_fields)?;
+        let mut conn = self.conn()?;
+        let mut rows = q::list(&mut conn, &filter, sort, cursor, limit + 1)?;
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if has_more { rows.last().map(|r| encode_cursor(sort, sort.cursor_after(r))) } else { None };
+        let defs_by_type: HashMap<i64, Vec<FieldDefinition>> = if policy::sees_internal(actor) {
+            HashMap::new()
+        } else {
+            let mut type_ids: Vec<i64> = rows.iter().map(|r| r.type_id).collect();
+            type_ids.sort_unstable();
+            type_ids.dedup();
+            types_q::find_many(&mut conn, &type_ids)?.iter().map(|t| (t.id, parse_definitions(t))).collect()
+        };
+        let items = rows
+            .iter()
+            .map(|r| self.ticket_view(actor, r, defs_by_type.get(&r.type_id).map(Vec::as_slice)))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Page { items, next_cursor })
+    }
+
+    fn ticket_filter(&self, actor: &Actor, query: &TicketListQuery, custom_fields: &[(String, String)]) -> AppResult<TicketFilter> {
+        let mut errors = FieldErrors::new();
+        let mut filter = TicketFilter::visible_to(policy::ticket_visibility(actor));
+        filter.statuses = parse_list(&query.status, "status", &mut errors, |s| TicketStatus::parse(s).map(|v| v.as_str().to_string()));
+        filter.priorities = parse_list(&query.priority, "priority", &mut errors, |s| Priority::parse(s).map(Priority::rank));
+        filter.type_ids = parse_list(&query.type_id, "type_id", &mut errors, |s| s.parse::<i64>().ok());
+        filter.group_ids = parse_list(&query.group_id, "group_id", &mut errors, |s| s.parse::<i64>().ok());
+        filter.tags = parse_list(&query.tag, "tag", &mut errors, |s| Some(s.to_string()));
+        filter.assignee = match query.assignee.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("me") => Some(AssigneeFilter::User(actor.user_id)),
+            Some("none") => Some(AssigneeFilter::Unassigned),
+            Some(other) => match other.parse::<i64>() {
+                Ok(id) => Some(AssigneeFilter::User(id)),
+                Err(_) => {
+                    errors.add("assignee", "must be a user id, me or none");
+                    None
+                }
+            },
+        };
+        filter.requester_id = query.requester_id;
+        filter.organization_id = query.organization_id;
+        filter.created_from = query.created_from.map(|t| t.naive_utc());
+        filter.created_to = query.created_to.map(|t| t.naive_utc());
+        filter.updated_from = query.updated_from.map(|t| t.naive_utc());
+        filter.updated_to = query.updated_to.map(|t| t.naive_utc());
+        filter.external_source = query.external_source.clone();
+        filter.external_id = query.external_id.clone();
+        if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if text.chars().count() > 200 {
+                errors.add("q", "must be at most 200 characters");
+            }
+            filter.number_id = rules::parse_ticket_number(text);
+            filter.subject_contains = Some(text.to_string());
+        }
+        // Custom field filters apply only to values the caller may see: a customer
+        // filtering on an internal field would otherwise learn its values.
+        if !custom_fields.is_empty() && !policy::sees_internal(actor) {
+            errors.add("cf", "custom field filters are for staff");
+        }
+        filter.custom_fields = custom_fields.to_vec();
+        errors.into_result(filter).map_err(AppError::Validation)
+    }
+}
+
+fn existing_external(existing_id: i64, source: &str, external_id: &str) -> AppError {
+    let mut extra = serde_json::Map::new();
+    extra.insert("existing_ticket_id".into(), existing_id.into());
+    extra.insert("existing_ticket_number".into(), rules::format_ticket_number(existing_id).into());
+    AppError::Conflict {
+        detail: format!("ticket {} already has external id {external_id} from {source}", rules::format_ticket_number(existing_id)),
+        extra,
+    }
+}
+
+fn transition_conflict(e: rules::TransitionError) -> AppError {
+    let mut extra = serde_json::Map::new();
+    extra.insert("current_status".into(), e.from.as_str().into());
+    extra.insert("allowed_transitions".into(), e.allowed.iter().map(|s| serde_json::Value::from(s.as_str())).collect());
+    AppError::Conflict { detail: e.to_string(), extra }
+}
+
+fn comment_view(c: &loopdesk_persistence::models::CommentRow) -> CommentView {
+    CommentView {
+        id: c.id,
+        ticket_id: c.ticket_id,
+        author_id: c.author_id,
+        body: c.body.clone(),
+        internal: c.internal,
+        created_at: utc(c.created_at),
+    }
+}
+
+fn parse_list<T>(raw: &Option<String>, field: &str, errors: &mut FieldErrors, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    let Some(raw) = raw else { return vec![] };
+    let mut values = vec![];
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match parse(part) {
+            Some(v) => values.push(v),
+            None => errors.add(field, format!("'{part}' is not a valid value")),
+        }
+    }
+    values
+}
+
+fn parse_sort(sort: Option<&str>) -> AppResult<TicketSort> {
+    let raw = sort.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("-created_at");
+    let (descending, name) = match raw.strip_prefix('-') {
+        Some(name) => (true, name),
+        None => (false, raw),
+    };
+    let key = match name {
+        "created_at" => SortKey::CreatedAt,
+        "updated_at" => SortKey::UpdatedAt,
+        "priority" => SortKey::Priority,
+        "number" | "id" => SortKey::Id,
+        _ => {
+            return Err(AppError::invalid("sort", "must be created_at, updated_at, priority or number, optionally prefixed with -"));
+        }
+    };
+    Ok(TicketSort { key, descending })
+}
+
+fn sort_tag(sort: TicketSort) -> &'static str {
+    match (sort.key, sort.descending) {
+        (SortKey::CreatedAt, false) => "c",
+        (SortKey::CreatedAt, true) => "C",
+        (SortKey::UpdatedAt, false) => "u",
+        (SortKey::UpdatedAt, true) => "U",
+        (SortKey::Priority, false) => "p",
+        (SortKey::Priority, true) => "P",
+        (SortKey::Id, false) => "i",
+        (SortKey::Id, true) => "I",
+    }
+}
+
+/// Opaque to clients: the sort it belongs to, the last row's sort value and id.
+fn encode_cursor(sort: TicketSort, cursor: TicketCursor) -> String {
+    let value = match cursor.value {
+        CursorValue::Time(t) => t.and_utc().timestamp_micros(),
+        CursorValue::Int(v) => v,
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}:{}:{}", sort_tag(sort), value, cursor.id))
+}
+
+fn decode_cursor(raw: &str, sort: TicketSort) -> AppResult<TicketCursor> {
+    let invalid = || AppError::BadRequest("invalid cursor: pass next_cursor from the previous page unchanged".into());
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.split(':');
+    let (Some(tag), Some(value), Some(id), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid());
+    };
+    if tag != sort_tag(sort) {
+        return Err(AppError::BadRequest("the cursor belongs to another sort order; start again without a cursor".into()));
+    }
+    let value: i64 = value.parse().map_err(|_| invalid())?;
+    let id: i64 = id.parse().map_err(|_| invalid())?;
+    let value = match sort.key {
+        SortKey::CreatedAt | SortKey::UpdatedAt => {
+            CursorValue::Time(DateTime::from_timestamp_micros(value).ok_or_else(invalid)?.naive_utc())
+        }
+        SortKey::Priority | SortKey::Id => CursorValue::Int(value),
+    };
+    Ok(TicketCursor { value, id })
+}

@@ -1,0 +1,194 @@
+//! What the API returns: output types built from rows, never the rows themselves,
+//! so the database can change without breaking the contract (and back).
+//! They carry `ToSchema` because they ARE the contract's response bodies.
+
+use chrono::{DateTime, Utc};
+use loopdesk_domain::fields::FieldDefinition;
+use loopdesk_domain::policy::{Permission, UserKind};
+use loopdesk_domain::ticket::{Channel, EventKind, Priority, TicketStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[schema(example = json!(null))]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    #[schema(example = 7)]
+    pub id: i64,
+    #[schema(example = "li.gong@example.com")]
+    pub email: String,
+    #[schema(example = "李工")]
+    pub name: String,
+    pub kind: UserKind,
+    /// role name, e.g. admin, supervisor, agent, customer
+    #[schema(example = "agent")]
+    pub role: String,
+    pub permissions: Vec<Permission>,
+    pub organization_id: Option<i64>,
+    pub group_ids: Vec<i64>,
+    pub active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RoleView {
+    pub id: i64,
+    #[schema(example = "supervisor")]
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<Permission>,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GroupView {
+    pub id: i64,
+    #[schema(example = "售后二组")]
+    pub name: String,
+    pub description: String,
+    /// the parent department, when groups nest
+    pub parent_id: Option<i64>,
+    pub member_ids: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: i64,
+    #[schema(example = "华东电力有限公司")]
+    pub name: String,
+    /// members of the organisation see each other's tickets
+    pub shared_ticket_view: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TicketTypeView {
+    pub id: i64,
+    #[schema(example = "设备报修")]
+    pub name: String,
+    pub description: String,
+    pub default_priority: Priority,
+    pub default_group_id: Option<i64>,
+    /// custom field definitions; customers see only customer-visible ones
+    pub fields: Vec<FieldDefinition>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TicketView {
+    #[schema(example = 123)]
+    pub id: i64,
+    /// human-readable number
+    #[schema(example = "T-000123")]
+    pub number: String,
+    pub type_id: i64,
+    #[schema(example = "3 号楼空调不制冷")]
+    pub subject: String,
+    pub description: String,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub requester_id: i64,
+    pub organization_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    #[schema(example = json!(["空调", "VIP"]))]
+    pub tags: Vec<String>,
+    /// values keyed by field key; customers see only customer-visible fields
+    #[schema(value_type = Object, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+    pub external_id: Option<String>,
+    pub external_source: Option<String>,
+    /// increases on every change; sent as the ETag
+    pub version: i64,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// the statuses the caller may move this ticket to now
+    pub allowed_transitions: Vec<TicketStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CommentView {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: i64,
+    #[schema(example = "已安排工程师明早 9 点上门。")]
+    pub body: String,
+    /// internal note (内部批注): never shown to customers
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One entry of a ticket's append-only history.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub kind: EventKind,
+    /// who did it (null for the system)
+    pub actor_id: Option<i64>,
+    /// set when the change came through an API key
+    pub api_key_id: Option<i64>,
+    /// what changed: status, assignee_id, group_id, subject, custom_fields.<key> …
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    /// transition note, handover note or transfer reason
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenView {
+    pub access_token: String,
+    pub refresh_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// seconds until the access token expires
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    pub user: UserView,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApiKeyView {
+    pub id: i64,
+    #[schema(example = "CRM 同步")]
+    pub name: String,
+    /// the first characters of the key, to recognise it in lists
+    #[schema(example = "ldk_3fa9c1")]
+    pub prefix: String,
+    pub permissions: Vec<Permission>,
+    /// the user the key acts as
+    pub user_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Returned once, at creation: the only time the secret is shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreatedApiKeyView {
+    #[serde(flatten)]
+    pub api_key: ApiKeyView,
+    /// the secret; send as `Authorization: Bearer <key>`. Not retrievable later.
+    #[schema(example = "ldk_3fa9c1d2e4b5a6978877665544332211aabbccddeeff0011")]
+    pub key: String,
+}

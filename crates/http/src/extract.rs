@@ -1,0 +1,96 @@
+//! Extractors and request plumbing: the caller, the blocking bridge, headers.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use loopdesk_app::{Actor, App, AppResult};
+use validator::Validate;
+
+use crate::problem::{for_status, ApiError};
+
+/// The authenticated caller (`Authorization: Bearer <access token or API key>`).
+pub struct Caller(pub Actor);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let credential = bearer(req);
+        Box::pin(async move {
+            let app = app.ok_or_else(|| ApiError(for_status(StatusCode::INTERNAL_SERVER_ERROR, "application not configured")))?;
+            let credential = credential.map_err(|detail| ApiError(for_status(StatusCode::UNAUTHORIZED, detail)))?;
+            let actor = blocking(&app, move |app| app.authenticate(&credential)).await?;
+            Ok(Caller(actor))
+        })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, &'static str> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or("send Authorization: Bearer <access token or API key>")?
+        .to_str()
+        .map_err(|_| "the Authorization header is not readable")?;
+    let (scheme, token) = value.split_once(' ').ok_or("the Authorization header must be 'Bearer <token>'")?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err("the Authorization header must be 'Bearer <token>'");
+    }
+    Ok(token.trim().to_string())
+}
+
+/// Runs a blocking use case on the thread pool (diesel is synchronous), so the
+/// async workers keep serving. A panic inside becomes a 500 problem, not a dropped connection.
+pub async fn blocking<T, F>(app: &web::Data<App>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&App) -> AppResult<T> + Send + 'static,
+{
+    let app = app.clone();
+    match web::block(move || f(&app)).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => {
+            log::error!("blocking task failed: {e}");
+            Err(ApiError(for_status(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged")))
+        }
+    }
+}
+
+/// Shape checks declared on the input type (`validator`), as a 422 problem.
+pub fn validated<T: Validate>(input: &T) -> Result<(), ApiError> {
+    input.validate().map_err(ApiError::from)
+}
+
+/// The version in `If-Match` ("3", W/"3"), None when absent or `*`.
+pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let text = raw.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let unquoted = text.trim_start_matches("W/").trim_matches('"');
+    unquoted.parse::<i64>().map(Some).map_err(|_| {
+        ApiError(for_status(StatusCode::BAD_REQUEST, "If-Match must be the ETag of the ticket, e.g. \"3\""))
+    })
+}
+
+pub fn etag(version: i64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// The Idempotency-Key header, checked for a sane shape.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(raw) = req.headers().get("Idempotency-Key") else { return Ok(None) };
+    let key = raw.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError(for_status(
+            StatusCode::BAD_REQUEST,
+            "Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is ideal)",
+        )));
+    }
+    Ok(Some(key.to_string()))
+}

@@ -1,0 +1,245 @@
+//! Loopdesk over HTTP: routes, extractors, problem+json errors, OpenAPI, Swagger UI,
+//! and the single-page app's static files.
+
+pub mod extract;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+
+use std::path::PathBuf;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{error, web, HttpRequest, HttpResponse};
+use loopdesk_app::App;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::problem::{for_status, Problem, PROBLEM_JSON};
+
+/// Largest accepted JSON body.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// What the HTTP layer needs besides the application.
+#[derive(Clone, Debug, Default)]
+pub struct HttpConfig {
+    /// the built SPA (index.html and assets); served at `/` when it exists
+    pub static_dir: Option<PathBuf>,
+}
+
+/// Registers everything on an actix `App`: `cfg.configure(|c| loopdesk_http::configure(c, app, config))`.
+pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
+    cfg.app_data(web::Data::new(app))
+        .app_data(web::Data::new(config))
+        .app_data(json_config())
+        .app_data(query_config())
+        .app_data(path_config())
+        .service(routes::ops::healthz)
+        .service(routes::ops::readyz)
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi::document()),
+        )
+        .route("/swagger-ui", web::get().to(|| async {
+            HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
+        }))
+        .service(
+            web::scope("/api/v1")
+                .service(routes::auth::login)
+                .service(routes::auth::refresh)
+                .service(routes::auth::logout)
+                .service(routes::auth::me)
+                .service(routes::api_keys::create)
+                .service(routes::api_keys::list)
+                .service(routes::api_keys::revoke)
+                .service(routes::tickets::list)
+                .service(routes::tickets::create)
+                .service(routes::tickets::get)
+                .service(routes::tickets::update)
+                .service(routes::tickets::transition)
+                .service(routes::tickets::assign)
+                .service(routes::tickets::transfer)
+                .service(routes::tickets::list_comments)
+                .service(routes::tickets::add_comment)
+                .service(routes::tickets::list_events)
+                .service(routes::users::create)
+                .service(routes::users::list)
+                .service(routes::users::get)
+                .service(routes::users::update)
+                .service(routes::users::list_roles)
+                .service(routes::groups::create)
+                .service(routes::groups::list)
+                .service(routes::groups::get)
+                .service(routes::groups::update)
+                .service(routes::groups::add_member)
+                .service(routes::groups::remove_member)
+                .service(routes::organizations::create)
+                .service(routes::organizations::list)
+                .service(routes::organizations::get)
+                .service(routes::organizations::update)
+                .service(routes::ticket_types::create)
+                .service(routes::ticket_types::list)
+                .service(routes::ticket_types::get)
+                .service(routes::ticket_types::update)
+                .default_service(web::to(api_not_found)),
+        )
+        .default_service(web::to(spa_or_not_found));
+}
+
+async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
+}
+
+/// Unknown non-API paths get the SPA's index.html (client-side routes survive a reload);
+/// existing files are served as they are; API paths stay 404 problems.
+async fn spa_or_not_found(req: HttpRequest, config: web::Data<HttpConfig>) -> HttpResponse {
+    let path = req.path();
+    let api_like = path.starts_with("/api/") || path == "/api" || path.starts_with("/api-docs");
+    if let (false, Some(dir)) = (api_like, config.static_dir.as_ref()) {
+        if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD {
+            let relative = path.trim_start_matches('/');
+            // Never leave the static folder: reject any parent-directory component.
+            let safe = !relative.split('/').any(|part| part == ".." || part.contains('\\'));
+            if safe && !relative.is_empty() {
+                let candidate = dir.join(relative);
+                if candidate.is_file() {
+                    if let Ok(file) = actix_files::NamedFile::open(&candidate) {
+                        let mut response = file.into_response(&req);
+                        if relative.starts_with("assets/") {
+                            // Vite's hashed file names never change content: cache for a year.
+                            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+                        }
+                        return response;
+                    }
+                }
+            }
+            let index = dir.join("index.html");
+            if let Ok(file) = actix_files::NamedFile::open(&index) {
+                let mut response = file.into_response(&req);
+                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                return response;
+            }
+        }
+    }
+    for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_JSON_BYTES)
+        .content_type_required(true)
+        .error_handler(|err, _req| {
+            let problem = match &err {
+                error::JsonPayloadError::ContentType => {
+                    for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the body as JSON with Content-Type: application/json")
+                }
+                error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
+                    for_status(StatusCode::PAYLOAD_TOO_LARGE, format!("the body must be at most {MAX_JSON_BYTES} bytes"))
+                }
+                error::JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    // Well-formed JSON of the wrong shape: say which field, like any validation error.
+                    let mut errors = loopdesk_domain::errors::FieldErrors::new();
+                    let message = e.to_string();
+                    let field = message
+                        .strip_prefix("missing field `")
+                        .and_then(|rest| rest.split('`').next())
+                        .unwrap_or("body");
+                    let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
+                    errors.add(field, text);
+                    Problem::validation(errors)
+                }
+                error::JsonPayloadError::Deserialize(e) => {
+                    for_status(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
+                }
+                other => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {other}")),
+            };
+            error::InternalError::from_response(err, problem.response()).into()
+        })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let problem = for_status(StatusCode::BAD_REQUEST, format!("invalid query string: {err}"));
+        error::InternalError::from_response(err, problem.response()).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, req| {
+        let problem = for_status(StatusCode::NOT_FOUND, format!("no such resource: {}", req.path()));
+        error::InternalError::from_response(err, problem.response()).into()
+    })
+}
+
+/// Turns any error response that is not already problem+json (405 from a resource,
+/// a framework 4xx/5xx) into one, so clients parse a single error shape.
+pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(|res: ServiceResponse<B>| {
+        let is_problem = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+        if is_problem || res.request().path().starts_with("/swagger-ui") {
+            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+        }
+        let status = res.status();
+        let detail = match status {
+            StatusCode::METHOD_NOT_ALLOWED => format!("{} is not supported on {}", res.request().method(), res.request().path()),
+            _ => status.canonical_reason().unwrap_or("error").to_string(),
+        };
+        let (req, _) = res.into_parts();
+        let response: HttpResponse<BoxBody> = for_status(status, detail).response();
+        Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+    })
+}
+
+/// Echoes a sane incoming X-Request-Id or makes one, on every response; the access log shows it.
+pub async fn request_id<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let incoming = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .map(str::to_string);
+    let id = incoming.unwrap_or_else(new_request_id);
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value.clone());
+    let mut res = next.call(req).await?.map_into_left_body();
+    res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
+    Ok(res)
+}
+
+fn new_request_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 12];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The access log format: client, request line, status, size, seconds, request id.
+pub const ACCESS_LOG_FORMAT: &str = "%a \"%r\" %s %b %T %{x-request-id}o";
+
+/// Builds the actix application with every middleware, for the server and for tests.
+#[macro_export]
+macro_rules! loopdesk_service {
+    ($app:expr, $config:expr) => {
+        actix_web::App::new()
+            .wrap($crate::problem_errors())
+            .wrap(actix_web::middleware::from_fn($crate::request_id))
+            .wrap(actix_web::middleware::Logger::new($crate::ACCESS_LOG_FORMAT))
+            .configure(|cfg| $crate::configure(cfg, $app, $config))
+    };
+}

@@ -1,0 +1,42 @@
+//! API keys for other systems (CRM, ERP, monitoring).
+
+use actix_web::{delete, get, post, web, HttpResponse};
+use loopdesk_app::auth::NewApiKeyInput;
+use loopdesk_app::views::{ApiKeyView, CreatedApiKeyView};
+use loopdesk_app::App;
+
+use crate::extract::{blocking, validated, Caller};
+use crate::problem::ApiError;
+
+/// Create an API key acting as you, limited to the given permissions. The secret is shown once.
+#[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = NewApiKeyInput, responses(
+    (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKeyView),
+))]
+#[post("/api-keys")]
+pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewApiKeyInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let input = input.into_inner();
+    let created = blocking(&app, move |app| app.create_api_key(&caller.0, &input)).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// All API keys (without secrets), with their last use.
+#[utoipa::path(get, path = "/api/v1/api-keys", tag = "api-keys", responses(
+    (status = 200, description = "The keys", body = Vec<ApiKeyView>),
+))]
+#[get("/api-keys")]
+pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let keys = blocking(&app, move |app| app.list_api_keys(&caller.0)).await?;
+    Ok(HttpResponse::Ok().json(keys))
+}
+
+/// Revoke a key: it stops working at once.
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", params(("id" = i64, Path, description = "API key id")), responses(
+    (status = 200, description = "Revoked", body = ApiKeyView),
+))]
+#[delete("/api-keys/{id}")]
+pub async fn revoke(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let key = blocking(&app, move |app| app.revoke_api_key(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(key))
+}

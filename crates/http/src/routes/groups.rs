@@ -1,0 +1,83 @@
+//! Agent groups (departments and teams, 部门/小组), which may nest, and their members.
+
+use actix_web::http::header;
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use loopdesk_app::directory::{GroupPatch, NewGroupInput};
+use loopdesk_app::views::GroupView;
+use loopdesk_app::App;
+
+use crate::extract::{blocking, validated, Caller};
+use crate::problem::{ApiError, Problem};
+
+/// Create a group (`groups_manage`), optionally under a parent group.
+#[utoipa::path(post, path = "/api/v1/groups", tag = "groups", request_body = NewGroupInput, responses(
+    (status = 201, description = "Created", body = GroupView,
+        headers(("Location" = String, description = "the group's URL"))),
+    (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/groups")]
+pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewGroupInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let input = input.into_inner();
+    let group = blocking(&app, move |app| app.create_group(&caller.0, &input)).await?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/groups/{}", group.id))).json(group))
+}
+
+/// All groups with their member ids (`users_read` or `groups_manage`).
+#[utoipa::path(get, path = "/api/v1/groups", tag = "groups", responses(
+    (status = 200, description = "All groups", body = Vec<GroupView>),
+))]
+#[get("/groups")]
+pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let groups = blocking(&app, move |app| app.list_groups(&caller.0)).await?;
+    Ok(HttpResponse::Ok().json(groups))
+}
+
+/// One group with its member ids.
+#[utoipa::path(get, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = i64, Path, description = "group id")), responses(
+    (status = 200, description = "The group", body = GroupView),
+))]
+#[get("/groups/{id}")]
+pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let group = blocking(&app, move |app| app.get_group(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(group))
+}
+
+/// Rename, describe or move a group (`groups_manage`); `parent_id: null` makes it top-level.
+/// A group cannot become its own ancestor.
+#[utoipa::path(patch, path = "/api/v1/groups/{id}", tag = "groups", request_body = GroupPatch,
+    params(("id" = i64, Path, description = "group id")),
+    responses(
+        (status = 200, description = "Updated", body = GroupView),
+        (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/groups/{id}")]
+pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<GroupPatch>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let group = blocking(&app, move |app| app.update_group(&caller.0, id, &input)).await?;
+    Ok(HttpResponse::Ok().json(group))
+}
+
+/// Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422).
+#[utoipa::path(put, path = "/api/v1/groups/{id}/members/{user_id}", tag = "groups",
+    params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
+    responses((status = 200, description = "The group with its members", body = GroupView)))]
+#[put("/groups/{id}/members/{user_id}")]
+pub async fn add_member(app: web::Data<App>, caller: Caller, path: web::Path<(i64, i64)>) -> Result<HttpResponse, ApiError> {
+    let (id, user_id) = path.into_inner();
+    let group = blocking(&app, move |app| app.add_group_member(&caller.0, id, user_id)).await?;
+    Ok(HttpResponse::Ok().json(group))
+}
+
+/// Remove someone from the group (`groups_manage`). Removing a non-member is not an error.
+#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user_id}", tag = "groups",
+    params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
+    responses((status = 200, description = "The group with its members", body = GroupView)))]
+#[delete("/groups/{id}/members/{user_id}")]
+pub async fn remove_member(app: web::Data<App>, caller: Caller, path: web::Path<(i64, i64)>) -> Result<HttpResponse, ApiError> {
+    let (id, user_id) = path.into_inner();
+    let group = blocking(&app, move |app| app.remove_group_member(&caller.0, id, user_id)).await?;
+    Ok(HttpResponse::Ok().json(group))
+}

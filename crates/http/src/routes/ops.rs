@@ -1,0 +1,35 @@
+//! Liveness and readiness for load balancers and orchestrators.
+
+use actix_web::{get, web, HttpResponse};
+use loopdesk_app::App;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Liveness: the process serves requests.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Ready", body = Health),
+    (status = 503, description = "The database is not reachable", body = Health)
+))]
+#[get("/readyz")]
+pub async fn readyz(app: web::Data<App>) -> HttpResponse {
+    let app = app.clone();
+    let ready = web::block(move || app.database_ready()).await.unwrap_or(false);
+    if ready {
+        HttpResponse::Ok().json(Health { status: "ok" })
+    } else {
+        HttpResponse::ServiceUnavailable().json(Health { status: "database unavailable" })
+    }
+}

@@ -1,0 +1,63 @@
+//! Customer organisations (客户单位): customers belong to one; members may share a ticket view.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpResponse};
+use loopdesk_app::directory::{NewOrganizationInput, OrganizationPatch, PageQuery};
+use loopdesk_app::views::{OrganizationView, Page};
+use loopdesk_app::App;
+
+use crate::extract::{blocking, validated, Caller};
+use crate::problem::{ApiError, Problem};
+
+/// Create an organisation (`organizations_manage`).
+#[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = NewOrganizationInput, responses(
+    (status = 201, description = "Created", body = OrganizationView,
+        headers(("Location" = String, description = "the organisation's URL"))),
+    (status = 409, description = "An organisation with this name already exists", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations")]
+pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewOrganizationInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let input = input.into_inner();
+    let organization = blocking(&app, move |app| app.create_organization(&caller.0, &input)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/organizations/{}", organization.id)))
+        .json(organization))
+}
+
+/// List organisations (`organizations_manage` or `users_read`), one keyset page at a time.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(PageQuery), responses(
+    (status = 200, description = "One page of organisations", body = Page<OrganizationView>),
+))]
+#[get("/organizations")]
+pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = blocking(&app, move |app| app.list_organizations(&caller.0, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One organisation. Customers may read their own.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path, description = "organisation id")), responses(
+    (status = 200, description = "The organisation", body = OrganizationView),
+))]
+#[get("/organizations/{id}")]
+pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let organization = blocking(&app, move |app| app.get_organization(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(organization))
+}
+
+/// Rename an organisation or switch its shared ticket view (`organizations_manage`).
+#[utoipa::path(patch, path = "/api/v1/organizations/{id}", tag = "organizations", request_body = OrganizationPatch,
+    params(("id" = i64, Path, description = "organisation id")),
+    responses(
+        (status = 200, description = "Updated", body = OrganizationView),
+        (status = 409, description = "An organisation with this name already exists", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/organizations/{id}")]
+pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<OrganizationPatch>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let organization = blocking(&app, move |app| app.update_organization(&caller.0, id, &input)).await?;
+    Ok(HttpResponse::Ok().json(organization))
+}

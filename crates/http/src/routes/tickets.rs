@@ -1,0 +1,171 @@
+//! Tickets: create, read, list, edit, move through the workflow, assign,
+//! transfer, reply and note, and read the history.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use loopdesk_app::tickets::{
+    AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransferInput, TransitionInput,
+};
+use loopdesk_app::views::{CommentView, EventView, Page, TicketView};
+use loopdesk_app::App;
+
+use crate::extract::{blocking, etag, idempotency_key, if_match_version, validated, Caller};
+use crate::problem::{ApiError, Problem};
+
+/// A ticket response with its ETag.
+fn ticket_response(status: actix_web::http::StatusCode, ticket: &TicketView) -> HttpResponse {
+    HttpResponse::build(status).insert_header(etag(ticket.version)).json(ticket)
+}
+
+/// The `cf.<key>=<value>` pairs of the query string (custom-field equality filters).
+fn custom_field_filters(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map_err(|e| ApiError(crate::problem::for_status(actix_web::http::StatusCode::BAD_REQUEST, e.to_string())))?;
+    Ok(pairs
+        .into_inner()
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("cf.").map(|key| (key.to_string(), v)))
+        .collect())
+}
+
+/// List the tickets you may see. Filters combine with AND; custom fields filter as
+/// `cf.<key>=<value>`. Pages are keyset-based: pass `next_cursor` back as `cursor`.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketListQuery), responses(
+    (status = 200, description = "One page of tickets", body = Page<TicketView>),
+))]
+#[get("/tickets")]
+pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<TicketListQuery>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let custom_fields = custom_field_filters(&req)?;
+    let query = query.into_inner();
+    let page = blocking(&app, move |app| app.list_tickets(&caller.0, &query, &custom_fields)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a ticket. Send `Idempotency-Key` to retry safely: a repeat returns the first
+/// response (with `Idempotency-Replayed: true`) and creates nothing.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "unique per intended ticket, e.g. a UUID")),
+    responses(
+        (status = 201, description = "Created (or replayed)", body = TicketView,
+            headers(("ETag" = String, description = "the version, for If-Match"), ("Location" = String, description = "the ticket's URL"))),
+        (status = 409, description = "external_source + external_id already used; the problem names the existing ticket", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/tickets")]
+pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewTicketInput>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let key = idempotency_key(&req)?;
+    let input = input.into_inner();
+    let created = blocking(&app, move |app| app.create_ticket(&caller.0, &input, key.as_deref())).await?;
+    let mut response = HttpResponse::Created();
+    response
+        .insert_header(etag(created.ticket.version))
+        .insert_header((header::LOCATION, format!("/api/v1/tickets/{}", created.ticket.id)));
+    if created.replayed {
+        response.insert_header(("Idempotency-Replayed", "true"));
+    }
+    Ok(response.json(created.ticket))
+}
+
+/// One ticket, with its ETag. Tickets you may not see are 404, like missing ones.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path, description = "ticket id")), responses(
+    (status = 200, description = "The ticket", body = TicketView, headers(("ETag" = String, description = "the version, for If-Match"))),
+))]
+#[get("/tickets/{id}")]
+pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ticket = blocking(&app, move |app| app.get_ticket(&caller.0, id)).await?;
+    Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
+}
+
+/// Edit fields. Send `If-Match` with the ETag you read: if someone changed the ticket
+/// since, the answer is 412 and nothing is overwritten.
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", request_body = TicketPatch,
+    params(("id" = i64, Path, description = "ticket id"), ("If-Match" = Option<String>, Header, description = "the ETag from GET, e.g. \"3\"")),
+    responses(
+        (status = 200, description = "Updated", body = TicketView),
+        (status = 412, description = "Changed by someone else since your read; reload", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/tickets/{id}")]
+pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TicketPatch>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let expected = if_match_version(&req)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let ticket = blocking(&app, move |app| app.update_ticket(&caller.0, id, &input, expected)).await?;
+    Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
+}
+
+/// Move the ticket to another status: new → assigned → in_progress → pending → resolved → closed;
+/// resolved or closed can be reopened to in_progress. Customers may confirm (resolved → closed) or reopen.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transitions", tag = "tickets", request_body = TransitionInput,
+    params(("id" = i64, Path, description = "ticket id")),
+    responses(
+        (status = 200, description = "Moved", body = TicketView),
+        (status = 409, description = "Not allowed from the current status; `allowed_transitions` lists what is", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/tickets/{id}/transitions")]
+pub async fn transition(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TransitionInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let ticket = blocking(&app, move |app| app.transition_ticket(&caller.0, id, &input)).await?;
+    Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
+}
+
+/// Dispatch by hand: set the assignee and/or group, with a handover note.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", request_body = AssignInput,
+    params(("id" = i64, Path, description = "ticket id")),
+    responses((status = 200, description = "Assigned", body = TicketView),
+        (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json")))]
+#[post("/tickets/{id}/assign")]
+pub async fn assign(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<AssignInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let ticket = blocking(&app, move |app| app.assign_ticket(&caller.0, id, &input)).await?;
+    Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
+}
+
+/// Transfer (转交) to another group or person; the reason is required and kept in the history.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", tag = "tickets", request_body = TransferInput,
+    params(("id" = i64, Path, description = "ticket id")),
+    responses((status = 200, description = "Transferred", body = TicketView),
+        (status = 409, description = "Closed, or already with that group and person", body = Problem, content_type = "application/problem+json")))]
+#[post("/tickets/{id}/transfer")]
+pub async fn transfer(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TransferInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let ticket = blocking(&app, move |app| app.transfer_ticket(&caller.0, id, &input)).await?;
+    Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
+}
+
+/// Replies and internal notes, oldest first. Customers never receive internal notes.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/comments", tag = "tickets",
+    params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
+    responses((status = 200, description = "One page of comments", body = Page<CommentView>)))]
+#[get("/tickets/{id}/comments")]
+pub async fn list_comments(app: web::Data<App>, caller: Caller, id: web::Path<i64>, query: web::Query<HistoryQuery>) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let page = blocking(&app, move |app| app.list_comments(&caller.0, id, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Add a public reply, or an internal note (`internal: true`, staff only).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", request_body = NewCommentInput,
+    params(("id" = i64, Path, description = "ticket id")),
+    responses((status = 201, description = "Added", body = CommentView)))]
+#[post("/tickets/{id}/comments")]
+pub async fn add_comment(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<NewCommentInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let comment = blocking(&app, move |app| app.add_comment(&caller.0, id, &input)).await?;
+    Ok(HttpResponse::Created().json(comment))
+}
+
+/// The ticket's append-only history, oldest first. Customers see status changes and public replies only.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets",
+    params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
+    responses((status = 200, description = "One page of events", body = Page<EventView>)))]
+#[get("/tickets/{id}/events")]
+pub async fn list_events(app: web::Data<App>, caller: Caller, id: web::Path<i64>, query: web::Query<HistoryQuery>) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let page = blocking(&app, move |app| app.list_events(&caller.0, id, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,75 @@
+//! People: staff (agents, supervisors, administrators) and customers, and the roles they hold.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpResponse};
+use loopdesk_app::directory::{NewUserInput, UserListQuery, UserPatch};
+use loopdesk_app::views::{Page, RoleView, UserView};
+use loopdesk_app::App;
+
+use crate::extract::{blocking, validated, Caller};
+use crate::problem::{ApiError, Problem};
+
+/// Create a user: a staff member (with groups) or a customer (with an organisation).
+/// Needs `users_manage`. The e-mail is stored lower-case and must be unique.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput, responses(
+    (status = 201, description = "Created", body = UserView,
+        headers(("Location" = String, description = "the user's URL"))),
+    (status = 409, description = "A user with this e-mail already exists", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users")]
+pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewUserInput>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let input = input.into_inner();
+    let user = blocking(&app, move |app| app.create_user(&caller.0, &input)).await?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id))).json(user))
+}
+
+/// List users, for staff pickers and administration (`users_read` or `users_manage`).
+/// Filters combine with AND; pass `next_cursor` back as `cursor` for the next page.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserListQuery), responses(
+    (status = 200, description = "One page of users", body = Page<UserView>),
+))]
+#[get("/users")]
+pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<UserListQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = blocking(&app, move |app| app.list_users(&caller.0, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One user, with role, permissions and groups. Anyone may read themself; others need `users_read`.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, description = "user id")), responses(
+    (status = 200, description = "The user", body = UserView),
+))]
+#[get("/users/{id}")]
+pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = blocking(&app, move |app| app.get_user(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Edit a user (`users_manage`); absent fields stay as they are. `active: false` or a new
+/// password ends every session of the user at once. You cannot deactivate yourself or
+/// drop your own `users_manage`.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+    params(("id" = i64, Path, description = "user id")),
+    responses(
+        (status = 200, description = "Updated", body = UserView),
+        (status = 409, description = "Another user already has this e-mail", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/users/{id}")]
+pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<UserPatch>) -> Result<HttpResponse, ApiError> {
+    validated(&*input)?;
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let user = blocking(&app, move |app| app.update_user(&caller.0, id, &input)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// The roles users can hold (built-in admin, supervisor, agent, customer, and custom ones), with their permissions.
+#[utoipa::path(get, path = "/api/v1/roles", tag = "users", responses(
+    (status = 200, description = "All roles", body = Vec<RoleView>),
+))]
+#[get("/roles")]
+pub async fn list_roles(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let roles = blocking(&app, move |app| app.list_roles(&caller.0)).await?;
+    Ok(HttpResponse::Ok().json(roles))
+}

@@ -1,0 +1,97 @@
+//! Shared fixtures for API tests: the real actix service over a fresh database
+//! (SQLite and PostgreSQL), signed-in callers, and a tiny request helper.
+#![allow(dead_code)]
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use loopdesk_app::{App, AuthConfig};
+use loopdesk_persistence::testdb::TestDb;
+use serde_json::{json, Value};
+
+pub const ADMIN_EMAIL: &str = "admin@test.local";
+pub const ADMIN_PASSWORD: &str = "admin-password";
+
+pub fn app_for(db: &TestDb) -> App {
+    let app = App::new(db.pool.clone(), AuthConfig::with_secret(b"http-test-secret-http-test-secret".to_vec()));
+    app.ensure_builtin_roles().expect("roles");
+    app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).expect("admin");
+    app
+}
+
+/// Runs an async test body on an actix system (the handlers need one).
+pub fn block_on<F: std::future::Future<Output = ()>>(future: F) {
+    actix_web::rt::System::new().block_on(future);
+}
+
+/// Builds the real service with every middleware, like the server does.
+#[macro_export]
+macro_rules! service {
+    ($app:expr) => {
+        actix_web::test::init_service(loopdesk_http::loopdesk_service!($app.clone(), loopdesk_http::HttpConfig::default())).await
+    };
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
+    pub fn content_type(&self) -> String {
+        self.header("content-type").unwrap_or_default()
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        self
+    }
+
+    /// Asserts a problem+json error with this status.
+    #[track_caller]
+    pub fn expect_problem(self, status: u16) -> Self {
+        let reply = self.expect(status);
+        assert!(reply.content_type().starts_with("application/problem+json"), "not a problem: {}", reply.content_type());
+        assert_eq!(reply.body["status"], status, "problem status member");
+        assert!(reply.body["title"].is_string() && reply.body["detail"].is_string() && reply.body["type"].is_string());
+        reply
+    }
+}
+
+/// Sends a request and reads the JSON answer (Null when the body is empty or not JSON).
+pub async fn send<S, B>(svc: &S, req: TestRequest) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let res = actix_web::test::call_service(svc, req.to_request()).await;
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = actix_web::test::read_body(res).await;
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply { status, headers, body }
+}
+
+pub fn bearer(token: &str) -> (&'static str, String) {
+    ("Authorization", format!("Bearer {token}"))
+}
+
+/// Signs in over HTTP and returns the access token.
+pub async fn login<S, B>(svc: &S, email: &str, password: &str) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let reply = send(svc, TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"email": email, "password": password}))).await;
+    let reply = reply.expect(200);
+    reply.body["access_token"].as_str().expect("access_token").to_string()
+}

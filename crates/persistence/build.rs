@@ -1,0 +1,4 @@
+// Migrations are embedded with `embed_migrations!`; rebuild when they change.
+fn main() {
+    println!("cargo:rerun-if-changed=../../migrations");
+}

@@ -1,0 +1,389 @@
+//! Tickets, their tag and custom-field indexes, comments, events and idempotency keys.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use loopdesk_domain::policy::TicketVisibility;
+
+use crate::db::DbConn;
+use crate::models::*;
+use crate::schema::{comments, idempotency_keys, ticket_events, ticket_field_values, ticket_tags, tickets};
+
+type QResult<T> = Result<T, diesel::result::Error>;
+
+pub fn insert(conn: &mut DbConn, row: &NewTicket) -> QResult<TicketRow> {
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .returning(<TicketRow as Selectable<crate::MultiBackend>>::construct_selection())
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QResult<Option<TicketRow>> {
+    tickets::table.find(id).select(TicketRow::as_select()).first(conn).optional()
+}
+
+pub fn find_by_external(conn: &mut DbConn, source: &str, external_id: &str) -> QResult<Option<TicketRow>> {
+    tickets::table
+        .filter(tickets::external_source.eq(source))
+        .filter(tickets::external_id.eq(external_id))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the changes only if the row still has `expected_version`, bumping it.
+/// None means someone else changed the ticket first (the caller answers 412/409).
+pub fn update_versioned(
+    conn: &mut DbConn,
+    id: i64,
+    expected_version: i64,
+    changes: &TicketChanges,
+) -> QResult<Option<TicketRow>> {
+    diesel::update(tickets::table.find(id).filter(tickets::version.eq(expected_version)))
+        .set((changes, tickets::version.eq(expected_version + 1)))
+        .returning(<TicketRow as Selectable<crate::MultiBackend>>::construct_selection())
+        .get_result(conn)
+        .optional()
+}
+
+/// Replaces the filter index of tags for one ticket.
+pub fn replace_tags(conn: &mut DbConn, ticket_id: i64, tags: &[String]) -> QResult<()> {
+    diesel::delete(ticket_tags::table.filter(ticket_tags::ticket_id.eq(ticket_id))).execute(conn)?;
+    for tag in tags {
+        diesel::insert_into(ticket_tags::table)
+            .values((ticket_tags::ticket_id.eq(ticket_id), ticket_tags::tag.eq(tag)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Replaces the filter index of custom-field values for one ticket.
+pub fn replace_field_values(conn: &mut DbConn, ticket_id: i64, entries: &[(String, String)]) -> QResult<()> {
+    diesel::delete(ticket_field_values::table.filter(ticket_field_values::ticket_id.eq(ticket_id))).execute(conn)?;
+    for (key, value) in entries {
+        diesel::insert_into(ticket_field_values::table)
+            .values((
+                ticket_field_values::ticket_id.eq(ticket_id),
+                ticket_field_values::field_key.eq(key),
+                ticket_field_values::value.eq(value),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+// ---- listing
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    User(i64),
+    Unassigned,
+}
+
+#[derive(Debug, Clone)]
+pub struct TicketFilter {
+    pub visibility: TicketVisibility,
+    pub statuses: Vec<String>,
+    pub priorities: Vec<i32>,
+    pub type_ids: Vec<i64>,
+    pub group_ids: Vec<i64>,
+    pub assignee: Option<AssigneeFilter>,
+    pub requester_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub tags: Vec<String>,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_to: Option<NaiveDateTime>,
+    pub updated_from: Option<NaiveDateTime>,
+    pub updated_to: Option<NaiveDateTime>,
+    /// custom field key = value (all must hold)
+    pub custom_fields: Vec<(String, String)>,
+    /// text to find in the subject (case-insensitive for Latin letters)
+    pub subject_contains: Option<String>,
+    /// a ticket number the search text parsed as: matches that id too
+    pub number_id: Option<i64>,
+    pub external_source: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl TicketFilter {
+    pub fn visible_to(visibility: TicketVisibility) -> Self {
+        TicketFilter {
+            visibility,
+            statuses: vec![],
+            priorities: vec![],
+            type_ids: vec![],
+            group_ids: vec![],
+            assignee: None,
+            requester_id: None,
+            organization_id: None,
+            tags: vec![],
+            created_from: None,
+            created_to: None,
+            updated_from: None,
+            updated_to: None,
+            custom_fields: vec![],
+            subject_contains: None,
+            number_id: None,
+            external_source: None,
+            external_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    CreatedAt,
+    UpdatedAt,
+    Priority,
+    Id,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketSort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+/// The position after which the next page starts: the last row's sort value and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorValue {
+    Time(NaiveDateTime),
+    Int(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketCursor {
+    pub value: CursorValue,
+    pub id: i64,
+}
+
+impl TicketSort {
+    /// The cursor that continues after `row` in this order.
+    pub fn cursor_after(&self, row: &TicketRow) -> TicketCursor {
+        let value = match self.key {
+            SortKey::CreatedAt => CursorValue::Time(row.created_at),
+            SortKey::UpdatedAt => CursorValue::Time(row.updated_at),
+            SortKey::Priority => CursorValue::Int(row.priority as i64),
+            SortKey::Id => CursorValue::Int(row.id),
+        };
+        TicketCursor { value, id: row.id }
+    }
+}
+
+type BoxedTickets<'a, ST> = tickets::BoxedQuery<'a, crate::MultiBackend, ST>;
+
+fn apply_visibility<'a, ST: 'a>(query: BoxedTickets<'a, ST>, visibility: &TicketVisibility) -> BoxedTickets<'a, ST> {
+    match visibility {
+        TicketVisibility::All => query,
+        TicketVisibility::Staff { user_id, group_ids } => query.filter(
+            tickets::group_id
+                .eq_any(group_ids.clone())
+                .or(tickets::assignee_id.eq(*user_id))
+                .or(tickets::requester_id.eq(*user_id)),
+        ),
+        TicketVisibility::Customer { user_id, organization_id: Some(org) } => {
+            query.filter(tickets::requester_id.eq(*user_id).or(tickets::organization_id.eq(*org)))
+        }
+        TicketVisibility::Customer { user_id, organization_id: None } => query.filter(tickets::requester_id.eq(*user_id)),
+        TicketVisibility::None => query.filter(tickets::id.lt(0)),
+    }
+}
+
+fn apply_filters<'a, ST: 'a>(mut query: BoxedTickets<'a, ST>, f: &TicketFilter) -> BoxedTickets<'a, ST> {
+    query = apply_visibility(query, &f.visibility);
+    if !f.statuses.is_empty() {
+        query = query.filter(tickets::status.eq_any(f.statuses.clone()));
+    }
+    if !f.priorities.is_empty() {
+        query = query.filter(tickets::priority.eq_any(f.priorities.clone()));
+    }
+    if !f.type_ids.is_empty() {
+        query = query.filter(tickets::type_id.eq_any(f.type_ids.clone()));
+    }
+    if !f.group_ids.is_empty() {
+        query = query.filter(tickets::group_id.eq_any(f.group_ids.clone()));
+    }
+    match f.assignee {
+        Some(AssigneeFilter::User(id)) => query = query.filter(tickets::assignee_id.eq(id)),
+        Some(AssigneeFilter::Unassigned) => query = query.filter(tickets::assignee_id.is_null()),
+        None => {}
+    }
+    if let Some(id) = f.requester_id {
+        query = query.filter(tickets::requester_id.eq(id));
+    }
+    if let Some(id) = f.organization_id {
+        query = query.filter(tickets::organization_id.eq(id));
+    }
+    for tag in &f.tags {
+        let tagged = ticket_tags::table.filter(ticket_tags::tag.eq(tag.clone())).select(ticket_tags::ticket_id);
+        query = query.filter(tickets::id.eq_any(tagged));
+    }
+    for (key, value) in &f.custom_fields {
+        let matching = ticket_field_values::table
+            .filter(ticket_field_values::field_key.eq(key.clone()))
+            .filter(ticket_field_values::value.eq(value.clone()))
+            .select(ticket_field_values::ticket_id);
+        query = query.filter(tickets::id.eq_any(matching));
+    }
+    if let Some(t) = f.created_from {
+        query = query.filter(tickets::created_at.ge(t));
+    }
+    if let Some(t) = f.created_to {
+        query = query.filter(tickets::created_at.lt(t));
+    }
+    if let Some(t) = f.updated_from {
+        query = query.filter(tickets::updated_at.ge(t));
+    }
+    if let Some(t) = f.updated_to {
+        query = query.filter(tickets::updated_at.lt(t));
+    }
+    if let Some(source) = &f.external_source {
+        query = query.filter(tickets::external_source.eq(source.clone()));
+    }
+    if let Some(external_id) = &f.external_id {
+        query = query.filter(tickets::external_id.eq(external_id.clone()));
+    }
+    if let Some(text) = f.subject_contains.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = super::directory::like_pattern(&text.to_lowercase());
+        let subject_match = super::lower(tickets::subject).like(pattern).escape('\\');
+        query = match f.number_id {
+            Some(id) => query.filter(subject_match.or(tickets::id.eq(id))),
+            None => query.filter(subject_match),
+        };
+    } else if let Some(id) = f.number_id {
+        query = query.filter(tickets::id.eq(id));
+    }
+    query
+}
+
+/// Keyset condition "after the cursor" and the matching ORDER BY, for each sort key.
+macro_rules! keyset {
+    ($query:expr, $column:expr, $value:expr, $cursor_id:expr, $descending:expr) => {{
+        let query = $query;
+        match ($descending, $cursor_id) {
+            (true, Some(id)) => query
+                .filter($column.lt($value).or($column.eq($value).and(tickets::id.lt(id))))
+                .order(($column.desc(), tickets::id.desc())),
+            (false, Some(id)) => query
+                .filter($column.gt($value).or($column.eq($value).and(tickets::id.gt(id))))
+                .order(($column.asc(), tickets::id.asc())),
+            (true, None) => query.order(($column.desc(), tickets::id.desc())),
+            (false, None) => query.order(($column.asc(), tickets::id.asc())),
+        }
+    }};
+}
+
+/// One page of tickets in the requested order, strictly after the cursor.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    sort: TicketSort,
+    cursor: Option<TicketCursor>,
+    limit: i64,
+) -> QResult<Vec<TicketRow>> {
+    let query = apply_filters(tickets::table.select(TicketRow::as_select()).into_boxed(), filter);
+    let cursor_id = cursor.map(|c| c.id);
+    let query = match (sort.key, cursor.map(|c| c.value)) {
+        (SortKey::CreatedAt, Some(CursorValue::Time(t))) => keyset!(query, tickets::created_at, t, cursor_id, sort.descending),
+        (SortKey::UpdatedAt, Some(CursorValue::Time(t))) => keyset!(query, tickets::updated_at, t, cursor_id, sort.descending),
+        (SortKey::Priority, Some(CursorValue::Int(p))) => keyset!(query, tickets::priority, p as i32, cursor_id, sort.descending),
+        (SortKey::Id, Some(CursorValue::Int(i))) => keyset!(query, tickets::id, i, cursor_id, sort.descending),
+        // No cursor (or one that does not fit the sort: the caller rejects those first).
+        (SortKey::CreatedAt, _) => keyset!(query, tickets::created_at, NaiveDateTime::MIN, None::<i64>, sort.descending),
+        (SortKey::UpdatedAt, _) => keyset!(query, tickets::updated_at, NaiveDateTime::MIN, None::<i64>, sort.descending),
+        (SortKey::Priority, _) => keyset!(query, tickets::priority, 0, None::<i64>, sort.descending),
+        (SortKey::Id, _) => keyset!(query, tickets::id, 0, None::<i64>, sort.descending),
+    };
+    query.limit(limit).load(conn)
+}
+
+/// How many tickets match the filter (the same conditions as `list`).
+pub fn count_matching(conn: &mut DbConn, filter: &TicketFilter) -> QResult<i64> {
+    apply_filters(tickets::table.into_boxed(), filter).count().get_result(conn)
+}
+
+// ---- comments
+
+pub fn insert_comment(conn: &mut DbConn, row: &NewComment) -> QResult<CommentRow> {
+    diesel::insert_into(comments::table)
+        .values(row)
+        .returning(<CommentRow as Selectable<crate::MultiBackend>>::construct_selection())
+        .get_result(conn)
+}
+
+pub fn list_comments(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    include_internal: bool,
+    after_id: Option<i64>,
+    limit: i64,
+) -> QResult<Vec<CommentRow>> {
+    let mut query = comments::table.filter(comments::ticket_id.eq(ticket_id)).select(CommentRow::as_select()).into_boxed();
+    if !include_internal {
+        query = query.filter(comments::internal.eq(false));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(comments::id.gt(after));
+    }
+    query.order(comments::id.asc()).limit(limit).load(conn)
+}
+
+// ---- events
+
+pub fn insert_event(conn: &mut DbConn, row: &NewEvent) -> QResult<()> {
+    diesel::insert_into(ticket_events::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn list_events(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    kinds: Option<&[&str]>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> QResult<Vec<EventRow>> {
+    let mut query =
+        ticket_events::table.filter(ticket_events::ticket_id.eq(ticket_id)).select(EventRow::as_select()).into_boxed();
+    if let Some(kinds) = kinds {
+        query = query.filter(ticket_events::kind.eq_any(kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>()));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(ticket_events::id.gt(after));
+    }
+    query.order(ticket_events::id.asc()).limit(limit).load(conn)
+}
+
+// ---- idempotency
+
+pub fn find_idempotency_key(conn: &mut DbConn, user_id: i64, key: &str) -> QResult<Option<IdempotencyRow>> {
+    idempotency_keys::table
+        .filter(idempotency_keys::user_id.eq(user_id))
+        .filter(idempotency_keys::idempotency_key.eq(key))
+        .select(IdempotencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Claims the key inside the creating transaction; a concurrent or earlier claim is a unique violation.
+pub fn insert_idempotency_key(
+    conn: &mut DbConn,
+    user_id: i64,
+    key: &str,
+    request_hash: &str,
+    ticket_id: i64,
+    response_status: i32,
+    response_body: &str,
+    now: NaiveDateTime,
+) -> QResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::user_id.eq(user_id),
+            idempotency_keys::idempotency_key.eq(key),
+            idempotency_keys::request_hash.eq(request_hash),
+            idempotency_keys::ticket_id.eq(Some(ticket_id)),
+            idempotency_keys::response_status.eq(response_status),
+            idempotency_keys::response_body.eq(response_body),
+            idempotency_keys::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

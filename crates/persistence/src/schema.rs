@@ -1,0 +1,219 @@
+//! Hand-written diesel schema, limited to column types both backends share
+//! (see docs/architecture.md). Keep in step with migrations/{sqlite,postgres}.
+
+diesel::table! {
+    roles (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        permissions -> Text,
+        builtin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        name -> Text,
+        shared_ticket_view -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        kind -> Text,
+        role_id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agent_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        parent_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        permissions -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_types (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        default_priority -> Integer,
+        default_group_id -> Nullable<BigInt>,
+        fields -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        type_id -> BigInt,
+        subject -> Text,
+        description -> Text,
+        status -> Text,
+        priority -> Integer,
+        channel -> Text,
+        requester_id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        assignee_id -> Nullable<BigInt>,
+        tags -> Text,
+        custom_fields -> Text,
+        external_id -> Nullable<Text>,
+        external_source -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_tags (ticket_id, tag) {
+        ticket_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    ticket_field_values (ticket_id, field_key, value) {
+        ticket_id -> BigInt,
+        field_key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        api_key_id -> Nullable<BigInt>,
+        kind -> Text,
+        field -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        ticket_id -> Nullable<BigInt>,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> roles (role_id));
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(group_members -> agent_groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(tickets -> ticket_types (type_id));
+diesel::joinable!(ticket_tags -> tickets (ticket_id));
+diesel::joinable!(ticket_field_values -> tickets (ticket_id));
+diesel::joinable!(comments -> tickets (ticket_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    roles,
+    organizations,
+    users,
+    agent_groups,
+    group_members,
+    sessions,
+    refresh_tokens,
+    api_keys,
+    ticket_types,
+    tickets,
+    ticket_tags,
+    ticket_field_values,
+    comments,
+    ticket_events,
+    idempotency_keys,
+);

@@ -1,0 +1,86 @@
+//! Settings from the environment (documented in docs/configuration.md).
+
+use std::path::{Path, PathBuf};
+
+use loopdesk_persistence::DbConfig;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database: DbConfig,
+    pub static_dir: PathBuf,
+    pub jwt_secret: Option<String>,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub workers: usize,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let data_dir = PathBuf::from(env("LOOPDESK_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let pool_size = match env("LOOPDESK_DB_POOL_SIZE") {
+            Some(v) => v.parse::<u32>().map_err(|_| format!("LOOPDESK_DB_POOL_SIZE must be a number, got {v}"))?,
+            None => 16,
+        };
+        let workers = match env("LOOPDESK_WORKERS") {
+            Some(v) => v.parse::<usize>().map_err(|_| format!("LOOPDESK_WORKERS must be a number, got {v}"))?,
+            None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        };
+        Ok(Config {
+            database: DbConfig::from_env_or_data_dir(env("DATABASE_URL"), &data_dir, pool_size),
+            static_dir: PathBuf::from(env("LOOPDESK_STATIC_DIR").unwrap_or_else(|| "./frontend/dist".into())),
+            jwt_secret: env("LOOPDESK_JWT_SECRET"),
+            admin_email: env("LOOPDESK_ADMIN_EMAIL"),
+            admin_password: env("LOOPDESK_ADMIN_PASSWORD"),
+            data_dir,
+            workers,
+        })
+    }
+
+    /// The access-token secret: LOOPDESK_JWT_SECRET, or one generated once and kept
+    /// in the data dir (instances sharing a database must share it: set the variable).
+    pub fn jwt_secret(&self) -> Result<Vec<u8>, String> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < 32 {
+                return Err("LOOPDESK_JWT_SECRET must be at least 32 characters".into());
+            }
+            return Ok(secret.as_bytes().to_vec());
+        }
+        secret_file(&self.data_dir.join("jwt-secret"))
+    }
+}
+
+fn secret_file(path: &Path) -> Result<Vec<u8>, String> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut bytes = [0u8; 48];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    log::info!("generated a token secret in {}", path.display());
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

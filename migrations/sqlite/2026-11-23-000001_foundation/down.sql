@@ -1,0 +1,15 @@
+DROP TABLE idempotency_keys;
+DROP TABLE ticket_events;
+DROP TABLE comments;
+DROP TABLE ticket_field_values;
+DROP TABLE ticket_tags;
+DROP TABLE tickets;
+DROP TABLE ticket_types;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE group_members;
+DROP TABLE agent_groups;
+DROP TABLE users;
+DROP TABLE organizations;
+DROP TABLE roles;
