@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{NewApiKey, UserRow};
 use loopdesk_persistence::queries::{auth as q, directory};
-use loopdesk_persistence::{tx, DbConn};
+use loopdesk_persistence::{DbConn, tx};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::views::{ApiKeyView, CreatedApiKeyView, TokenView};
-use crate::{utc, App, AppError, AppResult};
+use crate::{App, AppError, AppResult, utc};
 
 /// Every API key starts with this, so a bearer is told apart from a JWT without parsing,
 /// and a leaked key is recognisable by secret scanners.
@@ -104,11 +104,7 @@ pub fn normalize_email(email: &str) -> String {
 
 fn parse_permissions(json: &str) -> Vec<Permission> {
     // Unknown names (from a newer version) are ignored rather than failing every request.
-    serde_json::from_str::<Vec<String>>(json)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|p| Permission::parse(p))
-        .collect()
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|p| Permission::parse(p)).collect()
 }
 
 pub(crate) fn permissions_json(perms: &[Permission]) -> String {
@@ -205,7 +201,8 @@ impl App {
         let mut conn = self.conn()?;
         let now = self.now_naive();
         let invalid = || AppError::Unauthenticated("the refresh token is invalid or expired".into());
-        let outcome = tx::write(&mut conn, |conn| -> AppResult<Result<TokenView, AppError>> {
+
+        tx::write(&mut conn, |conn| -> AppResult<Result<TokenView, AppError>> {
             let Some(token) = q::find_refresh_token(conn, &sha256_hex(&input.refresh_token))? else {
                 return Ok(Err(invalid()));
             };
@@ -223,20 +220,18 @@ impl App {
             }
             let user = directory::find_user(conn, session.user_id)?.filter(|u| u.active).ok_or_else(invalid)?;
             Ok(Ok(self.issue_tokens(conn, &user, session.id)?))
-        })?;
-        outcome
+        })?
     }
 
     /// Ends the session the refresh token belongs to (its access tokens stop working too).
     pub fn logout(&self, actor: &Actor, input: &RefreshInput) -> AppResult<()> {
         let mut conn = self.conn()?;
         let now = self.now_naive();
-        if let Some(token) = q::find_refresh_token(&mut conn, &sha256_hex(&input.refresh_token))? {
-            if let Some(session) = q::find_session(&mut conn, token.session_id)? {
-                if session.user_id == actor.user_id {
-                    q::revoke_session(&mut conn, session.id, now)?;
-                }
-            }
+        if let Some(token) = q::find_refresh_token(&mut conn, &sha256_hex(&input.refresh_token))?
+            && let Some(session) = q::find_session(&mut conn, token.session_id)?
+            && session.user_id == actor.user_id
+        {
+            q::revoke_session(&mut conn, session.id, now)?;
         }
         Ok(())
     }
@@ -307,19 +302,21 @@ impl App {
         if input.permissions.is_empty() {
             return Err(AppError::invalid("permissions", "must name at least one permission"));
         }
-        let beyond: Vec<&str> =
-            input.permissions.iter().filter(|p| !actor.has(**p)).map(|p| p.as_str()).collect();
+        let beyond: Vec<&str> = input.permissions.iter().filter(|p| !actor.has(**p)).map(|p| p.as_str()).collect();
         if !beyond.is_empty() {
             return Err(AppError::invalid(
                 "permissions",
                 format!("you cannot grant what you do not have: {}", beyond.join(", ")),
             ));
         }
-        let key = format!("{API_KEY_PREFIX}{}", hex::encode({
-            let mut bytes = [0u8; 24];
-            rand::rng().fill_bytes(&mut bytes);
-            bytes
-        }));
+        let key = format!(
+            "{API_KEY_PREFIX}{}",
+            hex::encode({
+                let mut bytes = [0u8; 24];
+                rand::rng().fill_bytes(&mut bytes);
+                bytes
+            })
+        );
         let prefix: String = key.chars().take(API_KEY_PREFIX.len() + 6).collect();
         let mut perms = input.permissions.clone();
         perms.sort();

@@ -6,15 +6,15 @@ use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{GroupRow, NewGroup, NewOrganization, NewUser, OrganizationRow, RoleRow, UserRow};
 use loopdesk_persistence::queries::directory::{self as q, GroupChanges, OrganizationChanges, UserChanges, UserFilter};
-use loopdesk_persistence::queries::{auth as auth_q, IdPage};
-use loopdesk_persistence::{tx, DbConn};
+use loopdesk_persistence::queries::{IdPage, auth as auth_q};
+use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::auth::{hash_password, normalize_email, password_errors, role_permissions};
 use crate::views::{GroupView, OrganizationView, Page, RoleView, UserView};
-use crate::{utc, App, AppError, AppResult};
+use crate::{App, AppError, AppResult, utc};
 
 pub const DEFAULT_PAGE_LIMIT: i64 = 50;
 pub const MAX_PAGE_LIMIT: i64 = 200;
@@ -37,6 +37,7 @@ where
 
 // ---- inputs
 
+/// A new user: staff (`kind: staff`, optionally in agent groups) or a customer (`kind: customer`, optionally in an organisation).
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NewUserInput {
     /// sign-in name; stored lower-case and unique
@@ -114,6 +115,7 @@ pub struct UserListQuery {
     pub cursor: Option<String>,
 }
 
+/// Keyset paging of a plain list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
@@ -124,6 +126,7 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
+/// A new agent group (department or team, e.g. 售后二组), optionally nested under a parent group.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NewGroupInput {
     #[schema(example = "售后二组")]
@@ -137,6 +140,7 @@ pub struct NewGroupInput {
     pub parent_id: Option<i64>,
 }
 
+/// Changes to a group; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, Validate)]
 pub struct GroupPatch {
     #[schema(example = "售后二组")]
@@ -150,6 +154,7 @@ pub struct GroupPatch {
     pub parent_id: Option<Option<i64>>,
 }
 
+/// A new customer organisation (客户单位).
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NewOrganizationInput {
     #[schema(example = "华东电力有限公司")]
@@ -160,6 +165,7 @@ pub struct NewOrganizationInput {
     pub shared_ticket_view: bool,
 }
 
+/// Changes to an organisation; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, Validate)]
 pub struct OrganizationPatch {
     #[schema(example = "华东电力有限公司")]
@@ -235,7 +241,8 @@ fn join_ids(ids: &[i64]) -> String {
 }
 
 fn user_kind(row: &UserRow) -> AppResult<UserKind> {
-    UserKind::parse(&row.kind).ok_or_else(|| AppError::Internal(format!("user {} has unknown kind {:?}", row.id, row.kind)))
+    UserKind::parse(&row.kind)
+        .ok_or_else(|| AppError::Internal(format!("user {} has unknown kind {:?}", row.id, row.kind)))
 }
 
 /// Looks the role up by name; a customer may never hold staff-only permissions through it.
@@ -250,7 +257,11 @@ fn checked_role(conn: &mut DbConn, name: &str, kind: UserKind, errors: &mut Fiel
             let names: Vec<&str> = forbidden.iter().map(|p| p.as_str()).collect();
             errors.add(
                 "role",
-                format!("a customer cannot hold role {:?}: it grants staff-only permissions ({})", role.name, names.join(", ")),
+                format!(
+                    "a customer cannot hold role {:?}: it grants staff-only permissions ({})",
+                    role.name,
+                    names.join(", ")
+                ),
             );
         }
     }
@@ -657,14 +668,20 @@ impl App {
         let now = self.now_naive();
         let row = q::insert_organization(
             &mut conn,
-            &NewOrganization { name: &name, shared_ticket_view: input.shared_ticket_view, created_at: now, updated_at: now },
+            &NewOrganization {
+                name: &name,
+                shared_ticket_view: input.shared_ticket_view,
+                created_at: now,
+                updated_at: now,
+            },
         )
         .map_err(duplicate_organization)?;
         Ok(organization_view(&row))
     }
 
     pub fn list_organizations(&self, actor: &Actor, query: &PageQuery) -> AppResult<Page<OrganizationView>> {
-        policy::require(actor, Permission::OrganizationsManage).or_else(|_| policy::require(actor, Permission::UsersRead))?;
+        policy::require(actor, Permission::OrganizationsManage)
+            .or_else(|_| policy::require(actor, Permission::UsersRead))?;
         let page = id_page(query.limit, query.cursor.as_deref())?;
         let mut conn = self.conn()?;
         let mut rows = q::list_organizations(&mut conn, lookahead(page))?;
@@ -683,7 +700,12 @@ impl App {
         Ok(organization_view(&row))
     }
 
-    pub fn update_organization(&self, actor: &Actor, id: i64, patch: &OrganizationPatch) -> AppResult<OrganizationView> {
+    pub fn update_organization(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: &OrganizationPatch,
+    ) -> AppResult<OrganizationView> {
         policy::require(actor, Permission::OrganizationsManage)?;
         let mut errors = FieldErrors::new();
         let name = patch.name.as_deref().map(|n| checked_name(n, MAX_ORGANIZATION_NAME_CHARS, "name", &mut errors));
@@ -694,7 +716,8 @@ impl App {
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
             q::find_organization(conn, id)?.ok_or(AppError::NotFound("organization"))?;
-            let changes = OrganizationChanges { name, shared_ticket_view: patch.shared_ticket_view, updated_at: Some(now) };
+            let changes =
+                OrganizationChanges { name, shared_ticket_view: patch.shared_ticket_view, updated_at: Some(now) };
             let row = q::update_organization(conn, id, &changes).map_err(duplicate_organization)?;
             Ok(organization_view(&row))
         })

@@ -1,6 +1,6 @@
 //! Getting a database ready: built-in roles and the first administrator.
 
-use loopdesk_domain::policy::{default_permissions, UserKind, BUILTIN_ROLES};
+use loopdesk_domain::policy::{BUILTIN_ROLES, UserKind, default_permissions};
 use loopdesk_persistence::models::NewRole;
 use loopdesk_persistence::queries::directory;
 

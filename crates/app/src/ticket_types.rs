@@ -7,16 +7,17 @@ use loopdesk_domain::ticket::Priority;
 use loopdesk_persistence::models::{NewTicketType, TicketTypeRow};
 use loopdesk_persistence::queries::directory as directory_q;
 use loopdesk_persistence::queries::ticket_types::{self as q, TicketTypeChanges};
-use loopdesk_persistence::{tx, DbConn};
+use loopdesk_persistence::{DbConn, tx};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::views::TicketTypeView;
-use crate::{utc, App, AppError, AppResult};
+use crate::{App, AppError, AppResult, utc};
 
 const MAX_NAME_CHARS: usize = 100;
 
+/// A new ticket type (工单类型, e.g. 设备报修) with its custom-field definitions.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NewTicketTypeInput {
     #[schema(example = "设备报修")]
@@ -100,7 +101,11 @@ fn parse_definitions(row: &TicketTypeRow) -> AppResult<Vec<FieldDefinition>> {
 }
 
 fn duplicate_name(e: diesel::result::Error) -> AppError {
-    if tx::is_unique_violation(&e) { AppError::conflict("a ticket type with this name already exists") } else { e.into() }
+    if tx::is_unique_violation(&e) {
+        AppError::conflict("a ticket type with this name already exists")
+    } else {
+        e.into()
+    }
 }
 
 /// The type as `actor` may see it: customers get only customer-visible definitions.

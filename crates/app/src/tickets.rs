@@ -9,12 +9,12 @@ use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition, WriteMode, Writer};
 use loopdesk_domain::policy::{self, Actor, Permission, TicketAccessFacts, UserKind};
 use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
-use loopdesk_persistence::models::{NewComment, NewEvent, NewTicket, TicketRow, TicketTypeRow};
+use loopdesk_persistence::models::{NewComment, NewEvent, NewIdempotencyKey, NewTicket, TicketRow, TicketTypeRow};
 use loopdesk_persistence::queries::tickets::{
     self as q, AssigneeFilter, CursorValue, SortKey, TicketCursor, TicketFilter, TicketSort,
 };
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
-use loopdesk_persistence::{tx, DbConn};
+use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -22,7 +22,7 @@ use validator::Validate;
 use crate::auth::sha256_hex;
 use crate::directory::{double_option, id_page, lookahead, next_id_cursor};
 use crate::views::{CommentView, EventView, Page, TicketView};
-use crate::{utc, App, AppError, AppResult};
+use crate::{App, AppError, AppResult, utc};
 
 type JsonMap = serde_json::Map<String, serde_json::Value>;
 
@@ -199,7 +199,8 @@ fn facts(row: &TicketRow) -> TicketAccessFacts {
 }
 
 fn status_of(row: &TicketRow) -> AppResult<TicketStatus> {
-    TicketStatus::parse(&row.status).ok_or_else(|| AppError::Internal(format!("ticket {} has status {}", row.id, row.status)))
+    TicketStatus::parse(&row.status)
+        .ok_or_else(|| AppError::Internal(format!("ticket {} has status {}", row.id, row.status)))
 }
 
 fn parse_json_map(text: &str) -> JsonMap {
@@ -239,7 +240,14 @@ struct EventLog<'a> {
 }
 
 impl EventLog<'_> {
-    fn push(&mut self, kind: EventKind, field: Option<&str>, old: Option<String>, new: Option<String>, note: Option<String>) {
+    fn push(
+        &mut self,
+        kind: EventKind,
+        field: Option<&str>,
+        old: Option<String>,
+        new: Option<String>,
+        note: Option<String>,
+    ) {
         self.events.push(NewEvent {
             ticket_id: self.ticket_id,
             actor_id: Some(self.actor.user_id),
@@ -274,7 +282,12 @@ fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
 }
 
 impl App {
-    pub(crate) fn ticket_view(&self, actor: &Actor, row: &TicketRow, defs: Option<&[FieldDefinition]>) -> AppResult<TicketView> {
+    pub(crate) fn ticket_view(
+        &self,
+        actor: &Actor,
+        row: &TicketRow,
+        defs: Option<&[FieldDefinition]>,
+    ) -> AppResult<TicketView> {
         let status = status_of(row)?;
         let values = parse_json_map(&row.custom_fields);
         let custom_fields = if policy::sees_internal(actor) {
@@ -347,20 +360,36 @@ impl App {
 
     /// Creates a ticket. With an idempotency key, a repeated request returns the
     /// first response and creates nothing; the same key with a different body is a 422.
-    pub fn create_ticket(&self, actor: &Actor, input: &NewTicketInput, idempotency_key: Option<&str>) -> AppResult<CreatedTicket> {
+    pub fn create_ticket(
+        &self,
+        actor: &Actor,
+        input: &NewTicketInput,
+        idempotency_key: Option<&str>,
+    ) -> AppResult<CreatedTicket> {
         policy::require(actor, Permission::TicketsCreate)?;
         let request_hash = sha256_hex(&to_json(input));
         let mut conn = self.conn()?;
         let attempt = tx::write(&mut conn, |conn| -> AppResult<CreatedTicket> {
-            if let Some(key) = idempotency_key {
-                if let Some(replay) = self.replay(conn, actor, key, &request_hash)? {
-                    return Ok(replay);
-                }
+            if let Some(key) = idempotency_key
+                && let Some(replay) = self.replay(conn, actor, key, &request_hash)?
+            {
+                return Ok(replay);
             }
             let row = self.insert_ticket(conn, actor, input)?;
             let view = self.view_with_defs(conn, actor, &row)?;
             if let Some(key) = idempotency_key {
-                q::insert_idempotency_key(conn, actor.user_id, key, &request_hash, row.id, 201, &to_json(&view), self.now_naive())?;
+                q::insert_idempotency_key(
+                    conn,
+                    &NewIdempotencyKey {
+                        user_id: actor.user_id,
+                        idempotency_key: key,
+                        request_hash: &request_hash,
+                        ticket_id: Some(row.id),
+                        response_status: 201,
+                        response_body: &to_json(&view),
+                        created_at: self.now_naive(),
+                    },
+                )?;
             }
             Ok(CreatedTicket { ticket: view, replayed: false })
         });
@@ -377,7 +406,13 @@ impl App {
         }
     }
 
-    fn replay(&self, conn: &mut DbConn, actor: &Actor, key: &str, request_hash: &str) -> AppResult<Option<CreatedTicket>> {
+    fn replay(
+        &self,
+        conn: &mut DbConn,
+        actor: &Actor,
+        key: &str,
+        request_hash: &str,
+    ) -> AppResult<Option<CreatedTicket>> {
         let Some(stored) = q::find_idempotency_key(conn, actor.user_id, key)? else { return Ok(None) };
         if stored.request_hash != request_hash {
             return Err(AppError::invalid(
@@ -462,7 +497,13 @@ impl App {
                 vec![]
             }
         };
-        let custom_fields = match fields::validate_values(&defs, &JsonMap::new(), &input.custom_fields, WriteMode::Create, writer(actor)) {
+        let custom_fields = match fields::validate_values(
+            &defs,
+            &JsonMap::new(),
+            &input.custom_fields,
+            WriteMode::Create,
+            writer(actor),
+        ) {
             Ok(values) => values,
             Err(e) => {
                 errors.merge(e);
@@ -485,10 +526,10 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        if let (Some(source), Some(external_id)) = (&external_source, &input.external_id) {
-            if let Some(existing) = q::find_by_external(conn, source, external_id)? {
-                return Err(existing_external(existing.id, source, external_id));
-            }
+        if let (Some(source), Some(external_id)) = (&external_source, &input.external_id)
+            && let Some(existing) = q::find_by_external(conn, source, external_id)?
+        {
+            return Err(existing_external(existing.id, source, external_id));
         }
         let status = rules::status_after_assignment(TicketStatus::New, assignee_id.is_some());
         let row = q::insert(
@@ -543,16 +584,22 @@ impl App {
         if !user.active || UserKind::parse(&user.kind) != Some(UserKind::Staff) {
             return Ok(Err("must be an active staff user".into()));
         }
-        if let Some(group_id) = group_id {
-            if !directory::group_ids_of_user(conn, user_id)?.contains(&group_id) {
-                return Ok(Err(format!("is not a member of group {group_id}")));
-            }
+        if let Some(group_id) = group_id
+            && !directory::group_ids_of_user(conn, user_id)?.contains(&group_id)
+        {
+            return Ok(Err(format!("is not a member of group {group_id}")));
         }
         Ok(Ok(()))
     }
 
     /// Custom fields of kind user must name existing users.
-    fn check_user_fields(&self, conn: &mut DbConn, defs: &[FieldDefinition], values: &JsonMap, errors: &mut FieldErrors) -> AppResult<()> {
+    fn check_user_fields(
+        &self,
+        conn: &mut DbConn,
+        defs: &[FieldDefinition],
+        values: &JsonMap,
+        errors: &mut FieldErrors,
+    ) -> AppResult<()> {
         let referenced = fields::referenced_user_ids(defs, values);
         if referenced.is_empty() {
             return Ok(());
@@ -584,10 +631,10 @@ impl App {
         for _ in 0..WRITE_ATTEMPTS {
             let saved = tx::write(&mut conn, |conn| -> AppResult<Option<(TicketRow, T)>> {
                 let before = self.visible_ticket(conn, actor, id)?;
-                if let Some(expected) = expected_version {
-                    if expected != before.version {
-                        return Err(AppError::PreconditionFailed { current_version: before.version });
-                    }
+                if let Some(expected) = expected_version
+                    && expected != before.version
+                {
+                    return Err(AppError::PreconditionFailed { current_version: before.version });
                 }
                 let now = self.now_naive();
                 let mut after = before.clone();
@@ -605,7 +652,11 @@ impl App {
                 }
                 if saved.custom_fields != before.custom_fields {
                     let defs = types_q::find(conn, saved.type_id)?.map(|t| parse_definitions(&t)).unwrap_or_default();
-                    q::replace_field_values(conn, id, &fields::index_entries(&defs, &parse_json_map(&saved.custom_fields)))?;
+                    q::replace_field_values(
+                        conn,
+                        id,
+                        &fields::index_entries(&defs, &parse_json_map(&saved.custom_fields)),
+                    )?;
                 }
                 for event in &log.events {
                     q::insert_event(conn, event)?;
@@ -630,7 +681,13 @@ impl App {
     }
 
     /// Edits fields. `expected_version` comes from If-Match.
-    pub fn update_ticket(&self, actor: &Actor, id: i64, patch: &TicketPatch, expected_version: Option<i64>) -> AppResult<TicketView> {
+    pub fn update_ticket(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: &TicketPatch,
+        expected_version: Option<i64>,
+    ) -> AppResult<TicketView> {
         let (row, ()) = self.change_ticket(actor, id, expected_version, |conn, row, log| {
             policy::require(actor, Permission::TicketsUpdate)?;
             let mut errors = FieldErrors::new();
@@ -639,32 +696,50 @@ impl App {
                 if subject.is_empty() {
                     errors.add("subject", "must not be blank");
                 } else if subject != row.subject {
-                    log.push(EventKind::FieldChanged, Some("subject"), Some(row.subject.clone()), Some(subject.to_string()), None);
+                    log.push(
+                        EventKind::FieldChanged,
+                        Some("subject"),
+                        Some(row.subject.clone()),
+                        Some(subject.to_string()),
+                        None,
+                    );
                     row.subject = subject.to_string();
                 }
             }
-            if let Some(description) = &patch.description {
-                if *description != row.description {
-                    // The old text stays in the history; the event does not repeat a long body.
-                    log.push(EventKind::FieldChanged, Some("description"), None, None, None);
-                    row.description = description.clone();
-                }
+            if let Some(description) = &patch.description
+                && *description != row.description
+            {
+                // The old text stays in the history; the event does not repeat a long body.
+                log.push(EventKind::FieldChanged, Some("description"), None, None, None);
+                row.description = description.clone();
             }
-            if let Some(priority) = patch.priority {
-                if priority.rank() != row.priority {
-                    let old = Priority::from_rank(row.priority).map(|p| p.to_string());
-                    log.push(EventKind::FieldChanged, Some("priority"), old, Some(priority.to_string()), None);
-                    row.priority = priority.rank();
-                }
+            if let Some(priority) = patch.priority
+                && priority.rank() != row.priority
+            {
+                let old = Priority::from_rank(row.priority).map(|p| p.to_string());
+                log.push(EventKind::FieldChanged, Some("priority"), old, Some(priority.to_string()), None);
+                row.priority = priority.rank();
             }
             if let Some(requester_id) = patch.requester_id {
                 match directory::find_user(conn, requester_id)?.filter(|u| u.active) {
                     None => errors.add("requester_id", "no such active user"),
                     Some(user) if user.id != row.requester_id => {
-                        log.push(EventKind::FieldChanged, Some("requester_id"), id_text(Some(row.requester_id)), id_text(Some(user.id)), None);
+                        log.push(
+                            EventKind::FieldChanged,
+                            Some("requester_id"),
+                            id_text(Some(row.requester_id)),
+                            id_text(Some(user.id)),
+                            None,
+                        );
                         row.requester_id = user.id;
                         if patch.organization_id.is_none() && user.organization_id != row.organization_id {
-                            log.push(EventKind::FieldChanged, Some("organization_id"), id_text(row.organization_id), id_text(user.organization_id), None);
+                            log.push(
+                                EventKind::FieldChanged,
+                                Some("organization_id"),
+                                id_text(row.organization_id),
+                                id_text(user.organization_id),
+                                None,
+                            );
                             row.organization_id = user.organization_id;
                         }
                     }
@@ -672,13 +747,19 @@ impl App {
                 }
             }
             if let Some(organization_id) = patch.organization_id {
-                if let Some(org) = organization_id {
-                    if directory::find_organization(conn, org)?.is_none() {
-                        errors.add("organization_id", "no such organization");
-                    }
+                if let Some(org) = organization_id
+                    && directory::find_organization(conn, org)?.is_none()
+                {
+                    errors.add("organization_id", "no such organization");
                 }
                 if organization_id != row.organization_id {
-                    log.push(EventKind::FieldChanged, Some("organization_id"), id_text(row.organization_id), id_text(organization_id), None);
+                    log.push(
+                        EventKind::FieldChanged,
+                        Some("organization_id"),
+                        id_text(row.organization_id),
+                        id_text(organization_id),
+                        None,
+                    );
                     row.organization_id = organization_id;
                 }
             }
@@ -687,7 +768,13 @@ impl App {
                     Ok(tags) => {
                         let new = to_json(&tags);
                         if new != row.tags {
-                            log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(new.clone()), None);
+                            log.push(
+                                EventKind::FieldChanged,
+                                Some("tags"),
+                                Some(row.tags.clone()),
+                                Some(new.clone()),
+                                None,
+                            );
                             row.tags = new;
                         }
                     }
@@ -755,7 +842,13 @@ impl App {
             self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
             let note = trimmed_note(&input.note);
             if assignee_id != row.assignee_id {
-                log.push(EventKind::Assigned, Some("assignee_id"), id_text(row.assignee_id), id_text(assignee_id), note.clone());
+                log.push(
+                    EventKind::Assigned,
+                    Some("assignee_id"),
+                    id_text(row.assignee_id),
+                    id_text(assignee_id),
+                    note.clone(),
+                );
             }
             if group_id != row.group_id {
                 log.push(EventKind::Assigned, Some("group_id"), id_text(row.group_id), id_text(group_id), note);
@@ -799,10 +892,22 @@ impl App {
                 return Err(AppError::conflict("the ticket is already with that group and person"));
             }
             if group_id != row.group_id {
-                log.push(EventKind::Transferred, Some("group_id"), id_text(row.group_id), id_text(group_id), Some(reason.clone()));
+                log.push(
+                    EventKind::Transferred,
+                    Some("group_id"),
+                    id_text(row.group_id),
+                    id_text(group_id),
+                    Some(reason.clone()),
+                );
             }
             if assignee_id != row.assignee_id {
-                log.push(EventKind::Transferred, Some("assignee_id"), id_text(row.assignee_id), id_text(assignee_id), Some(reason.clone()));
+                log.push(
+                    EventKind::Transferred,
+                    Some("assignee_id"),
+                    id_text(row.assignee_id),
+                    id_text(assignee_id),
+                    Some(reason.clone()),
+                );
             }
             row.assignee_id = assignee_id;
             row.group_id = group_id;
@@ -818,12 +923,18 @@ impl App {
 
     /// Validates an assignment target: the group exists; the person is active staff
     /// and, when the group is being set in the same request, a member of it.
-    fn check_targets(&self, conn: &mut DbConn, assignee_id: Option<i64>, group_id: Option<i64>, group_given: bool) -> AppResult<()> {
+    fn check_targets(
+        &self,
+        conn: &mut DbConn,
+        assignee_id: Option<i64>,
+        group_id: Option<i64>,
+        group_given: bool,
+    ) -> AppResult<()> {
         let mut errors = FieldErrors::new();
-        if let Some(group) = group_id {
-            if directory::find_group(conn, group)?.is_none() {
-                errors.add("group_id", "no such group");
-            }
+        if let Some(group) = group_id
+            && directory::find_group(conn, group)?.is_none()
+        {
+            errors.add("group_id", "no such group");
         }
         if let Some(person) = assignee_id {
             let group_to_check = if group_given { group_id } else { None };
@@ -847,12 +958,22 @@ impl App {
             policy::may_comment(actor, &facts(row), input.internal)?;
             let comment = q::insert_comment(
                 conn,
-                &NewComment { ticket_id: row.id, author_id: actor.user_id, body, internal: input.internal, created_at: log.at },
+                &NewComment {
+                    ticket_id: row.id,
+                    author_id: actor.user_id,
+                    body,
+                    internal: input.internal,
+                    created_at: log.at,
+                },
             )?;
             let kind = if input.internal { EventKind::InternalNoteAdded } else { EventKind::CommentAdded };
             log.push(kind, None, None, Some(comment.id.to_string()), None);
             let public = !input.internal;
-            if public && actor.kind == UserKind::Staff && actor.user_id != row.requester_id && row.first_response_at.is_none() {
+            if public
+                && actor.kind == UserKind::Staff
+                && actor.user_id != row.requester_id
+                && row.first_response_at.is_none()
+            {
                 row.first_response_at = Some(log.at);
             }
             let from = status_of(row)?;
@@ -870,7 +991,8 @@ impl App {
         let mut conn = self.conn()?;
         self.visible_ticket(&mut conn, actor, ticket_id)?;
         let fetch = lookahead(page);
-        let mut rows = q::list_comments(&mut conn, ticket_id, policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
+        let mut rows =
+            q::list_comments(&mut conn, ticket_id, policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |c| c.id);
         Ok(Page { items: rows.iter().map(comment_view).collect(), next_cursor })
     }
@@ -908,7 +1030,12 @@ impl App {
 
     /// Lists the tickets the actor may see, filtered and sorted, one keyset page at a time.
     /// `custom_fields` are the `cf.<key>=<value>` pairs of the query string.
-    pub fn list_tickets(&self, actor: &Actor, query: &TicketListQuery, custom_fields: &[(String, String)]) -> AppResult<Page<TicketView>> {
+    pub fn list_tickets(
+        &self,
+        actor: &Actor,
+        query: &TicketListQuery,
+        custom_fields: &[(String, String)],
+    ) -> AppResult<Page<TicketView>> {
         let limit = id_page(query.limit, None)?.limit;
         let sort = parse_sort(query.sort.as_deref())?;
         let cursor = query.cursor.as_deref().map(|c| decode_cursor(c, sort)).transpose()?;
@@ -933,11 +1060,19 @@ impl App {
         Ok(Page { items, next_cursor })
     }
 
-    fn ticket_filter(&self, actor: &Actor, query: &TicketListQuery, custom_fields: &[(String, String)]) -> AppResult<TicketFilter> {
+    fn ticket_filter(
+        &self,
+        actor: &Actor,
+        query: &TicketListQuery,
+        custom_fields: &[(String, String)],
+    ) -> AppResult<TicketFilter> {
         let mut errors = FieldErrors::new();
         let mut filter = TicketFilter::visible_to(policy::ticket_visibility(actor));
-        filter.statuses = parse_list(&query.status, "status", &mut errors, |s| TicketStatus::parse(s).map(|v| v.as_str().to_string()));
-        filter.priorities = parse_list(&query.priority, "priority", &mut errors, |s| Priority::parse(s).map(Priority::rank));
+        filter.statuses = parse_list(&query.status, "status", &mut errors, |s| {
+            TicketStatus::parse(s).map(|v| v.as_str().to_string())
+        });
+        filter.priorities =
+            parse_list(&query.priority, "priority", &mut errors, |s| Priority::parse(s).map(Priority::rank));
         filter.type_ids = parse_list(&query.type_id, "type_id", &mut errors, |s| s.parse::<i64>().ok());
         filter.group_ids = parse_list(&query.group_id, "group_id", &mut errors, |s| s.parse::<i64>().ok());
         filter.tags = parse_list(&query.tag, "tag", &mut errors, |s| Some(s.to_string()));
@@ -983,7 +1118,10 @@ fn existing_external(existing_id: i64, source: &str, external_id: &str) -> AppEr
     extra.insert("existing_ticket_id".into(), existing_id.into());
     extra.insert("existing_ticket_number".into(), rules::format_ticket_number(existing_id).into());
     AppError::Conflict {
-        detail: format!("ticket {} already has external id {external_id} from {source}", rules::format_ticket_number(existing_id)),
+        detail: format!(
+            "ticket {} already has external id {external_id} from {source}",
+            rules::format_ticket_number(existing_id)
+        ),
         extra,
     }
 }
@@ -1006,7 +1144,12 @@ fn comment_view(c: &loopdesk_persistence::models::CommentRow) -> CommentView {
     }
 }
 
-fn parse_list<T>(raw: &Option<String>, field: &str, errors: &mut FieldErrors, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+fn parse_list<T>(
+    raw: &Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Vec<T> {
     let Some(raw) = raw else { return vec![] };
     let mut values = vec![];
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -1030,7 +1173,10 @@ fn parse_sort(sort: Option<&str>) -> AppResult<TicketSort> {
         "priority" => SortKey::Priority,
         "number" | "id" => SortKey::Id,
         _ => {
-            return Err(AppError::invalid("sort", "must be created_at, updated_at, priority or number, optionally prefixed with -"));
+            return Err(AppError::invalid(
+                "sort",
+                "must be created_at, updated_at, priority or number, optionally prefixed with -",
+            ));
         }
     };
     Ok(TicketSort { key, descending })
@@ -1067,7 +1213,9 @@ fn decode_cursor(raw: &str, sort: TicketSort) -> AppResult<TicketCursor> {
         return Err(invalid());
     };
     if tag != sort_tag(sort) {
-        return Err(AppError::BadRequest("the cursor belongs to another sort order; start again without a cursor".into()));
+        return Err(AppError::BadRequest(
+            "the cursor belongs to another sort order; start again without a cursor".into(),
+        ));
     }
     let value: i64 = value.parse().map_err(|_| invalid())?;
     let id: i64 = id.parse().map_err(|_| invalid())?;

@@ -49,7 +49,10 @@ both_backends!(admin_creates_staff_and_customer, |db| {
     let app = app_for(&db);
     let admin = admin(&app);
     let org = app
-        .create_organization(&admin, &NewOrganizationInput { name: "华东电力有限公司".into(), shared_ticket_view: false })
+        .create_organization(
+            &admin,
+            &NewOrganizationInput { name: "华东电力有限公司".into(), shared_ticket_view: false },
+        )
         .unwrap();
     let group = app
         .create_group(&admin, &NewGroupInput { name: "售后二组".into(), description: None, parent_id: None })
@@ -78,7 +81,10 @@ both_backends!(admin_creates_staff_and_customer, |db| {
     let customer = app
         .create_user(
             &admin,
-            &NewUserInput { organization_id: Some(org.id), ..user_input("wang@customer.cn", UserKind::Customer, "customer") },
+            &NewUserInput {
+                organization_id: Some(org.id),
+                ..user_input("wang@customer.cn", UserKind::Customer, "customer")
+            },
         )
         .unwrap();
     assert_eq!(customer.kind, UserKind::Customer);
@@ -94,8 +100,11 @@ both_backends!(admin_creates_staff_and_customer, |db| {
     assert_eq!(app.get_user(&customer_actor, customer.id).unwrap().email, "wang@customer.cn");
 
     // A user without a password exists but cannot sign in.
-    app.create_user(&admin, &NewUserInput { password: None, ..user_input("nopass@example.com", UserKind::Staff, "agent") })
-        .unwrap();
+    app.create_user(
+        &admin,
+        &NewUserInput { password: None, ..user_input("nopass@example.com", UserKind::Staff, "agent") },
+    )
+    .unwrap();
     assert!(matches!(login(&app, "nopass@example.com", ""), Err(AppError::Unauthenticated(_))));
 });
 
@@ -129,10 +138,10 @@ both_backends!(input_and_kind_role_rules, |db| {
     assert_eq!(invalid_keys(app.update_user(&admin, customer.id, &patch)), ["role"]);
 
     // Customers cannot be put in groups, at creation or later.
-    let group = app
-        .create_group(&admin, &NewGroupInput { name: "一线".into(), description: None, parent_id: None })
-        .unwrap();
-    let input = NewUserInput { group_ids: vec![group.id], ..user_input("c2@example.com", UserKind::Customer, "customer") };
+    let group =
+        app.create_group(&admin, &NewGroupInput { name: "一线".into(), description: None, parent_id: None }).unwrap();
+    let input =
+        NewUserInput { group_ids: vec![group.id], ..user_input("c2@example.com", UserKind::Customer, "customer") };
     assert_eq!(invalid_keys(app.create_user(&admin, &input)), ["group_ids"]);
     let patch = UserPatch { group_ids: Some(vec![group.id]), ..UserPatch::default() };
     assert_eq!(invalid_keys(app.update_user(&admin, customer.id, &patch)), ["group_ids"]);
@@ -181,7 +190,8 @@ both_backends!(agents_read_but_do_not_manage_users, |db| {
     assert_eq!(app.get_user(&customer, customer_view.id).unwrap().id, customer_view.id);
 
     // Filters: by kind, role and a case-insensitive search.
-    let customers = app.list_users(&agent, &UserListQuery { kind: Some(UserKind::Customer), ..Default::default() }).unwrap();
+    let customers =
+        app.list_users(&agent, &UserListQuery { kind: Some(UserKind::Customer), ..Default::default() }).unwrap();
     assert_eq!(customers.items.iter().map(|u| u.id).collect::<Vec<_>>(), [customer_view.id]);
     let agents = app.list_users(&agent, &UserListQuery { role: Some("agent".into()), ..Default::default() }).unwrap();
     assert_eq!(agents.items.iter().map(|u| u.id).collect::<Vec<_>>(), [agent_view.id]);
@@ -265,7 +275,8 @@ both_backends!(group_nesting_rejects_cycles, |db| {
     assert_eq!(app.update_group(&admin, b.id, &reparent(Some(c.id))).unwrap().parent_id, Some(c.id));
     assert_eq!(app.update_group(&admin, c.id, &reparent(None)).unwrap().parent_id, None);
     // An absent parent_id leaves it alone.
-    let renamed = app.update_group(&admin, b.id, &GroupPatch { name: Some("上海一站".into()), ..GroupPatch::default() });
+    let renamed =
+        app.update_group(&admin, b.id, &GroupPatch { name: Some("上海一站".into()), ..GroupPatch::default() });
     assert_eq!(renamed.unwrap().parent_id, Some(c.id));
 
     assert!(matches!(app.create_group(&admin, &new("华东区", None)), Err(AppError::Conflict { .. })));
@@ -276,7 +287,10 @@ both_backends!(group_membership_shows_on_both_sides, |db| {
     let app = app_for(&db);
     let admin = admin(&app);
     let group = app
-        .create_group(&admin, &NewGroupInput { name: "售后二组".into(), description: Some("华东".into()), parent_id: None })
+        .create_group(
+            &admin,
+            &NewGroupInput { name: "售后二组".into(), description: Some("华东".into()), parent_id: None },
+        )
         .unwrap();
     let other = app
         .create_group(&admin, &NewGroupInput { name: "售后三组".into(), description: None, parent_id: None })
@@ -321,10 +335,14 @@ both_backends!(user_pages_cover_everyone_once, |db| {
     for i in 0..9 {
         let kind = if i % 3 == 0 { UserKind::Customer } else { UserKind::Staff };
         let role = if kind == UserKind::Customer { "customer" } else { "agent" };
-        app.create_user(&admin, &NewUserInput { password: None, ..user_input(&format!("u{i}@example.com"), kind, role) })
-            .unwrap();
+        app.create_user(
+            &admin,
+            &NewUserInput { password: None, ..user_input(&format!("u{i}@example.com"), kind, role) },
+        )
+        .unwrap();
     }
-    let all: BTreeSet<i64> = app.list_users(&admin, &UserListQuery::default()).unwrap().items.iter().map(|u| u.id).collect();
+    let all: BTreeSet<i64> =
+        app.list_users(&admin, &UserListQuery::default()).unwrap().items.iter().map(|u| u.id).collect();
     assert_eq!(all.len(), 10);
 
     for limit in [1, 3, 5, 10] {
@@ -379,8 +397,11 @@ both_backends!(organizations_crud, |db| {
     assert!(second.next_cursor.is_none());
 
     create(&app, &admin, "agent@example.com", UserKind::Staff, "agent");
-    app.create_user(&admin, &NewUserInput { organization_id: Some(org.id), ..user_input("c@hd.cn", UserKind::Customer, "customer") })
-        .unwrap();
+    app.create_user(
+        &admin,
+        &NewUserInput { organization_id: Some(org.id), ..user_input("c@hd.cn", UserKind::Customer, "customer") },
+    )
+    .unwrap();
     let agent = actor_by_login(&app, "agent@example.com", PASSWORD);
     let customer = actor_by_login(&app, "c@hd.cn", PASSWORD);
     assert!(!customer.organization_shares_tickets);

@@ -60,7 +60,10 @@ both_backends!(create_with_every_field_kind, |db| {
     let defs: Vec<FieldDefinition> = FieldKind::ALL
         .iter()
         .enumerate()
-        .map(|(i, kind)| FieldDefinition { required: i % 2 == 0, ..def(&format!("f_{}", kind.as_str()), *kind, i % 3 == 0) })
+        .map(|(i, kind)| FieldDefinition {
+            required: i % 2 == 0,
+            ..def(&format!("f_{}", kind.as_str()), *kind, i % 3 == 0)
+        })
         .collect();
     let created = app
         .create_ticket_type(
@@ -108,10 +111,8 @@ both_backends!(invalid_definitions_name_the_field, |db| {
     let bad_key = FieldDefinition { key: "Asset No".into(), ..def("x", FieldKind::Text, false) };
     let duplicate = def("asset_no", FieldKind::Number, false);
     let text_with_options = FieldDefinition { options: vec!["a".into()], ..def("note", FieldKind::Text, false) };
-    let input = new_type(
-        "设备报修",
-        vec![def("asset_no", FieldKind::Text, true), bad_key, duplicate, text_with_options],
-    );
+    let input =
+        new_type("设备报修", vec![def("asset_no", FieldKind::Text, true), bad_key, duplicate, text_with_options]);
     assert_eq!(
         invalid_keys(app.create_ticket_type(&admin, &input)),
         ["fields[1].key", "fields[2].key", "fields[3].options"]
@@ -119,8 +120,10 @@ both_backends!(invalid_definitions_name_the_field, |db| {
     assert!(app.list_ticket_types(&admin, true).unwrap().is_empty(), "nothing was saved");
 
     // The same rules on update, and a rejected update changes nothing.
-    let t = app.create_ticket_type(&admin, &new_type("设备报修", vec![def("asset_no", FieldKind::Text, true)])).unwrap();
-    let patch = TicketTypePatch { fields: Some(vec![def("a", FieldKind::Text, true), no_options]), ..Default::default() };
+    let t =
+        app.create_ticket_type(&admin, &new_type("设备报修", vec![def("asset_no", FieldKind::Text, true)])).unwrap();
+    let patch =
+        TicketTypePatch { fields: Some(vec![def("a", FieldKind::Text, true), no_options]), ..Default::default() };
     assert_eq!(invalid_keys(app.update_ticket_type(&admin, t.id, &patch)), ["fields[1].options"]);
     assert_eq!(app.get_ticket_type(&admin, t.id).unwrap().fields, t.fields);
 

@@ -82,10 +82,7 @@ mod tests {
 
         assert_eq!(errors.get("subject"), ["is required", "is too long"]);
         assert!(errors.has("tags"));
-        assert_eq!(
-            errors.to_string(),
-            "subject: is required; subject: is too long; tags: at most 20 tags are allowed"
-        );
+        assert_eq!(errors.to_string(), "subject: is required; subject: is too long; tags: at most 20 tags are allowed");
         assert_eq!(
             serde_json::to_value(&errors).unwrap(),
             serde_json::json!({"subject": ["is required", "is too long"], "tags": ["at most 20 tags are allowed"]})

@@ -101,20 +101,14 @@ pub fn validate_definitions(defs: &[FieldDefinition]) -> Result<(), FieldErrors>
         if label_chars == 0 {
             errors.add(format!("fields[{i}].label"), "is required");
         } else if label_chars > MAX_LABEL_CHARS {
-            errors.add(
-                format!("fields[{i}].label"),
-                format!("must be at most {MAX_LABEL_CHARS} characters"),
-            );
+            errors.add(format!("fields[{i}].label"), format!("must be at most {MAX_LABEL_CHARS} characters"));
         }
 
         let options_path = format!("fields[{i}].options");
         if def.kind.takes_options() {
             check_options(&def.options, &options_path, &mut errors);
         } else if !def.options.is_empty() {
-            errors.add(
-                &options_path,
-                "only select and multi_select fields take options",
-            );
+            errors.add(&options_path, "only select and multi_select fields take options");
         }
     }
     errors.into_result(())
@@ -131,10 +125,7 @@ fn check_options(options: &[String], path: &str, errors: &mut FieldErrors) {
         if option.trim().is_empty() {
             errors.add(path, "options must not be empty");
         } else if option.chars().count() > MAX_OPTION_CHARS {
-            errors.add(
-                path,
-                format!("option {option:?} is longer than {MAX_OPTION_CHARS} characters"),
-            );
+            errors.add(path, format!("option {option:?} is longer than {MAX_OPTION_CHARS} characters"));
         } else if !seen.insert(option.as_str()) {
             errors.add(path, format!("option {option:?} appears more than once"));
         }
@@ -218,14 +209,8 @@ fn may_write(def: &FieldDefinition, writer: Writer) -> bool {
     writer == Writer::Staff || def.customer_visible
 }
 
-fn find_writable<'a>(
-    defs: &'a [FieldDefinition],
-    key: &str,
-    writer: Writer,
-) -> Option<&'a FieldDefinition> {
-    defs.iter()
-        .find(|d| d.key == key)
-        .filter(|d| may_write(d, writer))
+fn find_writable<'a>(defs: &'a [FieldDefinition], key: &str, writer: Writer) -> Option<&'a FieldDefinition> {
+    defs.iter().find(|d| d.key == key).filter(|d| may_write(d, writer))
 }
 
 /// "Empty" in the required sense: null, a blank string, or an empty list.
@@ -266,8 +251,7 @@ fn normalize_value(def: &FieldDefinition, value: &Value) -> Result<Value, String
             Ok(Value::from(text))
         }
         FieldKind::Datetime => {
-            const MESSAGE: &str =
-                "must be a date and time with offset like 2026-10-01T09:30:00+08:00";
+            const MESSAGE: &str = "must be a date and time with offset like 2026-10-01T09:30:00+08:00";
             let text = expect_string(value, MESSAGE)?.trim();
             let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| MESSAGE.to_owned())?;
             Ok(Value::from(format_utc(parsed.with_timezone(&Utc))))
@@ -288,21 +272,12 @@ fn normalize_value(def: &FieldDefinition, value: &Value) -> Result<Value, String
         FieldKind::Email => {
             const MESSAGE: &str = "must be an email address like name@example.com";
             let text = expect_string(value, MESSAGE)?.trim();
-            if is_plausible_email(text) {
-                Ok(Value::from(text))
-            } else {
-                Err(MESSAGE.to_owned())
-            }
+            if is_plausible_email(text) { Ok(Value::from(text)) } else { Err(MESSAGE.to_owned()) }
         }
         FieldKind::Phone => {
-            const MESSAGE: &str =
-                "must be a phone number of 3 to 32 characters using digits, spaces and + - ( )";
+            const MESSAGE: &str = "must be a phone number of 3 to 32 characters using digits, spaces and + - ( )";
             let text = expect_string(value, MESSAGE)?.trim();
-            if is_plausible_phone(text) {
-                Ok(Value::from(text))
-            } else {
-                Err(MESSAGE.to_owned())
-            }
+            if is_plausible_phone(text) { Ok(Value::from(text)) } else { Err(MESSAGE.to_owned()) }
         }
         FieldKind::Url => {
             const MESSAGE: &str = "must be an http or https URL";
@@ -321,11 +296,7 @@ fn expect_string<'a>(value: &'a Value, message: &str) -> Result<&'a str, String>
 }
 
 fn check_max_chars(text: &str, max: usize) -> Result<(), String> {
-    if text.chars().count() > max {
-        Err(format!("must be at most {max} characters"))
-    } else {
-        Ok(())
-    }
+    if text.chars().count() > max { Err(format!("must be at most {max} characters")) } else { Ok(()) }
 }
 
 /// "YYYY-MM-DDTHH:MM:SSZ", with fractional seconds only when there are any.
@@ -371,9 +342,7 @@ fn is_plausible_email(text: &str) -> bool {
 fn is_plausible_phone(text: &str) -> bool {
     let length = text.chars().count();
     (3..=32).contains(&length)
-        && text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+        && text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
         && text.chars().filter(char::is_ascii_digit).count() >= 3
 }
 
@@ -386,10 +355,7 @@ pub fn customer_view(defs: &[FieldDefinition], values: &Map<String, Value>) -> M
 }
 
 /// Keys whose kind is User, with their ids present in `values` (for the caller's existence check).
-pub fn referenced_user_ids(
-    defs: &[FieldDefinition],
-    values: &Map<String, Value>,
-) -> Vec<(String, i64)> {
+pub fn referenced_user_ids(defs: &[FieldDefinition], values: &Map<String, Value>) -> Vec<(String, i64)> {
     defs.iter()
         .filter(|def| def.kind == FieldKind::User)
         .filter_map(|def| {
@@ -400,10 +366,7 @@ pub fn referenced_user_ids(
 }
 
 /// Index entries for equality filtering: for each present value a (key, string) pair: strings as-is, numbers via serde_json to_string, bools "true"/"false", multi_select one pair per element, user ids as decimal. Long_text is not indexed.
-pub fn index_entries(
-    defs: &[FieldDefinition],
-    values: &Map<String, Value>,
-) -> Vec<(String, String)> {
+pub fn index_entries(defs: &[FieldDefinition], values: &Map<String, Value>) -> Vec<(String, String)> {
     let mut entries = Vec::new();
     for def in defs.iter().filter(|def| def.kind != FieldKind::LongText) {
         let Some(value) = values.get(&def.key) else {
@@ -413,12 +376,7 @@ pub fn index_entries(
             Value::Array(items) => items.as_slice(),
             single => std::slice::from_ref(single),
         };
-        entries.extend(
-            items
-                .iter()
-                .filter_map(index_text)
-                .map(|text| (def.key.clone(), text)),
-        );
+        entries.extend(items.iter().filter_map(index_text).map(|text| (def.key.clone(), text)));
     }
     entries
 }

@@ -12,15 +12,15 @@ pub mod ticket;
 
 pub use errors::FieldErrors;
 pub use fields::{
-    FieldDefinition, FieldKind, WriteMode, Writer, customer_view, index_entries,
-    referenced_user_ids, validate_definitions, validate_values,
+    FieldDefinition, FieldKind, WriteMode, Writer, customer_view, index_entries, referenced_user_ids,
+    validate_definitions, validate_values,
 };
 pub use policy::{
-    Actor, BUILTIN_ROLES, Denied, Permission, TicketAccessFacts, TicketVisibility, UserKind,
-    can_view, default_permissions, forbidden_for_customers, may_comment, may_transition, require,
-    sees_internal, ticket_visibility,
+    Actor, BUILTIN_ROLES, Denied, Permission, TicketAccessFacts, TicketVisibility, UserKind, can_view,
+    default_permissions, forbidden_for_customers, may_comment, may_transition, require, sees_internal,
+    ticket_visibility,
 };
 pub use ticket::{
-    Channel, EventKind, Priority, TicketStatus, TransitionError, check_transition,
-    format_ticket_number, normalize_tags, parse_ticket_number, status_after_assignment,
+    Channel, EventKind, Priority, TicketStatus, TransitionError, check_transition, format_ticket_number,
+    normalize_tags, parse_ticket_number, status_after_assignment,
 };

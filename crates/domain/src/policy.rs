@@ -62,11 +62,8 @@ wire_names!(UserKind, "user kind" {
 });
 
 /// The only permissions a customer-kind user may ever hold.
-pub const CUSTOMER_PERMISSIONS: [Permission; 3] = [
-    Permission::TicketsReadOwn,
-    Permission::TicketsCreate,
-    Permission::CommentsPublic,
-];
+pub const CUSTOMER_PERMISSIONS: [Permission; 3] =
+    [Permission::TicketsReadOwn, Permission::TicketsCreate, Permission::CommentsPublic];
 
 /// The built-in roles and their default permission sets (stored in the database at migration/seed time; the DB copy is authoritative at run time).
 pub const BUILTIN_ROLES: [&str; 4] = ["admin", "supervisor", "agent", "customer"];
@@ -165,10 +162,7 @@ impl TicketVisibility {
                     || ticket.assignee_id == Some(*user_id)
                     || ticket.group_id.is_some_and(|g| group_ids.contains(&g))
             }
-            TicketVisibility::Customer {
-                user_id,
-                organization_id,
-            } => {
+            TicketVisibility::Customer { user_id, organization_id } => {
                 ticket.requester_id == *user_id
                     || organization_id.is_some_and(|org| ticket.organization_id == Some(org))
             }
@@ -183,16 +177,11 @@ pub fn ticket_visibility(actor: &Actor) -> TicketVisibility {
     if actor.has(Permission::TicketsReadAll) {
         TicketVisibility::All
     } else if actor.has(Permission::TicketsReadGroup) {
-        TicketVisibility::Staff {
-            user_id: actor.user_id,
-            group_ids: actor.group_ids.clone(),
-        }
+        TicketVisibility::Staff { user_id: actor.user_id, group_ids: actor.group_ids.clone() }
     } else if actor.has(Permission::TicketsReadOwn) {
         TicketVisibility::Customer {
             user_id: actor.user_id,
-            organization_id: actor
-                .organization_id
-                .filter(|_| actor.organization_shares_tickets),
+            organization_id: actor.organization_id.filter(|_| actor.organization_shares_tickets),
         }
     } else {
         TicketVisibility::None
@@ -229,19 +218,11 @@ fn denied(message: impl Into<String>) -> Denied {
 }
 
 pub fn require(actor: &Actor, p: Permission) -> Result<(), Denied> {
-    if actor.has(p) {
-        Ok(())
-    } else {
-        Err(denied(format!("requires permission {p}")))
-    }
+    if actor.has(p) { Ok(()) } else { Err(denied(format!("requires permission {p}"))) }
 }
 
 fn require_view(actor: &Actor, ticket: &TicketAccessFacts) -> Result<(), Denied> {
-    if can_view(actor, ticket) {
-        Ok(())
-    } else {
-        Err(denied("requires access to this ticket"))
-    }
+    if can_view(actor, ticket) { Ok(()) } else { Err(denied("requires access to this ticket")) }
 }
 
 /// Transitions: staff need TicketsUpdate (and can_view). A customer who can view a ticket may only confirm (Resolved → Closed) or reopen (Resolved/Closed → InProgress) — that is how the requester closes the loop.
@@ -260,20 +241,14 @@ pub fn may_transition(
             if confirms || TicketStatus::is_reopen(from, to) {
                 Ok(())
             } else {
-                Err(denied(
-                    "customers may only confirm a resolved ticket or reopen it",
-                ))
+                Err(denied("customers may only confirm a resolved ticket or reopen it"))
             }
         }
     }
 }
 
 /// Comments: internal needs CommentsInternal and staff kind; public needs CommentsPublic; both need can_view.
-pub fn may_comment(
-    actor: &Actor,
-    ticket: &TicketAccessFacts,
-    internal: bool,
-) -> Result<(), Denied> {
+pub fn may_comment(actor: &Actor, ticket: &TicketAccessFacts, internal: bool) -> Result<(), Denied> {
     require_view(actor, ticket)?;
     if internal {
         if actor.is_customer() {

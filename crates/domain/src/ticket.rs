@@ -119,25 +119,13 @@ fn render_statuses(statuses: &[TicketStatus]) -> String {
     if statuses.is_empty() {
         return "none".to_owned();
     }
-    statuses
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Checks one step of the state machine. Staying in the same status is not a transition and is rejected.
 pub fn check_transition(from: TicketStatus, to: TicketStatus) -> Result<(), TransitionError> {
     let allowed = from.allowed_next();
-    if allowed.contains(&to) {
-        Ok(())
-    } else {
-        Err(TransitionError {
-            from,
-            to,
-            allowed: allowed.to_vec(),
-        })
-    }
+    if allowed.contains(&to) { Ok(()) } else { Err(TransitionError { from, to, allowed: allowed.to_vec() }) }
 }
 
 /// Status a ticket takes when its assignee changes: New + some assignee → Assigned; Assigned + no assignee → New; otherwise unchanged.
@@ -189,15 +177,9 @@ pub fn normalize_tags(tags: &[String]) -> Result<Vec<String>, FieldErrors> {
         if chars == 0 {
             errors.add(KEY, "a tag must not be empty");
         } else if chars > MAX_TAG_CHARS {
-            errors.add(
-                KEY,
-                format!("tag {tag:?} is longer than {MAX_TAG_CHARS} characters"),
-            );
+            errors.add(KEY, format!("tag {tag:?} is longer than {MAX_TAG_CHARS} characters"));
         } else if tag.chars().any(|c| c == ',' || c.is_control()) {
-            errors.add(
-                KEY,
-                format!("tag {tag:?} must not contain commas or control characters"),
-            );
+            errors.add(KEY, format!("tag {tag:?} must not contain commas or control characters"));
         } else if seen.insert(tag) {
             normalized.push(tag.to_owned());
         }
@@ -236,9 +218,6 @@ impl EventKind {
     /// A customer sees only Created, StatusChanged and CommentAdded (public replies).
     /// Assignment, transfer reasons, field edits (which may touch internal fields) and notes are staff talk.
     pub fn customer_visible(self) -> bool {
-        matches!(
-            self,
-            EventKind::Created | EventKind::StatusChanged | EventKind::CommentAdded
-        )
+        matches!(self, EventKind::Created | EventKind::StatusChanged | EventKind::CommentAdded)
     }
 }

@@ -18,30 +18,20 @@ fn actor(role: &str, kind: UserKind) -> Actor {
 }
 
 /// A ticket unrelated to actor 10: other requester, other org, other group, other assignee.
-const STRANGERS: TicketAccessFacts = TicketAccessFacts {
-    requester_id: 99,
-    organization_id: Some(501),
-    group_id: Some(3),
-    assignee_id: Some(98),
-};
+const STRANGERS: TicketAccessFacts =
+    TicketAccessFacts { requester_id: 99, organization_id: Some(501), group_id: Some(3), assignee_id: Some(98) };
 
 #[test]
 fn permission_wire_names() {
     for p in Permission::ALL {
-        assert_eq!(
-            serde_json::to_value(p).unwrap(),
-            serde_json::Value::from(p.as_str())
-        );
+        assert_eq!(serde_json::to_value(p).unwrap(), serde_json::Value::from(p.as_str()));
         assert_eq!(Permission::parse(p.as_str()), Some(p));
     }
     assert_eq!(TicketsReadAll.as_str(), "tickets_read_all");
     assert_eq!(ApiKeysManage.as_str(), "api_keys_manage");
     assert_eq!(Permission::ALL.len(), 14);
     for k in [UserKind::Staff, UserKind::Customer] {
-        assert_eq!(
-            serde_json::to_value(k).unwrap(),
-            serde_json::Value::from(k.as_str())
-        );
+        assert_eq!(serde_json::to_value(k).unwrap(), serde_json::Value::from(k.as_str()));
         assert_eq!(UserKind::parse(k.as_str()), Some(k));
     }
 }
@@ -49,21 +39,11 @@ fn permission_wire_names() {
 #[test]
 fn default_permissions_for_builtin_roles() {
     assert_eq!(default_permissions("admin").unwrap(), Permission::ALL);
-    let staff = [
-        TicketsReadGroup,
-        TicketsCreate,
-        TicketsUpdate,
-        TicketsAssign,
-        CommentsPublic,
-        CommentsInternal,
-        UsersRead,
-    ];
+    let staff =
+        [TicketsReadGroup, TicketsCreate, TicketsUpdate, TicketsAssign, CommentsPublic, CommentsInternal, UsersRead];
     assert_eq!(default_permissions("supervisor").unwrap(), staff);
     assert_eq!(default_permissions("agent").unwrap(), staff);
-    assert_eq!(
-        default_permissions("customer").unwrap(),
-        [TicketsReadOwn, TicketsCreate, CommentsPublic]
-    );
+    assert_eq!(default_permissions("customer").unwrap(), [TicketsReadOwn, TicketsCreate, CommentsPublic]);
     for role in BUILTIN_ROLES {
         assert!(default_permissions(role).is_some(), "{role}");
     }
@@ -76,12 +56,7 @@ fn default_permissions_for_builtin_roles() {
 fn forbidden_for_customers_lists_staff_only_permissions() {
     assert!(forbidden_for_customers(&default_permissions("customer").unwrap()).is_empty());
     assert_eq!(
-        forbidden_for_customers(&[
-            TicketsCreate,
-            CommentsInternal,
-            TicketsReadAll,
-            CommentsInternal
-        ]),
+        forbidden_for_customers(&[TicketsCreate, CommentsInternal, TicketsReadAll, CommentsInternal]),
         [CommentsInternal, TicketsReadAll]
     );
     let all_forbidden = forbidden_for_customers(&Permission::ALL);
@@ -91,35 +66,17 @@ fn forbidden_for_customers_lists_staff_only_permissions() {
 
 #[test]
 fn visibility_for_each_role() {
-    assert_eq!(
-        ticket_visibility(&actor("admin", UserKind::Staff)),
-        TicketVisibility::All
-    );
+    assert_eq!(ticket_visibility(&actor("admin", UserKind::Staff)), TicketVisibility::All);
     for role in ["supervisor", "agent"] {
         assert_eq!(
             ticket_visibility(&actor(role, UserKind::Staff)),
-            TicketVisibility::Staff {
-                user_id: 10,
-                group_ids: vec![1, 2]
-            }
+            TicketVisibility::Staff { user_id: 10, group_ids: vec![1, 2] }
         );
     }
     let mut customer = actor("customer", UserKind::Customer);
-    assert_eq!(
-        ticket_visibility(&customer),
-        TicketVisibility::Customer {
-            user_id: 10,
-            organization_id: None
-        }
-    );
+    assert_eq!(ticket_visibility(&customer), TicketVisibility::Customer { user_id: 10, organization_id: None });
     customer.organization_shares_tickets = true;
-    assert_eq!(
-        ticket_visibility(&customer),
-        TicketVisibility::Customer {
-            user_id: 10,
-            organization_id: Some(500)
-        }
-    );
+    assert_eq!(ticket_visibility(&customer), TicketVisibility::Customer { user_id: 10, organization_id: Some(500) });
 
     let mut nobody = actor("agent", UserKind::Staff);
     nobody.permissions = BTreeSet::from([TicketsCreate, UsersRead]);
@@ -136,68 +93,19 @@ fn can_view_for_each_role() {
     assert!(!can_view(&agent, &STRANGERS));
     assert!(!can_view(&customer, &STRANGERS));
 
-    assert!(can_view(
-        &agent,
-        &TicketAccessFacts {
-            group_id: Some(2),
-            ..STRANGERS
-        }
-    ));
-    assert!(can_view(
-        &agent,
-        &TicketAccessFacts {
-            assignee_id: Some(10),
-            ..STRANGERS
-        }
-    ));
-    assert!(can_view(
-        &agent,
-        &TicketAccessFacts {
-            requester_id: 10,
-            ..STRANGERS
-        }
-    ));
-    assert!(!can_view(
-        &agent,
-        &TicketAccessFacts {
-            group_id: None,
-            ..STRANGERS
-        }
-    ));
+    assert!(can_view(&agent, &TicketAccessFacts { group_id: Some(2), ..STRANGERS }));
+    assert!(can_view(&agent, &TicketAccessFacts { assignee_id: Some(10), ..STRANGERS }));
+    assert!(can_view(&agent, &TicketAccessFacts { requester_id: 10, ..STRANGERS }));
+    assert!(!can_view(&agent, &TicketAccessFacts { group_id: None, ..STRANGERS }));
 
-    assert!(can_view(
-        &customer,
-        &TicketAccessFacts {
-            requester_id: 10,
-            ..STRANGERS
-        }
-    ));
-    assert!(!can_view(
-        &customer,
-        &TicketAccessFacts {
-            assignee_id: Some(10),
-            group_id: Some(1),
-            ..STRANGERS
-        }
-    ));
-    let colleagues_ticket = TicketAccessFacts {
-        organization_id: Some(500),
-        ..STRANGERS
-    };
-    assert!(
-        !can_view(&customer, &colleagues_ticket),
-        "organization does not share"
-    );
+    assert!(can_view(&customer, &TicketAccessFacts { requester_id: 10, ..STRANGERS }));
+    assert!(!can_view(&customer, &TicketAccessFacts { assignee_id: Some(10), group_id: Some(1), ..STRANGERS }));
+    let colleagues_ticket = TicketAccessFacts { organization_id: Some(500), ..STRANGERS };
+    assert!(!can_view(&customer, &colleagues_ticket), "organization does not share");
     customer.organization_shares_tickets = true;
     assert!(can_view(&customer, &colleagues_ticket));
     customer.organization_id = None;
-    assert!(!can_view(
-        &customer,
-        &TicketAccessFacts {
-            organization_id: None,
-            ..STRANGERS
-        }
-    ));
+    assert!(!can_view(&customer, &TicketAccessFacts { organization_id: None, ..STRANGERS }));
 }
 
 #[test]
@@ -207,15 +115,9 @@ fn customers_never_gain_staff_powers_from_misconfigured_permissions() {
     assert!(!customer.has(TicketsReadAll));
     assert!(!customer.has(CommentsInternal));
     assert!(customer.has(TicketsReadOwn));
-    assert!(matches!(
-        ticket_visibility(&customer),
-        TicketVisibility::Customer { .. }
-    ));
+    assert!(matches!(ticket_visibility(&customer), TicketVisibility::Customer { .. }));
     assert!(!sees_internal(&customer));
-    let own = TicketAccessFacts {
-        requester_id: 10,
-        ..STRANGERS
-    };
+    let own = TicketAccessFacts { requester_id: 10, ..STRANGERS };
     assert!(may_comment(&customer, &own, true).is_err());
     assert!(may_transition(&customer, &own, New, Resolved).is_err());
 }
@@ -242,36 +144,20 @@ fn require_names_the_missing_permission() {
 #[test]
 fn customer_may_only_confirm_or_reopen() {
     let customer = actor("customer", UserKind::Customer);
-    let own = TicketAccessFacts {
-        requester_id: 10,
-        ..STRANGERS
-    };
+    let own = TicketAccessFacts { requester_id: 10, ..STRANGERS };
     for from in TicketStatus::ALL {
         for to in TicketStatus::ALL {
-            let expected = matches!(
-                (from, to),
-                (Resolved, Closed) | (Resolved, InProgress) | (Closed, InProgress)
-            );
-            assert_eq!(
-                may_transition(&customer, &own, from, to).is_ok(),
-                expected,
-                "{from} -> {to}"
-            );
+            let expected = matches!((from, to), (Resolved, Closed) | (Resolved, InProgress) | (Closed, InProgress));
+            assert_eq!(may_transition(&customer, &own, from, to).is_ok(), expected, "{from} -> {to}");
         }
     }
-    assert!(
-        may_transition(&customer, &STRANGERS, Resolved, Closed).is_err(),
-        "not their ticket"
-    );
+    assert!(may_transition(&customer, &STRANGERS, Resolved, Closed).is_err(), "not their ticket");
 }
 
 #[test]
 fn staff_transitions_need_update_and_visibility() {
     let agent = actor("agent", UserKind::Staff);
-    let in_group = TicketAccessFacts {
-        group_id: Some(1),
-        ..STRANGERS
-    };
+    let in_group = TicketAccessFacts { group_id: Some(1), ..STRANGERS };
     assert_eq!(may_transition(&agent, &in_group, New, InProgress), Ok(()));
     assert!(may_transition(&agent, &STRANGERS, New, InProgress).is_err());
 
@@ -285,11 +171,7 @@ fn staff_transitions_need_update_and_visibility() {
 fn comment_permissions() {
     let agent = actor("agent", UserKind::Staff);
     let customer = actor("customer", UserKind::Customer);
-    let own = TicketAccessFacts {
-        requester_id: 10,
-        group_id: Some(1),
-        ..STRANGERS
-    };
+    let own = TicketAccessFacts { requester_id: 10, group_id: Some(1), ..STRANGERS };
 
     assert_eq!(may_comment(&agent, &own, true), Ok(()));
     assert_eq!(may_comment(&agent, &own, false), Ok(()));
@@ -316,10 +198,7 @@ fn reference_permits(visibility: &TicketVisibility, t: &TicketAccessFacts) -> bo
             };
             in_groups || t.assignee_id == Some(*user_id) || t.requester_id == *user_id
         }
-        TicketVisibility::Customer {
-            user_id,
-            organization_id,
-        } => {
+        TicketVisibility::Customer { user_id, organization_id } => {
             let shared = match (organization_id, t.organization_id) {
                 (Some(mine), Some(theirs)) => *mine == theirs,
                 _ => false,

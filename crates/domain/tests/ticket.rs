@@ -30,16 +30,8 @@ fn every_transition_pair_matches_the_table() {
     for from in TicketStatus::ALL {
         for to in TicketStatus::ALL {
             let expected = expected_allowed(from, to);
-            assert_eq!(
-                check_transition(from, to).is_ok(),
-                expected,
-                "{from} -> {to}"
-            );
-            assert_eq!(
-                from.allowed_next().contains(&to),
-                expected,
-                "{from} -> {to}"
-            );
+            assert_eq!(check_transition(from, to).is_ok(), expected, "{from} -> {to}");
+            assert_eq!(from.allowed_next().contains(&to), expected, "{from} -> {to}");
         }
     }
 }
@@ -80,10 +72,7 @@ fn resolved_and_closed_can_reopen() {
 
 #[test]
 fn open_statuses() {
-    let open: Vec<_> = TicketStatus::ALL
-        .into_iter()
-        .filter(|s| s.is_open())
-        .collect();
+    let open: Vec<_> = TicketStatus::ALL.into_iter().filter(|s| s.is_open()).collect();
     assert_eq!(open, [New, Assigned, InProgress, Pending]);
 }
 
@@ -91,25 +80,14 @@ fn open_statuses() {
 fn transition_error_lists_allowed_statuses() {
     let err = check_transition(Closed, Resolved).unwrap_err();
     assert_eq!(err.allowed, vec![InProgress]);
-    assert_eq!(
-        err.to_string(),
-        "cannot move a ticket from closed to resolved; allowed from closed: in_progress"
-    );
+    assert_eq!(err.to_string(), "cannot move a ticket from closed to resolved; allowed from closed: in_progress");
     let err = check_transition(New, Closed).unwrap_err();
     assert_eq!(
         err.to_string(),
         "cannot move a ticket from new to closed; allowed from new: assigned, in_progress, resolved"
     );
-    let nothing_allowed = TransitionError {
-        from: Closed,
-        to: New,
-        allowed: vec![],
-    };
-    assert!(
-        nothing_allowed
-            .to_string()
-            .ends_with("allowed from closed: none")
-    );
+    let nothing_allowed = TransitionError { from: Closed, to: New, allowed: vec![] };
+    assert!(nothing_allowed.to_string().ends_with("allowed from closed: none"));
 }
 
 #[test]
@@ -128,18 +106,11 @@ fn assignment_moves_between_new_and_assigned_only() {
 fn wire_names_match_serde_and_round_trip() {
     fn check<T>(all: &[T], as_str: fn(&T) -> &'static str, parse: fn(&str) -> Option<T>)
     where
-        T: serde::Serialize
-            + serde::de::DeserializeOwned
-            + PartialEq
-            + std::fmt::Debug
-            + std::fmt::Display,
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug + std::fmt::Display,
     {
         for value in all {
             let name = as_str(value);
-            assert_eq!(
-                serde_json::to_value(value).unwrap(),
-                serde_json::Value::from(name)
-            );
+            assert_eq!(serde_json::to_value(value).unwrap(), serde_json::Value::from(name));
             assert_eq!(&serde_json::from_value::<T>(name.into()).unwrap(), value);
             assert_eq!(parse(name).as_ref(), Some(value));
             assert_eq!(value.to_string(), name);
@@ -160,10 +131,7 @@ fn from_str_error_lists_allowed_values() {
     let err = Priority::from_str("critical").unwrap_err();
     assert!(err.contains("low, normal, high, urgent"), "{err}");
     let err = Channel::from_str("fax").unwrap_err();
-    assert!(
-        err.contains("web, portal, api, email, phone, monitoring"),
-        "{err}"
-    );
+    assert!(err.contains("web, portal, api, email, phone, monitoring"), "{err}");
 }
 
 #[test]
@@ -180,18 +148,8 @@ fn priority_ranks_sort_and_round_trip() {
 
 #[test]
 fn only_public_events_are_customer_visible() {
-    let visible: Vec<_> = EventKind::ALL
-        .into_iter()
-        .filter(|k| k.customer_visible())
-        .collect();
-    assert_eq!(
-        visible,
-        [
-            EventKind::Created,
-            EventKind::StatusChanged,
-            EventKind::CommentAdded
-        ]
-    );
+    let visible: Vec<_> = EventKind::ALL.into_iter().filter(|k| k.customer_visible()).collect();
+    assert_eq!(visible, [EventKind::Created, EventKind::StatusChanged, EventKind::CommentAdded]);
 }
 
 #[test]
@@ -255,18 +213,14 @@ fn tags(list: &[&str]) -> Vec<String> {
 
 #[test]
 fn tags_are_trimmed_deduplicated_and_keep_case_and_chinese() {
-    let normalized =
-        normalize_tags(&tags(&["  空调 ", "VIP", "vip", "空调", "电梯故障", "VIP"])).unwrap();
+    let normalized = normalize_tags(&tags(&["  空调 ", "VIP", "vip", "空调", "电梯故障", "VIP"])).unwrap();
     assert_eq!(normalized, ["空调", "VIP", "vip", "电梯故障"]);
 }
 
 #[test]
 fn tags_limits() {
     let fifty_chinese = "好".repeat(50);
-    assert_eq!(
-        normalize_tags(std::slice::from_ref(&fifty_chinese)).unwrap(),
-        [fifty_chinese]
-    );
+    assert_eq!(normalize_tags(std::slice::from_ref(&fifty_chinese)).unwrap(), [fifty_chinese]);
 
     for bad in ["", "   ", "a,b", "tab\there", &"x".repeat(51)] {
         let err = normalize_tags(&tags(&[bad])).unwrap_err();
@@ -279,10 +233,7 @@ fn tags_limits() {
 
     let mut twenty_one = twenty.clone();
     twenty_one.push("one-more".into());
-    assert_eq!(
-        normalize_tags(&twenty_one).unwrap_err().get("tags"),
-        ["at most 20 tags are allowed"]
-    );
+    assert_eq!(normalize_tags(&twenty_one).unwrap_err().get("tags"), ["at most 20 tags are allowed"]);
 
     // Duplicates do not count towards the limit.
     let mut with_duplicates = twenty.clone();

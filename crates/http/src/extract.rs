@@ -3,12 +3,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, web};
 use loopdesk_app::{Actor, App, AppResult};
 use validator::Validate;
 
-use crate::problem::{for_status, ApiError};
+use crate::problem::{ApiError, for_status};
 
 /// The authenticated caller (`Authorization: Bearer <access token or API key>`).
 pub struct Caller(pub Actor);
@@ -21,8 +21,11 @@ impl FromRequest for Caller {
         let app = req.app_data::<web::Data<App>>().cloned();
         let credential = bearer(req);
         Box::pin(async move {
-            let app = app.ok_or_else(|| ApiError(for_status(StatusCode::INTERNAL_SERVER_ERROR, "application not configured")))?;
-            let credential = credential.map_err(|detail| ApiError(for_status(StatusCode::UNAUTHORIZED, detail)))?;
+            let app = app.ok_or_else(|| {
+                ApiError::new(for_status(StatusCode::INTERNAL_SERVER_ERROR, "application not configured"))
+            })?;
+            let credential =
+                credential.map_err(|detail| ApiError::new(for_status(StatusCode::UNAUTHORIZED, detail)))?;
             let actor = blocking(&app, move |app| app.authenticate(&credential)).await?;
             Ok(Caller(actor))
         })
@@ -55,7 +58,10 @@ where
         Ok(result) => result.map_err(ApiError::from),
         Err(e) => {
             log::error!("blocking task failed: {e}");
-            Err(ApiError(for_status(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged")))
+            Err(ApiError::new(for_status(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "something went wrong on our side; it has been logged",
+            )))
         }
     }
 }
@@ -74,7 +80,7 @@ pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     }
     let unquoted = text.trim_start_matches("W/").trim_matches('"');
     unquoted.parse::<i64>().map(Some).map_err(|_| {
-        ApiError(for_status(StatusCode::BAD_REQUEST, "If-Match must be the ETag of the ticket, e.g. \"3\""))
+        ApiError::new(for_status(StatusCode::BAD_REQUEST, "If-Match must be the ETag of the ticket, e.g. \"3\""))
     })
 }
 
@@ -87,7 +93,7 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(raw) = req.headers().get("Idempotency-Key") else { return Ok(None) };
     let key = raw.to_str().unwrap_or_default().trim();
     if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError(for_status(
+        return Err(ApiError::new(for_status(
             StatusCode::BAD_REQUEST,
             "Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is ideal)",
         )));

@@ -10,14 +10,14 @@ use std::path::PathBuf;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{error, web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, error, web};
 use loopdesk_app::App;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::problem::{for_status, Problem, PROBLEM_JSON};
+use crate::problem::{PROBLEM_JSON, Problem, for_status};
 
 /// Largest accepted JSON body.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -39,12 +39,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
         .app_data(path_config())
         .service(routes::ops::healthz)
         .service(routes::ops::readyz)
-        .service(
-            SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi::document()),
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
+        .route(
+            "/swagger-ui",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
+            }),
         )
-        .route("/swagger-ui", web::get().to(|| async {
-            HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
-        }))
         .service(
             web::scope("/api/v1")
                 .service(routes::auth::login)
@@ -88,7 +89,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
         .default_service(web::to(spa_or_not_found));
 }
 
+/// Unmatched API requests: 405 when the path exists with other methods, else 404.
 async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    if req.resource_map().has_resource(req.path()) {
+        let detail = format!("{} is not supported on {}", req.method(), req.path());
+        return for_status(StatusCode::METHOD_NOT_ALLOWED, detail).response();
+    }
     for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
 }
 
@@ -97,66 +103,65 @@ async fn api_not_found(req: HttpRequest) -> HttpResponse {
 async fn spa_or_not_found(req: HttpRequest, config: web::Data<HttpConfig>) -> HttpResponse {
     let path = req.path();
     let api_like = path.starts_with("/api/") || path == "/api" || path.starts_with("/api-docs");
-    if let (false, Some(dir)) = (api_like, config.static_dir.as_ref()) {
-        if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD {
-            let relative = path.trim_start_matches('/');
-            // Never leave the static folder: reject any parent-directory component.
-            let safe = !relative.split('/').any(|part| part == ".." || part.contains('\\'));
-            if safe && !relative.is_empty() {
-                let candidate = dir.join(relative);
-                if candidate.is_file() {
-                    if let Ok(file) = actix_files::NamedFile::open(&candidate) {
-                        let mut response = file.into_response(&req);
-                        if relative.starts_with("assets/") {
-                            // Vite's hashed file names never change content: cache for a year.
-                            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-                        }
-                        return response;
-                    }
-                }
-            }
-            let index = dir.join("index.html");
-            if let Ok(file) = actix_files::NamedFile::open(&index) {
+    if let (false, Some(dir)) = (api_like, config.static_dir.as_ref())
+        && (req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD)
+    {
+        let relative = path.trim_start_matches('/');
+        // Never leave the static folder: reject any parent-directory component.
+        let safe = !relative.split('/').any(|part| part == ".." || part.contains('\\'));
+        if safe && !relative.is_empty() {
+            let candidate = dir.join(relative);
+            if candidate.is_file()
+                && let Ok(file) = actix_files::NamedFile::open(&candidate)
+            {
                 let mut response = file.into_response(&req);
-                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                if relative.starts_with("assets/") {
+                    // Vite's hashed file names never change content: cache for a year.
+                    response
+                        .headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+                }
                 return response;
             }
+        }
+        let index = dir.join("index.html");
+        if let Ok(file) = actix_files::NamedFile::open(&index) {
+            let mut response = file.into_response(&req);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            return response;
         }
     }
     for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_JSON_BYTES)
-        .content_type_required(true)
-        .error_handler(|err, _req| {
-            let problem = match &err {
-                error::JsonPayloadError::ContentType => {
-                    for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the body as JSON with Content-Type: application/json")
-                }
-                error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
-                    for_status(StatusCode::PAYLOAD_TOO_LARGE, format!("the body must be at most {MAX_JSON_BYTES} bytes"))
-                }
-                error::JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    // Well-formed JSON of the wrong shape: say which field, like any validation error.
-                    let mut errors = loopdesk_domain::errors::FieldErrors::new();
-                    let message = e.to_string();
-                    let field = message
-                        .strip_prefix("missing field `")
-                        .and_then(|rest| rest.split('`').next())
-                        .unwrap_or("body");
-                    let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
-                    errors.add(field, text);
-                    Problem::validation(errors)
-                }
-                error::JsonPayloadError::Deserialize(e) => {
-                    for_status(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
-                }
-                other => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {other}")),
-            };
-            error::InternalError::from_response(err, problem.response()).into()
-        })
+    web::JsonConfig::default().limit(MAX_JSON_BYTES).content_type_required(true).error_handler(|err, _req| {
+        let problem = match &err {
+            error::JsonPayloadError::ContentType => for_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON with Content-Type: application/json",
+            ),
+            error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
+                for_status(StatusCode::PAYLOAD_TOO_LARGE, format!("the body must be at most {MAX_JSON_BYTES} bytes"))
+            }
+            error::JsonPayloadError::Deserialize(e) if e.is_data() => {
+                // Well-formed JSON of the wrong shape: say which field, like any validation error.
+                let mut errors = loopdesk_domain::errors::FieldErrors::new();
+                let message = e.to_string();
+                let field =
+                    message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).unwrap_or("body");
+                let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
+                errors.add(field, text);
+                Problem::validation(errors)
+            }
+            error::JsonPayloadError::Deserialize(e) => for_status(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not valid JSON: {}", strip_position(&e.to_string())),
+            ),
+            other => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {other}")),
+        };
+        error::InternalError::from_response(err, problem.response()).into()
+    })
 }
 
 fn strip_position(message: &str) -> String {
@@ -194,7 +199,9 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
         }
         let status = res.status();
         let detail = match status {
-            StatusCode::METHOD_NOT_ALLOWED => format!("{} is not supported on {}", res.request().method(), res.request().path()),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                format!("{} is not supported on {}", res.request().method(), res.request().path())
+            }
             _ => status.canonical_reason().unwrap_or("error").to_string(),
         };
         let (req, _) = res.into_parts();
@@ -212,7 +219,9 @@ pub async fn request_id<B: MessageBody + 'static>(
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .map(str::to_string);
     let id = incoming.unwrap_or_else(new_request_id);
     let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));

@@ -116,13 +116,8 @@ impl Modify for Conventions {
             ),
         );
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let operations = [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ];
+            let operations =
+                [item.get.as_mut(), item.post.as_mut(), item.put.as_mut(), item.patch.as_mut(), item.delete.as_mut()];
             for operation in operations.into_iter().flatten() {
                 add_standard_problems(path, operation);
             }
@@ -135,7 +130,9 @@ fn add_standard_problems(path: &str, operation: &mut Operation) {
         return;
     }
     let public = operation.security.as_ref().is_some_and(|s| {
-        serde_json::to_value(s).map(|v| v.as_array().is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())))).unwrap_or(false)
+        serde_json::to_value(s)
+            .map(|v| v.as_array().is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty()))))
+            .unwrap_or(false)
     });
     let has_body = operation.request_body.is_some();
     let mut standard: Vec<(&str, &str)> = vec![("400", "Malformed request: bad JSON, query or header")];

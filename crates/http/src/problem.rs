@@ -1,6 +1,6 @@
 //! RFC 7807 problem+json: the one error shape of the API.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use loopdesk_app::AppError;
 use loopdesk_domain::errors::FieldErrors;
@@ -51,7 +51,11 @@ impl Problem {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation",
             "Validation failed",
-            if count == 1 { "1 field has an invalid value".to_string() } else { format!("{count} fields have invalid values") },
+            if count == 1 {
+                "1 field has an invalid value".to_string()
+            } else {
+                format!("{count} fields have invalid values")
+            },
         );
         problem.errors = Some(errors);
         problem
@@ -100,7 +104,13 @@ pub fn for_status(status: StatusCode, detail: impl Into<String>) -> Problem {
 
 /// The HTTP face of an application error.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
+
+impl ApiError {
+    pub fn new(problem: Problem) -> Self {
+        ApiError(Box::new(problem))
+    }
+}
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -120,7 +130,7 @@ impl ResponseError for ApiError {
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        ApiError(p)
+        ApiError::new(p)
     }
 }
 
@@ -156,13 +166,13 @@ impl From<AppError> for ApiError {
                 for_status(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged")
             }
         };
-        ApiError(problem)
+        ApiError::new(problem)
     }
 }
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        ApiError(Problem::validation(field_errors(&errors)))
+        ApiError::new(Problem::validation(field_errors(&errors)))
     }
 }
 
@@ -179,7 +189,8 @@ fn collect(errors: &validator::ValidationErrors, prefix: &str, out: &mut FieldEr
         match kind {
             validator::ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("is invalid ({})", e.code));
+                    let message =
+                        e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("is invalid ({})", e.code));
                     out.add(path.clone(), message);
                 }
             }

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -77,13 +77,12 @@ impl ConnectionManager {
 
     pub fn connect(&self) -> Result<DbConn, DbSetupError> {
         match self.backend {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConn::Pg)
-                .map_err(|e| DbSetupError::Connect(e.to_string())),
+            Backend::Postgres => {
+                PgConnection::establish(&self.url).map(DbConn::Pg).map_err(|e| DbSetupError::Connect(e.to_string()))
+            }
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
-                let mut conn = SqliteConnection::establish(path)
-                    .map_err(|e| DbSetupError::Connect(e.to_string()))?;
+                let mut conn = SqliteConnection::establish(path).map_err(|e| DbSetupError::Connect(e.to_string()))?;
                 // Pragmas are per connection; batch_execute runs them all (sql_query runs only the first).
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \

@@ -8,5 +8,5 @@ pub mod schema;
 pub mod testdb;
 pub mod tx;
 
-pub use db::{build_pool, run_migrations, Backend, DbConfig, DbConn, DbSetupError, MultiBackend, Pool, PooledConn};
+pub use db::{Backend, DbConfig, DbConn, DbSetupError, MultiBackend, Pool, PooledConn, build_pool, run_migrations};
 pub use diesel::result::Error as DbError;

@@ -324,3 +324,15 @@ pub struct IdempotencyRow {
     pub response_body: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct NewIdempotencyKey<'a> {
+    pub user_id: i64,
+    pub idempotency_key: &'a str,
+    pub request_hash: &'a str,
+    pub ticket_id: Option<i64>,
+    pub response_status: i32,
+    pub response_body: &'a str,
+    pub created_at: NaiveDateTime,
+}

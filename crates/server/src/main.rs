@@ -9,7 +9,7 @@ use actix_web::HttpServer;
 use clap::{Parser, Subcommand};
 use loopdesk_app::{App, AuthConfig};
 use loopdesk_http::HttpConfig;
-use loopdesk_persistence::{build_pool, run_migrations, Backend};
+use loopdesk_persistence::{Backend, build_pool, run_migrations};
 
 use crate::config::Config;
 
@@ -76,7 +76,8 @@ fn run(command: Command) -> Result<(), String> {
         Command::Openapi => unreachable!("handled above"),
         Command::Migrate => Ok(()),
         Command::CreateAdmin { email, password, name } => {
-            let user = app.create_admin(&email, &name, &password).map_err(|e| format!("cannot create the admin: {e}"))?;
+            let user =
+                app.create_admin(&email, &name, &password).map_err(|e| format!("cannot create the admin: {e}"))?;
             println!("created admin {} (id {})", user.email, user.id);
             Ok(())
         }
@@ -93,7 +94,8 @@ fn run(command: Command) -> Result<(), String> {
 fn open(config: &Config) -> Result<App, String> {
     let backend = config.database.backend();
     if backend == Backend::Sqlite {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     }
     let pool = build_pool(&config.database).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -104,10 +106,11 @@ fn open(config: &Config) -> Result<App, String> {
     }
     let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?));
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;
-    if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
-        if let Some(admin) = app.bootstrap_admin(email, password).map_err(|e| format!("cannot create the first admin: {e}"))? {
-            log::info!("created the first admin {}", admin.email);
-        }
+    if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
+        && let Some(admin) =
+            app.bootstrap_admin(email, password).map_err(|e| format!("cannot create the first admin: {e}"))?
+    {
+        log::info!("created the first admin {}", admin.email);
     }
     Ok(app)
 }

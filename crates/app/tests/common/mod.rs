@@ -1,7 +1,7 @@
 //! Shared fixtures for app tests: an App over a fresh test database, and actors.
 #![allow(dead_code)]
 
-use loopdesk_app::{domain::policy::Actor, App, AuthConfig};
+use loopdesk_app::{App, AuthConfig, domain::policy::Actor};
 use loopdesk_persistence::testdb::TestDb;
 
 pub fn app_for(db: &TestDb) -> App {
@@ -18,8 +18,7 @@ pub fn admin(app: &App) -> Actor {
 
 /// Signs in and authenticates the access token, as a request would.
 pub fn actor_by_login(app: &App, email: &str, password: &str) -> Actor {
-    let tokens = app
-        .login(&loopdesk_app::auth::LoginInput { email: email.into(), password: password.into() })
-        .expect("login");
+    let tokens =
+        app.login(&loopdesk_app::auth::LoginInput { email: email.into(), password: password.into() }).expect("login");
     app.authenticate(&tokens.access_token).expect("authenticate")
 }

@@ -1,11 +1,11 @@
 //! API keys for other systems (CRM, ERP, monitoring).
 
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{HttpResponse, delete, get, post, web};
+use loopdesk_app::App;
 use loopdesk_app::auth::NewApiKeyInput;
 use loopdesk_app::views::{ApiKeyView, CreatedApiKeyView};
-use loopdesk_app::App;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::ApiError;
 
 /// Create an API key acting as you, limited to the given permissions. The secret is shown once.
@@ -13,7 +13,11 @@ use crate::problem::ApiError;
     (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKeyView),
 ))]
 #[post("/api-keys")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewApiKeyInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewApiKeyInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let created = blocking(&app, move |app| app.create_api_key(&caller.0, &input)).await?;

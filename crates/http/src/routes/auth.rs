@@ -1,11 +1,11 @@
 //! Sign-in, token refresh, sign-out, and the current user.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{HttpResponse, get, post, web};
+use loopdesk_app::App;
 use loopdesk_app::auth::{LoginInput, RefreshInput};
 use loopdesk_app::views::{TokenView, UserView};
-use loopdesk_app::App;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::ApiError;
 
 /// Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
@@ -41,7 +41,11 @@ pub async fn refresh(app: web::Data<App>, input: web::Json<RefreshInput>) -> Res
     (status = 204, description = "Signed out"),
 ))]
 #[post("/auth/logout")]
-pub async fn logout(app: web::Data<App>, caller: Caller, input: web::Json<RefreshInput>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<RefreshInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     blocking(&app, move |app| app.logout(&caller.0, &input)).await?;

@@ -1,12 +1,12 @@
 //! Agent groups (departments and teams, 部门/小组), which may nest, and their members.
 
 use actix_web::http::header;
-use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use loopdesk_app::App;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput};
 use loopdesk_app::views::GroupView;
-use loopdesk_app::App;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a group (`groups_manage`), optionally under a parent group.
@@ -16,7 +16,11 @@ use crate::problem::{ApiError, Problem};
     (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/groups")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewGroupInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewGroupInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let group = blocking(&app, move |app| app.create_group(&caller.0, &input)).await?;
@@ -53,7 +57,12 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
         (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/groups/{id}")]
-pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<GroupPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<GroupPatch>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let group = blocking(&app, move |app| app.update_group(&caller.0, id, &input)).await?;
@@ -65,7 +74,11 @@ pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, inp
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[put("/groups/{id}/members/{user_id}")]
-pub async fn add_member(app: web::Data<App>, caller: Caller, path: web::Path<(i64, i64)>) -> Result<HttpResponse, ApiError> {
+pub async fn add_member(
+    app: web::Data<App>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
     let group = blocking(&app, move |app| app.add_group_member(&caller.0, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(group))
@@ -76,7 +89,11 @@ pub async fn add_member(app: web::Data<App>, caller: Caller, path: web::Path<(i6
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[delete("/groups/{id}/members/{user_id}")]
-pub async fn remove_member(app: web::Data<App>, caller: Caller, path: web::Path<(i64, i64)>) -> Result<HttpResponse, ApiError> {
+pub async fn remove_member(
+    app: web::Data<App>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
     let group = blocking(&app, move |app| app.remove_group_member(&caller.0, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(group))

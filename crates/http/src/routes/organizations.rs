@@ -1,12 +1,12 @@
 //! Customer organisations (客户单位): customers belong to one; members may share a ticket view.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{HttpResponse, get, patch, post, web};
+use loopdesk_app::App;
 use loopdesk_app::directory::{NewOrganizationInput, OrganizationPatch, PageQuery};
 use loopdesk_app::views::{OrganizationView, Page};
-use loopdesk_app::App;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create an organisation (`organizations_manage`).
@@ -16,7 +16,11 @@ use crate::problem::{ApiError, Problem};
     (status = 409, description = "An organisation with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/organizations")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewOrganizationInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewOrganizationInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let organization = blocking(&app, move |app| app.create_organization(&caller.0, &input)).await?;
@@ -55,7 +59,12 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
         (status = 409, description = "An organisation with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/organizations/{id}")]
-pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<OrganizationPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<OrganizationPatch>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let organization = blocking(&app, move |app| app.update_organization(&caller.0, id, &input)).await?;

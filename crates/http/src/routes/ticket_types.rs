@@ -1,14 +1,14 @@
 //! Ticket types (工单类型) and their custom-field definitions.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{HttpResponse, get, patch, post, web};
+use loopdesk_app::App;
 use loopdesk_app::ticket_types::{NewTicketTypeInput, TicketTypePatch};
 use loopdesk_app::views::TicketTypeView;
-use loopdesk_app::App;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Options of the ticket-type list.
@@ -28,7 +28,11 @@ pub struct TicketTypeListQuery {
     (status = 409, description = "A ticket type with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/ticket-types")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewTicketTypeInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewTicketTypeInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let ticket_type = blocking(&app, move |app| app.create_ticket_type(&caller.0, &input)).await?;
@@ -43,7 +47,11 @@ pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewTic
     (status = 200, description = "The ticket types", body = Vec<TicketTypeView>),
 ))]
 #[get("/ticket-types")]
-pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<TicketTypeListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    app: web::Data<App>,
+    caller: Caller,
+    query: web::Query<TicketTypeListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let include_inactive = query.include_inactive.unwrap_or(false);
     let types = blocking(&app, move |app| app.list_ticket_types(&caller.0, include_inactive)).await?;
     Ok(HttpResponse::Ok().json(types))
@@ -69,7 +77,12 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
         (status = 409, description = "A ticket type with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/ticket-types/{id}")]
-pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TicketTypePatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<TicketTypePatch>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket_type = blocking(&app, move |app| app.update_ticket_type(&caller.0, id, &input)).await?;

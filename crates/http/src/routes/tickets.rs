@@ -2,14 +2,15 @@
 //! transfer, reply and note, and read the history.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use loopdesk_app::App;
 use loopdesk_app::tickets::{
-    AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransferInput, TransitionInput,
+    AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransferInput,
+    TransitionInput,
 };
 use loopdesk_app::views::{CommentView, EventView, Page, TicketView};
-use loopdesk_app::App;
 
-use crate::extract::{blocking, etag, idempotency_key, if_match_version, validated, Caller};
+use crate::extract::{Caller, blocking, etag, idempotency_key, if_match_version, validated};
 use crate::problem::{ApiError, Problem};
 
 /// A ticket response with its ETag.
@@ -19,8 +20,9 @@ fn ticket_response(status: actix_web::http::StatusCode, ticket: &TicketView) -> 
 
 /// The `cf.<key>=<value>` pairs of the query string (custom-field equality filters).
 fn custom_field_filters(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
-    let pairs = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
-        .map_err(|e| ApiError(crate::problem::for_status(actix_web::http::StatusCode::BAD_REQUEST, e.to_string())))?;
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).map_err(|e| {
+        ApiError::new(crate::problem::for_status(actix_web::http::StatusCode::BAD_REQUEST, e.to_string()))
+    })?;
     Ok(pairs
         .into_inner()
         .into_iter()
@@ -34,7 +36,12 @@ fn custom_field_filters(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiE
     (status = 200, description = "One page of tickets", body = Page<TicketView>),
 ))]
 #[get("/tickets")]
-pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<TicketListQuery>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    app: web::Data<App>,
+    caller: Caller,
+    query: web::Query<TicketListQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let custom_fields = custom_field_filters(&req)?;
     let query = query.into_inner();
     let page = blocking(&app, move |app| app.list_tickets(&caller.0, &query, &custom_fields)).await?;
@@ -51,7 +58,12 @@ pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<TicketL
         (status = 409, description = "external_source + external_id already used; the problem names the existing ticket", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/tickets")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewTicketInput>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewTicketInput>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let key = idempotency_key(&req)?;
     let input = input.into_inner();
@@ -86,7 +98,13 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
         (status = 412, description = "Changed by someone else since your read; reload", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/tickets/{id}")]
-pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TicketPatch>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<TicketPatch>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let expected = if_match_version(&req)?;
     let (id, input) = (id.into_inner(), input.into_inner());
@@ -103,7 +121,12 @@ pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, inp
         (status = 409, description = "Not allowed from the current status; `allowed_transitions` lists what is", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/tickets/{id}/transitions")]
-pub async fn transition(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TransitionInput>) -> Result<HttpResponse, ApiError> {
+pub async fn transition(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<TransitionInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket = blocking(&app, move |app| app.transition_ticket(&caller.0, id, &input)).await?;
@@ -116,7 +139,12 @@ pub async fn transition(app: web::Data<App>, caller: Caller, id: web::Path<i64>,
     responses((status = 200, description = "Assigned", body = TicketView),
         (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json")))]
 #[post("/tickets/{id}/assign")]
-pub async fn assign(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<AssignInput>) -> Result<HttpResponse, ApiError> {
+pub async fn assign(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<AssignInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket = blocking(&app, move |app| app.assign_ticket(&caller.0, id, &input)).await?;
@@ -129,7 +157,12 @@ pub async fn assign(app: web::Data<App>, caller: Caller, id: web::Path<i64>, inp
     responses((status = 200, description = "Transferred", body = TicketView),
         (status = 409, description = "Closed, or already with that group and person", body = Problem, content_type = "application/problem+json")))]
 #[post("/tickets/{id}/transfer")]
-pub async fn transfer(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<TransferInput>) -> Result<HttpResponse, ApiError> {
+pub async fn transfer(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<TransferInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket = blocking(&app, move |app| app.transfer_ticket(&caller.0, id, &input)).await?;
@@ -141,7 +174,12 @@ pub async fn transfer(app: web::Data<App>, caller: Caller, id: web::Path<i64>, i
     params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
     responses((status = 200, description = "One page of comments", body = Page<CommentView>)))]
 #[get("/tickets/{id}/comments")]
-pub async fn list_comments(app: web::Data<App>, caller: Caller, id: web::Path<i64>, query: web::Query<HistoryQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_comments(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (id, query) = (id.into_inner(), query.into_inner());
     let page = blocking(&app, move |app| app.list_comments(&caller.0, id, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -152,7 +190,12 @@ pub async fn list_comments(app: web::Data<App>, caller: Caller, id: web::Path<i6
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 201, description = "Added", body = CommentView)))]
 #[post("/tickets/{id}/comments")]
-pub async fn add_comment(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<NewCommentInput>) -> Result<HttpResponse, ApiError> {
+pub async fn add_comment(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<NewCommentInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let comment = blocking(&app, move |app| app.add_comment(&caller.0, id, &input)).await?;
@@ -164,7 +207,12 @@ pub async fn add_comment(app: web::Data<App>, caller: Caller, id: web::Path<i64>
     params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
     responses((status = 200, description = "One page of events", body = Page<EventView>)))]
 #[get("/tickets/{id}/events")]
-pub async fn list_events(app: web::Data<App>, caller: Caller, id: web::Path<i64>, query: web::Query<HistoryQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_events(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (id, query) = (id.into_inner(), query.into_inner());
     let page = blocking(&app, move |app| app.list_events(&caller.0, id, &query)).await?;
     Ok(HttpResponse::Ok().json(page))

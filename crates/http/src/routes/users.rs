@@ -1,12 +1,12 @@
 //! People: staff (agents, supervisors, administrators) and customers, and the roles they hold.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{HttpResponse, get, patch, post, web};
+use loopdesk_app::App;
 use loopdesk_app::directory::{NewUserInput, UserListQuery, UserPatch};
 use loopdesk_app::views::{Page, RoleView, UserView};
-use loopdesk_app::App;
 
-use crate::extract::{blocking, validated, Caller};
+use crate::extract::{Caller, blocking, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a user: a staff member (with groups) or a customer (with an organisation).
@@ -17,7 +17,11 @@ use crate::problem::{ApiError, Problem};
     (status = 409, description = "A user with this e-mail already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/users")]
-pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewUserInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<NewUserInput>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let user = blocking(&app, move |app| app.create_user(&caller.0, &input)).await?;
@@ -30,7 +34,11 @@ pub async fn create(app: web::Data<App>, caller: Caller, input: web::Json<NewUse
     (status = 200, description = "One page of users", body = Page<UserView>),
 ))]
 #[get("/users")]
-pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<UserListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    app: web::Data<App>,
+    caller: Caller,
+    query: web::Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = blocking(&app, move |app| app.list_users(&caller.0, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -57,7 +65,12 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
         (status = 409, description = "Another user already has this e-mail", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/users/{id}")]
-pub async fn update(app: web::Data<App>, caller: Caller, id: web::Path<i64>, input: web::Json<UserPatch>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<i64>,
+    input: web::Json<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let user = blocking(&app, move |app| app.update_user(&caller.0, id, &input)).await?;

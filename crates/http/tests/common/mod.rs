@@ -4,12 +4,12 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
 use actix_web::test::TestRequest;
 use loopdesk_app::{App, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub const ADMIN_EMAIL: &str = "admin@test.local";
 pub const ADMIN_PASSWORD: &str = "admin-password";
@@ -30,7 +30,11 @@ pub fn block_on<F: std::future::Future<Output = ()>>(future: F) {
 #[macro_export]
 macro_rules! service {
     ($app:expr) => {
-        actix_web::test::init_service(loopdesk_http::loopdesk_service!($app.clone(), loopdesk_http::HttpConfig::default())).await
+        actix_web::test::init_service(loopdesk_http::loopdesk_service!(
+            $app.clone(),
+            loopdesk_http::HttpConfig::default()
+        ))
+        .await
     };
 }
 
@@ -60,7 +64,11 @@ impl Reply {
     #[track_caller]
     pub fn expect_problem(self, status: u16) -> Self {
         let reply = self.expect(status);
-        assert!(reply.content_type().starts_with("application/problem+json"), "not a problem: {}", reply.content_type());
+        assert!(
+            reply.content_type().starts_with("application/problem+json"),
+            "not a problem: {}",
+            reply.content_type()
+        );
         assert_eq!(reply.body["status"], status, "problem status member");
         assert!(reply.body["title"].is_string() && reply.body["detail"].is_string() && reply.body["type"].is_string());
         reply
@@ -91,7 +99,11 @@ where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let reply = send(svc, TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"email": email, "password": password}))).await;
+    let reply = send(
+        svc,
+        TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"email": email, "password": password})),
+    )
+    .await;
     let reply = reply.expect(200);
     reply.body["access_token"].as_str().expect("access_token").to_string()
 }

@@ -17,7 +17,6 @@ pub struct PrincipalRow {
     pub organization_shares_tickets: bool,
 }
 
-
 /// Loads an active user with role and organisation flag; None when missing or inactive.
 pub fn load_principal(conn: &mut DbConn, user_id: i64) -> QResult<Option<PrincipalRow>> {
     let row = users::table
@@ -28,7 +27,11 @@ pub fn load_principal(conn: &mut DbConn, user_id: i64) -> QResult<Option<Princip
         .select((UserRow::as_select(), RoleRow::as_select(), organizations::shared_ticket_view.nullable()))
         .first::<(UserRow, RoleRow, Option<bool>)>(conn)
         .optional()?;
-    Ok(row.map(|(user, role, shared)| PrincipalRow { user, role, organization_shares_tickets: shared.unwrap_or(false) }))
+    Ok(row.map(|(user, role, shared)| PrincipalRow {
+        user,
+        role,
+        organization_shares_tickets: shared.unwrap_or(false),
+    }))
 }
 
 /// Like `load_principal`, but only while the session is not revoked.

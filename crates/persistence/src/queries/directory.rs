@@ -166,11 +166,7 @@ pub fn set_user_groups(conn: &mut DbConn, user_id: i64, group_ids: &[i64]) -> QR
 }
 
 pub fn add_group_member(conn: &mut DbConn, group_id: i64, user_id: i64) -> QResult<bool> {
-    let exists = group_members::table
-        .find((group_id, user_id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
+    let exists = group_members::table.find((group_id, user_id)).count().get_result::<i64>(conn)? > 0;
     if !exists {
         diesel::insert_into(group_members::table)
             .values((group_members::group_id.eq(group_id), group_members::user_id.eq(user_id)))

@@ -183,7 +183,9 @@ fn apply_visibility<'a, ST: 'a>(query: BoxedTickets<'a, ST>, visibility: &Ticket
         TicketVisibility::Customer { user_id, organization_id: Some(org) } => {
             query.filter(tickets::requester_id.eq(*user_id).or(tickets::organization_id.eq(*org)))
         }
-        TicketVisibility::Customer { user_id, organization_id: None } => query.filter(tickets::requester_id.eq(*user_id)),
+        TicketVisibility::Customer { user_id, organization_id: None } => {
+            query.filter(tickets::requester_id.eq(*user_id))
+        }
         TicketVisibility::None => query.filter(tickets::id.lt(0)),
     }
 }
@@ -283,13 +285,23 @@ pub fn list(
     let query = apply_filters(tickets::table.select(TicketRow::as_select()).into_boxed(), filter);
     let cursor_id = cursor.map(|c| c.id);
     let query = match (sort.key, cursor.map(|c| c.value)) {
-        (SortKey::CreatedAt, Some(CursorValue::Time(t))) => keyset!(query, tickets::created_at, t, cursor_id, sort.descending),
-        (SortKey::UpdatedAt, Some(CursorValue::Time(t))) => keyset!(query, tickets::updated_at, t, cursor_id, sort.descending),
-        (SortKey::Priority, Some(CursorValue::Int(p))) => keyset!(query, tickets::priority, p as i32, cursor_id, sort.descending),
+        (SortKey::CreatedAt, Some(CursorValue::Time(t))) => {
+            keyset!(query, tickets::created_at, t, cursor_id, sort.descending)
+        }
+        (SortKey::UpdatedAt, Some(CursorValue::Time(t))) => {
+            keyset!(query, tickets::updated_at, t, cursor_id, sort.descending)
+        }
+        (SortKey::Priority, Some(CursorValue::Int(p))) => {
+            keyset!(query, tickets::priority, p as i32, cursor_id, sort.descending)
+        }
         (SortKey::Id, Some(CursorValue::Int(i))) => keyset!(query, tickets::id, i, cursor_id, sort.descending),
         // No cursor (or one that does not fit the sort: the caller rejects those first).
-        (SortKey::CreatedAt, _) => keyset!(query, tickets::created_at, NaiveDateTime::MIN, None::<i64>, sort.descending),
-        (SortKey::UpdatedAt, _) => keyset!(query, tickets::updated_at, NaiveDateTime::MIN, None::<i64>, sort.descending),
+        (SortKey::CreatedAt, _) => {
+            keyset!(query, tickets::created_at, NaiveDateTime::MIN, None::<i64>, sort.descending)
+        }
+        (SortKey::UpdatedAt, _) => {
+            keyset!(query, tickets::updated_at, NaiveDateTime::MIN, None::<i64>, sort.descending)
+        }
         (SortKey::Priority, _) => keyset!(query, tickets::priority, 0, None::<i64>, sort.descending),
         (SortKey::Id, _) => keyset!(query, tickets::id, 0, None::<i64>, sort.descending),
     };
@@ -317,7 +329,8 @@ pub fn list_comments(
     after_id: Option<i64>,
     limit: i64,
 ) -> QResult<Vec<CommentRow>> {
-    let mut query = comments::table.filter(comments::ticket_id.eq(ticket_id)).select(CommentRow::as_select()).into_boxed();
+    let mut query =
+        comments::table.filter(comments::ticket_id.eq(ticket_id)).select(CommentRow::as_select()).into_boxed();
     if !include_internal {
         query = query.filter(comments::internal.eq(false));
     }
@@ -364,26 +377,7 @@ pub fn find_idempotency_key(conn: &mut DbConn, user_id: i64, key: &str) -> QResu
 }
 
 /// Claims the key inside the creating transaction; a concurrent or earlier claim is a unique violation.
-pub fn insert_idempotency_key(
-    conn: &mut DbConn,
-    user_id: i64,
-    key: &str,
-    request_hash: &str,
-    ticket_id: i64,
-    response_status: i32,
-    response_body: &str,
-    now: NaiveDateTime,
-) -> QResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::user_id.eq(user_id),
-            idempotency_keys::idempotency_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::ticket_id.eq(Some(ticket_id)),
-            idempotency_keys::response_status.eq(response_status),
-            idempotency_keys::response_body.eq(response_body),
-            idempotency_keys::created_at.eq(now),
-        ))
-        .execute(conn)?;
+pub fn insert_idempotency_key(conn: &mut DbConn, row: &NewIdempotencyKey) -> QResult<()> {
+    diesel::insert_into(idempotency_keys::table).values(row).execute(conn)?;
     Ok(())
 }

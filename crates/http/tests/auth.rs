@@ -1,0 +1,223 @@
+//! Sign-in, lock-out, refresh rotation with reuse detection, sign-out, API keys.
+
+mod common;
+
+use actix_web::test::TestRequest;
+use common::*;
+use serde_json::json;
+
+loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let tokens = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": "  ADMIN@test.local ", "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect(200)
+        .body;
+        assert_eq!(tokens["token_type"], "Bearer");
+        assert_eq!(tokens["expires_in"], 900);
+        assert_eq!(tokens["user"]["role"], "admin");
+        let access = tokens["access_token"].as_str().unwrap().to_string();
+        let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+
+        let me = send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&access))).await.expect(200).body;
+        assert_eq!(me["email"], ADMIN_EMAIL);
+        assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "users_manage"));
+
+        // Rotation: the new refresh token works; presenting the old one again revokes the family.
+        let rotated =
+            send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": refresh})))
+                .await
+                .expect(200)
+                .body;
+        let new_refresh = rotated["refresh_token"].as_str().unwrap().to_string();
+        let new_access = rotated["access_token"].as_str().unwrap().to_string();
+        assert_ne!(new_refresh, refresh);
+        send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": refresh})))
+            .await
+            .expect_problem(401);
+        send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": new_refresh})))
+            .await
+            .expect_problem(401);
+        send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&new_access))).await.expect_problem(401);
+
+        // Logout ends the session at once, access token included.
+        let fresh = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect(200)
+        .body;
+        let access = fresh["access_token"].as_str().unwrap().to_string();
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/logout")
+                .insert_header(bearer(&access))
+                .set_json(json!({"refresh_token": fresh["refresh_token"]})),
+        )
+        .await
+        .expect(204);
+        send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&access))).await.expect_problem(401);
+        send(
+            &svc,
+            TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": fresh["refresh_token"]})),
+        )
+        .await
+        .expect_problem(401);
+    })
+});
+
+loopdesk_persistence::both_backends!(repeated_failures_lock_the_account, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        for _ in 0..5 {
+            send(
+                &svc,
+                TestRequest::post()
+                    .uri("/api/v1/auth/login")
+                    .set_json(json!({"email": ADMIN_EMAIL, "password": "wrong"})),
+            )
+            .await
+            .expect_problem(401);
+        }
+        let locked = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect_problem(423);
+        assert!(locked.body["detail"].as_str().unwrap().contains("locked"));
+        // Unknown e-mails get the same answer as wrong passwords.
+        let unknown = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": "nobody@x.y", "password": "whatever1"})),
+        )
+        .await
+        .expect_problem(401);
+        assert_eq!(unknown.body["detail"], "wrong e-mail or password");
+    })
+});
+
+loopdesk_persistence::both_backends!(api_keys_are_shown_once_scoped_and_revocable, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let created = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/api-keys")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"name": "CRM 同步", "permissions": ["tickets_read_all"]})),
+        )
+        .await
+        .expect(201)
+        .body;
+        let key = created["key"].as_str().unwrap().to_string();
+        assert!(key.starts_with("ldk_") && key.len() >= 40);
+        assert!(key.starts_with(created["prefix"].as_str().unwrap()));
+        let listed =
+            send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&admin))).await.expect(200).body;
+        assert!(!listed.to_string().contains(&key), "the secret is never listed");
+        assert!(listed[0]["last_used_at"].is_null());
+
+        // The key works for what it was granted, and nothing more.
+        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&key))).await.expect(200);
+        let denied = send(
+            &svc,
+            TestRequest::post().uri("/api/v1/users").insert_header(bearer(&key)).set_json(json!({
+                "email": "x@y.z", "name": "x", "kind": "staff", "role": "agent"
+            })),
+        )
+        .await
+        .expect_problem(403);
+        assert!(denied.body["detail"].as_str().unwrap().contains("users_manage"));
+        let used =
+            send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&admin))).await.expect(200).body;
+        assert!(used[0]["last_used_at"].is_string());
+
+        // A key cannot grant more than its creator has; a revoked key stops at once.
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/api-keys")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"name": "empty", "permissions": []})),
+        )
+        .await
+        .expect_problem(422);
+        send(
+            &svc,
+            TestRequest::delete().uri(&format!("/api/v1/api-keys/{}", created["id"])).insert_header(bearer(&admin)),
+        )
+        .await
+        .expect(200);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&key))).await.expect_problem(401);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer("ldk_not-a-key")))
+            .await
+            .expect_problem(401);
+    })
+});
+
+loopdesk_persistence::both_backends!(tickets_created_with_a_key_are_api_channel_and_attributed, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let ticket_type = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/ticket-types")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"name": "IT 故障", "fields": []})),
+        )
+        .await
+        .expect(201)
+        .body;
+        let key = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/api-keys")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"name": "monitoring", "permissions": ["tickets_create", "tickets_read_all"]})),
+        )
+        .await
+        .expect(201)
+        .body;
+        let key_id = key["id"].clone();
+        let key = key["key"].as_str().unwrap().to_string();
+        let ticket = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&key))
+                .set_json(json!({"type_id": ticket_type["id"], "subject": "VPN 无法连接"})),
+        )
+        .await
+        .expect(201)
+        .body;
+        assert_eq!(ticket["channel"], "api");
+        let events = send(
+            &svc,
+            TestRequest::get().uri(&format!("/api/v1/tickets/{}/events", ticket["id"])).insert_header(bearer(&admin)),
+        )
+        .await
+        .expect(200)
+        .body;
+        assert_eq!(events["items"][0]["api_key_id"], key_id);
+    })
+});

@@ -1,0 +1,154 @@
+//! Hostile and malformed requests get clear problem+json answers, never a 5xx,
+//! and change nothing.
+
+mod common;
+
+use actix_web::test::TestRequest;
+use common::*;
+use serde_json::json;
+
+loopdesk_persistence::both_backends!(malformed_requests_get_problems, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+        let unknown =
+            send(&svc, TestRequest::get().uri("/api/v1/nope").insert_header(bearer(&admin))).await.expect_problem(404);
+        assert!(unknown.body["detail"].as_str().unwrap().contains("/api/v1/nope"));
+        send(&svc, TestRequest::get().uri("/api/v1/tickets/not-a-number").insert_header(bearer(&admin)))
+            .await
+            .expect_problem(404);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets/999999").insert_header(bearer(&admin)))
+            .await
+            .expect_problem(404);
+
+        let malformed = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .insert_header(("content-type", "application/json"))
+                .set_payload("{\"subject\": "),
+        )
+        .await
+        .expect_problem(400);
+        assert!(malformed.body["detail"].as_str().unwrap().contains("not valid JSON"));
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .insert_header(("content-type", "text/plain"))
+                .set_payload("subject=x"),
+        )
+        .await
+        .expect_problem(415);
+        let huge = format!("{{\"subject\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .insert_header(("content-type", "application/json"))
+                .set_payload(huge),
+        )
+        .await
+        .expect_problem(413);
+        let missing = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"subject": "no type"})),
+        )
+        .await
+        .expect_problem(422);
+        assert_eq!(missing.body["errors"]["type_id"], json!(["is required"]));
+        let wrong_type = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"type_id": "one", "subject": "x"})),
+        )
+        .await
+        .expect_problem(422);
+        assert!(wrong_type.body["errors"]["body"].is_array());
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .set_json(json!({"type_id": 1, "subject": "x", "priority": "apocalyptic"})),
+        )
+        .await
+        .expect_problem(422);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets?limit=abc").insert_header(bearer(&admin)))
+            .await
+            .expect_problem(400);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets?created_from=yesterday").insert_header(bearer(&admin)))
+            .await
+            .expect_problem(400);
+        send(&svc, TestRequest::delete().uri("/api/v1/tickets").insert_header(bearer(&admin)))
+            .await
+            .expect_problem(405);
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .insert_header(("Idempotency-Key", "has spaces"))
+                .set_json(json!({"type_id": 1, "subject": "x"})),
+        )
+        .await
+        .expect_problem(400);
+
+        // Nothing above created anything.
+        let list =
+            send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&admin))).await.expect(200).body;
+        assert_eq!(list["items"], json!([]));
+    })
+});
+
+loopdesk_persistence::both_backends!(unauthenticated_and_forbidden_are_distinct, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let none = send(&svc, TestRequest::get().uri("/api/v1/tickets")).await.expect_problem(401);
+        assert!(none.header("www-authenticate").unwrap().starts_with("Bearer"));
+        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(("Authorization", "Basic abc")))
+            .await
+            .expect_problem(401);
+        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer("eyJhbGciOiJIUzI1NiJ9.e30.forged")))
+            .await
+            .expect_problem(401);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        send(&svc, TestRequest::post().uri("/api/v1/users").insert_header(bearer(&admin)).set_json(json!({
+            "email": "c@test.local", "name": "C", "password": "customer-pass", "kind": "customer", "role": "customer"
+        }))).await.expect(201);
+        let customer = login(&svc, "c@test.local", "customer-pass").await;
+        send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&customer)))
+            .await
+            .expect_problem(403);
+    })
+});
+
+loopdesk_persistence::both_backends!(operations_endpoints_and_request_ids, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let health = send(&svc, TestRequest::get().uri("/healthz")).await.expect(200);
+        assert_eq!(health.body["status"], "ok");
+        let ready = send(&svc, TestRequest::get().uri("/readyz")).await.expect(200);
+        assert!(ready.header("x-request-id").is_some_and(|id| id.len() >= 16));
+        let echoed =
+            send(&svc, TestRequest::get().uri("/healthz").insert_header(("x-request-id", "trace-abc-123"))).await;
+        assert_eq!(echoed.header("x-request-id").as_deref(), Some("trace-abc-123"));
+        let hostile =
+            send(&svc, TestRequest::get().uri("/healthz").insert_header(("x-request-id", "bad id\twith spaces"))).await;
+        assert_ne!(hostile.header("x-request-id").as_deref(), Some("bad id\twith spaces"));
+        // Unknown non-API paths without a built SPA are 404 problems too.
+        send(&svc, TestRequest::get().uri("/tickets/42")).await.expect_problem(404);
+    })
+});
