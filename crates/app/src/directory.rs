@@ -533,6 +533,9 @@ impl App {
 
             if let Some(password) = &patch.password {
                 changes.password_hash = Some(Some(hash_password(password)?));
+                // An admin setting a new password is also how a locked-out account is unlocked.
+                changes.failed_logins = Some(0);
+                changes.locked_until = Some(None);
             }
             let row = q::update_user(conn, id, &changes).map_err(duplicate_email)?;
             if let Some(group_ids) = &group_ids {

@@ -42,7 +42,8 @@ pub struct NewTicketInput {
     pub description: String,
     /// defaults to the ticket type's default priority
     pub priority: Option<Priority>,
-    /// set by the server for customers (portal) and API keys (api); staff may record phone or email
+    /// customers always get portal; otherwise defaults to api for API keys and web for people
+    /// (record phone, email or monitoring for tickets taken by those channels)
     pub channel: Option<Channel>,
     /// defaults to the caller; customers are always their own requester
     pub requester_id: Option<i64>,
@@ -819,6 +820,9 @@ impl App {
             let from = status_of(row)?;
             policy::may_transition(actor, &facts(row), from, input.status)?;
             rules::check_transition(from, input.status).map_err(transition_conflict)?;
+            if input.status == TicketStatus::Assigned && row.assignee_id.is_none() {
+                return Err(AppError::conflict("nobody is assigned: use POST /tickets/{id}/assign to assign someone"));
+            }
             apply_status(row, input.status, log.at);
             log.status(from, input.status, trimmed_note(&input.note));
             Ok(())
@@ -1004,7 +1008,8 @@ impl App {
         self.visible_ticket(&mut conn, actor, ticket_id)?;
         let visible_kinds: Vec<&str> =
             EventKind::ALL.iter().filter(|k| k.customer_visible()).map(|k| k.as_str()).collect();
-        let kinds = if policy::sees_internal(actor) { None } else { Some(visible_kinds.as_slice()) };
+        let sees_internal = policy::sees_internal(actor);
+        let kinds = if sees_internal { None } else { Some(visible_kinds.as_slice()) };
         let fetch = lookahead(page);
         let mut rows = q::list_events(&mut conn, ticket_id, kinds, fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |e| e.id);
@@ -1019,7 +1024,8 @@ impl App {
                 field: e.field.clone(),
                 old_value: e.old_value.clone(),
                 new_value: e.new_value.clone(),
-                note: e.note.clone(),
+                // Notes on status changes are staff talk unless the viewer wrote them.
+                note: if sees_internal || e.actor_id == Some(actor.user_id) { e.note.clone() } else { None },
                 created_at: utc(e.created_at),
             })
             .collect();

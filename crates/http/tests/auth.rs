@@ -99,6 +99,32 @@ loopdesk_persistence::both_backends!(repeated_failures_lock_the_account, |db| {
         .await
         .expect_problem(423);
         assert!(locked.body["detail"].as_str().unwrap().contains("locked"));
+        // An admin setting a new password unlocks the account.
+        app.create_admin("second@test.local", "Second", "second-password").unwrap();
+        let second = login(&svc, "second@test.local", "second-password").await;
+        let found =
+            send(&svc, TestRequest::get().uri("/api/v1/users?q=admin%40test.local").insert_header(bearer(&second)))
+                .await
+                .expect(200)
+                .body;
+        let locked_id = found["items"][0]["id"].clone();
+        send(
+            &svc,
+            TestRequest::patch()
+                .uri(&format!("/api/v1/users/{locked_id}"))
+                .insert_header(bearer(&second))
+                .set_json(json!({"password": "brand-new-password"})),
+        )
+        .await
+        .expect(200);
+        send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": ADMIN_EMAIL, "password": "brand-new-password"})),
+        )
+        .await
+        .expect(200);
         // Unknown e-mails get the same answer as wrong passwords.
         let unknown = send(
             &svc,

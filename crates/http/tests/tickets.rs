@@ -209,6 +209,7 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
             !text.contains("internal_note_added") && !text.contains("parts_cost") && !text.contains("我来处理"),
             "{text}"
         );
+        assert!(!text.contains("已更换电容"), "staff notes on status changes stay with staff: {text}");
         // …and cannot write an internal note or move the ticket anywhere but confirm/reopen.
         send(
             &svc,
@@ -467,6 +468,16 @@ loopdesk_persistence::both_backends!(rules_are_enforced_with_clear_problems, |db
         let id = send(&svc, TestRequest::post().uri("/api/v1/tickets").insert_header(bearer(&admin)).set_json(json!({
             "type_id": ids["type"], "subject": "门禁失灵", "custom_fields": {"asset_no": "D-1", "fault_type": "电梯"}
         }))).await.expect(201).body["id"].as_i64().unwrap();
+        // `assigned` needs somebody assigned.
+        send(
+            &svc,
+            TestRequest::post()
+                .uri(&format!("/api/v1/tickets/{id}/transitions"))
+                .insert_header(bearer(&admin))
+                .set_json(json!({"status": "assigned"})),
+        )
+        .await
+        .expect_problem(409);
         // A forbidden transition says what is allowed.
         let conflict = send(
             &svc,

@@ -102,6 +102,8 @@ pub struct UserChanges {
     pub organization_id: Option<Option<i64>>,
     pub password_hash: Option<Option<String>>,
     pub active: Option<bool>,
+    pub failed_logins: Option<i32>,
+    pub locked_until: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
