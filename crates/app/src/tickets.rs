@@ -619,8 +619,9 @@ impl App {
 
     /// Runs `change` on the current row inside a write transaction and saves the
     /// result with its events, provided nobody changed the ticket meanwhile.
-    /// With `expected_version` (If-Match) a mismatch is a 412; without, a lost
-    /// race is retried on the fresh row so that the rules are checked again.
+    /// With `expected_version` (If-Match) a mismatch is a 412. Writers of one ticket
+    /// queue on its row lock; should a version check still fail, the change is
+    /// retried on the fresh row so that the rules are checked again.
     fn change_ticket<T>(
         &self,
         actor: &Actor,
@@ -631,6 +632,7 @@ impl App {
         let mut conn = self.conn()?;
         for _ in 0..WRITE_ATTEMPTS {
             let saved = tx::write(&mut conn, |conn| -> AppResult<Option<(TicketRow, T)>> {
+                q::lock_for_update(conn, id)?;
                 let before = self.visible_ticket(conn, actor, id)?;
                 if let Some(expected) = expected_version
                     && expected != before.version

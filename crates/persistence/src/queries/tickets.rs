@@ -30,6 +30,18 @@ pub fn find_by_external(conn: &mut DbConn, source: &str, external_id: &str) -> Q
         .optional()
 }
 
+/// Locks the ticket row until the transaction ends, so concurrent writers of one
+/// ticket queue instead of failing their version check. PostgreSQL only: a SQLite
+/// write transaction (`BEGIN IMMEDIATE`) already holds the database's write lock.
+pub fn lock_for_update(conn: &mut DbConn, id: i64) -> QResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Writes the changes only if the row still has `expected_version`, bumping it.
 /// None means someone else changed the ticket first (the caller answers 412/409).
 pub fn update_versioned(
