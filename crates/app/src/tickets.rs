@@ -267,6 +267,33 @@ impl EventLog<'_> {
     }
 }
 
+/// Gives the ticket to `assignee_id` in `group_id`: one event of `kind` per changed
+/// field (group first, then person, each with the note), and the status that follows
+/// from having an assignee or not (new ⇄ assigned).
+fn hand_over(
+    row: &mut TicketRow,
+    log: &mut EventLog,
+    from: TicketStatus,
+    kind: EventKind,
+    assignee_id: Option<i64>,
+    group_id: Option<i64>,
+    note: Option<String>,
+) {
+    if group_id != row.group_id {
+        log.push(kind, Some("group_id"), id_text(row.group_id), id_text(group_id), note.clone());
+    }
+    if assignee_id != row.assignee_id {
+        log.push(kind, Some("assignee_id"), id_text(row.assignee_id), id_text(assignee_id), note);
+    }
+    row.assignee_id = assignee_id;
+    row.group_id = group_id;
+    let to = rules::status_after_assignment(from, assignee_id.is_some());
+    if to != from {
+        apply_status(row, to, log.at);
+        log.status(from, to, None);
+    }
+}
+
 /// Moves the ticket to `to`, stamping the resolution/closing times.
 fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
     let from = TicketStatus::parse(&row.status);
@@ -846,26 +873,7 @@ impl App {
             let group_id = input.group_id.unwrap_or(row.group_id);
             let assignee_id = input.assignee_id.unwrap_or(row.assignee_id);
             self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
-            let note = trimmed_note(&input.note);
-            if assignee_id != row.assignee_id {
-                log.push(
-                    EventKind::Assigned,
-                    Some("assignee_id"),
-                    id_text(row.assignee_id),
-                    id_text(assignee_id),
-                    note.clone(),
-                );
-            }
-            if group_id != row.group_id {
-                log.push(EventKind::Assigned, Some("group_id"), id_text(row.group_id), id_text(group_id), note);
-            }
-            row.assignee_id = assignee_id;
-            row.group_id = group_id;
-            let to = rules::status_after_assignment(from, assignee_id.is_some());
-            if to != from {
-                apply_status(row, to, log.at);
-                log.status(from, to, None);
-            }
+            hand_over(row, log, from, EventKind::Assigned, assignee_id, group_id, trimmed_note(&input.note));
             Ok(())
         })?;
         self.finish(actor, &row)
@@ -897,31 +905,7 @@ impl App {
             if assignee_id == row.assignee_id && group_id == row.group_id {
                 return Err(AppError::conflict("the ticket is already with that group and person"));
             }
-            if group_id != row.group_id {
-                log.push(
-                    EventKind::Transferred,
-                    Some("group_id"),
-                    id_text(row.group_id),
-                    id_text(group_id),
-                    Some(reason.clone()),
-                );
-            }
-            if assignee_id != row.assignee_id {
-                log.push(
-                    EventKind::Transferred,
-                    Some("assignee_id"),
-                    id_text(row.assignee_id),
-                    id_text(assignee_id),
-                    Some(reason.clone()),
-                );
-            }
-            row.assignee_id = assignee_id;
-            row.group_id = group_id;
-            let to = rules::status_after_assignment(from, assignee_id.is_some());
-            if to != from {
-                apply_status(row, to, log.at);
-                log.status(from, to, None);
-            }
+            hand_over(row, log, from, EventKind::Transferred, assignee_id, group_id, Some(reason.clone()));
             Ok(())
         })?;
         self.finish(actor, &row)
