@@ -34,19 +34,24 @@ pub fn load_principal(conn: &mut DbConn, user_id: i64) -> QResult<Option<Princip
     }))
 }
 
-/// Like `load_principal`, but only while the session is not revoked.
+/// Like `load_principal`, but only while the session is live: one query per request.
 pub fn load_session_principal(conn: &mut DbConn, session_id: i64, user_id: i64) -> QResult<Option<PrincipalRow>> {
-    let live = sessions::table
+    let row = users::table
+        .inner_join(roles::table)
+        .left_join(organizations::table)
+        .inner_join(sessions::table)
         .filter(sessions::id.eq(session_id))
-        .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    if !live {
-        return Ok(None);
-    }
-    load_principal(conn, user_id)
+        .filter(users::id.eq(user_id))
+        .filter(users::active.eq(true))
+        .select((UserRow::as_select(), RoleRow::as_select(), organizations::shared_ticket_view.nullable()))
+        .first::<(UserRow, RoleRow, Option<bool>)>(conn)
+        .optional()?;
+    Ok(row.map(|(user, role, shared)| PrincipalRow {
+        user,
+        role,
+        organization_shares_tickets: shared.unwrap_or(false),
+    }))
 }
 
 pub fn insert_session(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QResult<SessionRow> {
