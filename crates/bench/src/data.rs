@@ -1,12 +1,25 @@
 //! Realistic, reproducible ticket content: varied status, priority, group,
 //! assignee, tags, custom fields and creation times.
 
-use rand::rngs::StdRng;
 use rand::Rng;
-use serde_json::{json, Value};
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
 
 pub const FAULT_TYPES: [&str; 5] = ["空调", "电梯", "照明", "网络", "门禁"];
-const TAGS: [&str; 12] = ["vip", "repeat", "onsite", "remote", "warranty", "parts", "night", "weekend", "escalated", "floor-3", "floor-7", "lobby"];
+const TAGS: [&str; 12] = [
+    "vip",
+    "repeat",
+    "onsite",
+    "remote",
+    "warranty",
+    "parts",
+    "night",
+    "weekend",
+    "escalated",
+    "floor-3",
+    "floor-7",
+    "lobby",
+];
 const SUBJECTS: [&str; 8] = [
     "空调不制冷",
     "电梯异响",
@@ -42,7 +55,10 @@ fn weighted<T: Copy>(rng: &mut StdRng, weights: &[(T, u32)]) -> T {
 
 /// Status mix of a working help desk: most tickets are done, a third are open.
 pub fn status(rng: &mut StdRng) -> &'static str {
-    weighted(rng, &[("new", 15), ("assigned", 10), ("in_progress", 15), ("pending", 10), ("resolved", 20), ("closed", 30)])
+    weighted(
+        rng,
+        &[("new", 15), ("assigned", 10), ("in_progress", 15), ("pending", 10), ("resolved", 20), ("closed", 30)],
+    )
 }
 
 pub fn priority_rank(rng: &mut StdRng) -> i32 {

@@ -123,7 +123,8 @@ pub async fn phase(name: &str, concurrency: usize, bounds: Bounds, make: MakeReq
         eprintln!("  {name}: {} of {warm_count} warm-up requests failed, e.g. {:?}", warm.errors, warm.samples.first());
     }
     let started = Instant::now();
-    let mut tally = drive(concurrency, &make, started + bounds.duration, bounds.max_requests, 1_000_000_000 + warm_count).await;
+    let mut tally =
+        drive(concurrency, &make, started + bounds.duration, bounds.max_requests, 1_000_000_000 + warm_count).await;
     let seconds = started.elapsed().as_secs_f64();
     tally.latencies_us.sort_unstable();
     let requests = tally.latencies_us.len() as u64;
@@ -142,7 +143,15 @@ pub async fn phase(name: &str, concurrency: usize, bounds: Bounds, make: MakeReq
     };
     eprintln!(
         "  {:<28} c={:<3} {:>7} req {:>4} err {:>9.1} req/s  p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms",
-        result.name, concurrency, result.requests, result.errors, result.req_per_s, result.p50_ms, result.p95_ms, result.p99_ms, result.max_ms
+        result.name,
+        concurrency,
+        result.requests,
+        result.errors,
+        result.req_per_s,
+        result.p50_ms,
+        result.p95_ms,
+        result.p99_ms,
+        result.max_ms
     );
     for sample in &result.error_samples {
         eprintln!("    error: HTTP {} {}", sample.status, sample.detail);

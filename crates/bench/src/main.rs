@@ -13,15 +13,15 @@ mod seed;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::load::{Bounds, MakeRequest, PhaseResult};
 
@@ -107,7 +107,6 @@ pub struct BackendResult {
     pub seed_method: String,
     pub seeded: usize,
     pub seed_seconds: f64,
-    pub tickets_after_setup: usize,
     pub analyzed: bool,
     pub client_threads: usize,
     pub phases: Vec<PhaseResult>,
@@ -175,7 +174,8 @@ async fn expect(request: reqwest::RequestBuilder, status: u16) -> Result<Value, 
 }
 
 fn check_loopback(base: &str) -> Result<(), String> {
-    let rest = base.strip_prefix("http://").ok_or("--base-url must be http://127.0.0.1:PORT or http://localhost:PORT")?;
+    let rest =
+        base.strip_prefix("http://").ok_or("--base-url must be http://127.0.0.1:PORT or http://localhost:PORT")?;
     let host = rest.split(['/', ':']).next().unwrap_or("");
     if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
         Ok(())
@@ -200,7 +200,13 @@ fn ticket_body(rng: &mut StdRng, n: u64, type_id: i64, groups: &[(i64, Vec<i64>)
 }
 
 /// POST /api/v1/tickets with custom fields and a distinct Idempotency-Key per request.
-fn create_request(api: &Arc<Api>, type_id: i64, groups: Arc<Vec<(i64, Vec<i64>)>>, run_id: u64, phase: &'static str) -> MakeRequest {
+fn create_request(
+    api: &Arc<Api>,
+    type_id: i64,
+    groups: Arc<Vec<(i64, Vec<i64>)>>,
+    run_id: u64,
+    phase: &'static str,
+) -> MakeRequest {
     let api = api.clone();
     Arc::new(move |n| {
         let mut rng = StdRng::seed_from_u64(run_id ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -235,10 +241,13 @@ async fn run(args: RunArgs) -> Result<(), String> {
         let mut agents = Vec::new();
         for a in 0..3 {
             let user = api
-                .post("/api/v1/users", json!({
-                    "email": format!("agent{g}{a}.{suffix}@bench.test"), "name": format!("Agent {g}-{a}"),
-                    "password": "bench-agent-password", "kind": "staff", "role": "agent", "group_ids": [group_id]
-                }))
+                .post(
+                    "/api/v1/users",
+                    json!({
+                        "email": format!("agent{g}{a}.{suffix}@bench.test"), "name": format!("Agent {g}-{a}"),
+                        "password": "bench-agent-password", "kind": "staff", "role": "agent", "group_ids": [group_id]
+                    }),
+                )
                 .await?;
             agents.push(user["id"].as_i64().ok_or("user without id")?);
         }
@@ -264,7 +273,9 @@ async fn run(args: RunArgs) -> Result<(), String> {
             let refs = seed::Refs { type_id, groups: groups.to_vec(), requester_ids, creator_id: admin_id };
             let now = chrono::Utc::now().naive_utc();
             let count = args.seed;
-            tokio::task::spawn_blocking(move || seed::seed(&url, &refs, count, now)).await.map_err(|e| e.to_string())??
+            tokio::task::spawn_blocking(move || seed::seed(&url, &refs, count, now))
+                .await
+                .map_err(|e| e.to_string())??
         }
         SeedMethod::Http => {
             let make = create_request(&api, type_id, groups.clone(), run_id, "seed");
@@ -277,7 +288,12 @@ async fn run(args: RunArgs) -> Result<(), String> {
         }
     };
     let seed_seconds = seed_started.elapsed().as_secs_f64();
-    eprintln!("[{}] seeded {} tickets in {seed_seconds:.1} s ({:.0}/s)", args.label, ids.len(), ids.len() as f64 / seed_seconds);
+    eprintln!(
+        "[{}] seeded {} tickets in {seed_seconds:.1} s ({:.0}/s)",
+        args.label,
+        ids.len(),
+        ids.len() as f64 / seed_seconds
+    );
     if args.analyze {
         let url = args.database_url.clone().ok_or("--analyze needs --database-url")?;
         tokio::task::spawn_blocking(move || seed::analyze(&url)).await.map_err(|e| e.to_string())??;
@@ -299,11 +315,7 @@ async fn run(args: RunArgs) -> Result<(), String> {
         Ok(())
     };
 
-    relogin(&mut api).await?;
-    phases.push(load::phase("create", 1, bounds(5_000), create_request(&api, type_id, groups.clone(), run_id, "c1")).await);
-    relogin(&mut api).await?;
-    phases.push(load::phase("create", 32, bounds(30_000), create_request(&api, type_id, groups.clone(), run_id, "c32")).await);
-
+    // Reads first, on exactly the seeded data; then creation (which adds tickets).
     relogin(&mut api).await?;
     let get: MakeRequest = {
         let (api, ids) = (api.clone(), ids.clone());
@@ -327,6 +339,15 @@ async fn run(args: RunArgs) -> Result<(), String> {
         phases.push(load::phase(name, 8, bounds(50_000), make).await);
     }
 
+    relogin(&mut api).await?;
+    phases.push(
+        load::phase("create", 1, bounds(5_000), create_request(&api, type_id, groups.clone(), run_id, "c1")).await,
+    );
+    relogin(&mut api).await?;
+    phases.push(
+        load::phase("create", 32, bounds(30_000), create_request(&api, type_id, groups.clone(), run_id, "c32")).await,
+    );
+
     let result = BackendResult {
         label: args.label.clone(),
         seed_method: match args.seed_method {
@@ -335,7 +356,6 @@ async fn run(args: RunArgs) -> Result<(), String> {
         },
         seeded: ids.len(),
         seed_seconds,
-        tickets_after_setup: ids.len(),
         analyzed: args.analyze,
         client_threads: args.client_threads,
         phases,

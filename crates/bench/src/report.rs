@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::load::PhaseResult;
 use crate::BackendResult;
+use crate::load::PhaseResult;
 
 pub const BEGIN: &str = "<!-- bench:begin -->";
 pub const END: &str = "<!-- bench:end -->";
@@ -26,7 +26,8 @@ pub fn write(out: &Path, command: &str, results: &[PathBuf]) -> Result<(), Strin
         let result: BackendResult = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         backends.push(result);
     }
-    let section = render(&backends, command, &Machine::detect(), &chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string());
+    let section =
+        render(&backends, command, &Machine::detect(), &chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string());
     let existing = std::fs::read_to_string(out).ok();
     let updated = splice(existing.as_deref(), &section);
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -45,7 +46,13 @@ fn splice(existing: Option<&str>, section: &str) -> String {
         Some(text) => match (text.find(BEGIN), text.find(END)) {
             (Some(start), Some(end)) if end > start => format!("{}{block}{}", &text[..start], &text[end + END.len()..]),
             _ => {
-                let sep = if text.ends_with("\n\n") { "" } else if text.ends_with('\n') { "\n" } else { "\n\n" };
+                let sep = if text.ends_with("\n\n") {
+                    ""
+                } else if text.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                };
                 format!("{text}{sep}{block}\n")
             }
         },
@@ -64,7 +71,9 @@ impl Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu = cpuinfo
             .lines()
-            .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, v)| v.trim().to_string()))
+            .find_map(|l| {
+                l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, v)| v.trim().to_string())
+            })
             .unwrap_or_else(|| "unknown CPU".into());
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         let memory = meminfo
@@ -95,7 +104,9 @@ fn mark(ok: bool) -> &'static str {
 
 fn seed_text(b: &BackendResult) -> String {
     let how = match b.seed_method.as_str() {
-        "db" => "inserted straight into the database through `loopdesk_persistence` (batched write transactions of 500 tickets with their tag, custom-field index and `created` event rows; varied status, priority, group, assignee, tags and a year of creation times)",
+        "db" => {
+            "inserted straight into the database through `loopdesk_persistence` (batched write transactions of 500 tickets with their tag, custom-field index and `created` event rows; varied status, priority, group, assignee, tags and a year of creation times)"
+        }
         _ => "created over HTTP (`POST /api/v1/tickets`, concurrency 32)",
     };
     let analyzed = if b.analyzed { "; then `ANALYZE` (as autovacuum would soon do)" } else { "" };
@@ -106,7 +117,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -125,7 +136,8 @@ pub fn render(backends: &[BackendResult], command: &str, machine: &Machine, date
         s,
         "- Setup: release build, `loopdesk serve` on loopback with default settings (workers = cores, pool 16); \
          the load generator (`loopdesk-bench`, reqwest, keep-alive, {threads} runtime thread) runs on the same machine \
-         and competes for its cores. Each phase: 1 s warm-up, then up to 8 s or its request cap. \
+         and competes for its cores. Reads run first, on exactly the seeded data; creation runs last. \
+         Each phase: 1 s warm-up, then up to 8 s or its request cap. \
          Any non-2xx answer counts as an error. Latencies are client-side, in ms."
     );
     for b in backends {
@@ -182,7 +194,10 @@ pub fn render(backends: &[BackendResult], command: &str, machine: &Machine, date
         format!("{} {}", mark(ok), figures.join(" / "))
     });
     let errors: u64 = backends.iter().flat_map(|b| &b.phases).map(|p| p.errors).sum();
-    let _ = writeln!(s, "\nErrors in all phases: {errors}. Creation at concurrency 1 is reported for reference; the target applies at 32.");
+    let _ = writeln!(
+        s,
+        "\nErrors in all phases: {errors}. Creation at concurrency 1 is reported for reference; the target applies at 32."
+    );
     let _ = writeln!(
         s,
         "List pages: `GET /api/v1/tickets?status=new,in_progress&priority=high,urgent&limit=50` and \

@@ -11,7 +11,7 @@ use loopdesk_domain::fields::{self, FieldDefinition};
 use loopdesk_persistence::models::{NewEvent, NewTicket};
 use loopdesk_persistence::queries::tickets as q;
 use loopdesk_persistence::schema::{ticket_events, ticket_field_values, ticket_tags, tickets};
-use loopdesk_persistence::{build_pool, tx, DbConfig, DbConn, DbError};
+use loopdesk_persistence::{DbConfig, DbConn, DbError, build_pool, tx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -51,7 +51,9 @@ macro_rules! insert_rows {
 
 fn insert_tickets(conn: &mut DbConn, rows: &[NewTicket]) -> Result<Vec<(i64, String)>, DbError> {
     match conn {
-        DbConn::Pg(c) => diesel::insert_into(tickets::table).values(rows).returning((tickets::id, tickets::subject)).get_results(c),
+        DbConn::Pg(c) => {
+            diesel::insert_into(tickets::table).values(rows).returning((tickets::id, tickets::subject)).get_results(c)
+        }
         DbConn::Sqlite(_) => rows.iter().map(|r| q::insert(conn, r).map(|row| (row.id, row.subject))).collect(),
     }
 }
@@ -77,7 +79,8 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
         let mut extras = Vec::with_capacity(size); // (subject, tags, field entries, status, created_at)
         for i in 0..size {
             let seq = (done + i) as u64;
-            let created_at = start + TimeDelta::milliseconds(step_ms * seq as i64 + rng.random_range(0..step_ms.max(1)));
+            let created_at =
+                start + TimeDelta::milliseconds(step_ms * seq as i64 + rng.random_range(0..step_ms.max(1)));
             let status = data::status(&mut rng);
             let age = (now - created_at).num_minutes().max(1);
             let updated_at = created_at + TimeDelta::minutes(rng.random_range(0..age.min(30 * 24 * 60)));
@@ -126,7 +129,11 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
                 ids.push(id);
                 tag_rows.extend(tags.iter().map(|t| (ticket_tags::ticket_id.eq(id), ticket_tags::tag.eq(t.clone()))));
                 field_rows.extend(entries.iter().map(|(k, v)| {
-                    (ticket_field_values::ticket_id.eq(id), ticket_field_values::field_key.eq(k.clone()), ticket_field_values::value.eq(v.clone()))
+                    (
+                        ticket_field_values::ticket_id.eq(id),
+                        ticket_field_values::field_key.eq(k.clone()),
+                        ticket_field_values::value.eq(v.clone()),
+                    )
                 }));
                 events.push(NewEvent {
                     ticket_id: id,
@@ -155,9 +162,13 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
     }
     // Done tickets carry their resolution/closing times like ones moved through the workflow.
     tx::write(&mut conn, |conn| -> Result<(), DbError> {
-        diesel::update(tickets::table.filter(tickets::status.eq_any(["resolved", "closed"])).filter(tickets::resolved_at.is_null()))
-            .set(tickets::resolved_at.eq(tickets::updated_at.nullable()))
-            .execute(conn)?;
+        diesel::update(
+            tickets::table
+                .filter(tickets::status.eq_any(["resolved", "closed"]))
+                .filter(tickets::resolved_at.is_null()),
+        )
+        .set(tickets::resolved_at.eq(tickets::updated_at.nullable()))
+        .execute(conn)?;
         diesel::update(tickets::table.filter(tickets::status.eq("closed")).filter(tickets::closed_at.is_null()))
             .set(tickets::closed_at.eq(tickets::updated_at.nullable()))
             .execute(conn)?;

@@ -1,8 +1,5 @@
 //! Extractors and request plumbing: the caller, the blocking bridge, headers.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use loopdesk_app::{Actor, App, AppResult};
@@ -10,25 +7,38 @@ use validator::Validate;
 
 use crate::problem::{ApiError, for_status};
 
-/// The authenticated caller (`Authorization: Bearer <access token or API key>`).
-pub struct Caller(pub Actor);
+/// The caller's credential (`Authorization: Bearer <access token or API key>`).
+/// Extraction only reads the header; [`Caller::run`] authenticates it and runs the
+/// use case in the same trip to the blocking pool (one hop per request, not two).
+pub struct Caller {
+    credential: String,
+}
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let app = req.app_data::<web::Data<App>>().cloned();
-        let credential = bearer(req);
-        Box::pin(async move {
-            let app = app.ok_or_else(|| {
-                ApiError::new(for_status(StatusCode::INTERNAL_SERVER_ERROR, "application not configured"))
-            })?;
-            let credential =
-                credential.map_err(|detail| ApiError::new(for_status(StatusCode::UNAUTHORIZED, detail)))?;
-            let actor = blocking(&app, move |app| app.authenticate(&credential)).await?;
-            Ok(Caller(actor))
+        std::future::ready(
+            bearer(req)
+                .map(|credential| Caller { credential })
+                .map_err(|detail| ApiError::new(for_status(StatusCode::UNAUTHORIZED, detail))),
+        )
+    }
+}
+
+impl Caller {
+    /// Authenticates the credential, then runs `f` as that actor, on the blocking pool.
+    pub async fn run<T, F>(self, app: &web::Data<App>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App, &Actor) -> AppResult<T> + Send + 'static,
+    {
+        blocking(app, move |app| {
+            let actor = app.authenticate(&self.credential)?;
+            f(app, &actor)
         })
+        .await
     }
 }
 

@@ -104,11 +104,12 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbSetupError> {
-        conn.batch_execute("SELECT 1").map_err(|e| DbSetupError::Connect(e.to_string()))
+        diesel::r2d2::R2D2Connection::ping(conn).map_err(|e| DbSetupError::Connect(e.to_string()))
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Checked when a connection returns to the pool: a broken one is dropped, not reused.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -150,6 +151,9 @@ pub fn build_pool(config: &DbConfig) -> Result<Pool, DbSetupError> {
     let pool = r2d2::Pool::builder()
         .max_size(config.pool_size.max(1))
         .connection_timeout(config.connect_timeout)
+        // No ping on every checkout (a round trip per use): broken connections are
+        // dropped on return (`has_broken`) and idle ones recycled after 10 minutes.
+        .test_on_check_out(false)
         .build(manager)?;
     Ok(pool)
 }

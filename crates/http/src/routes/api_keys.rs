@@ -5,7 +5,7 @@ use loopdesk_app::App;
 use loopdesk_app::auth::NewApiKeyInput;
 use loopdesk_app::views::{ApiKeyView, CreatedApiKeyView};
 
-use crate::extract::{Caller, blocking, validated};
+use crate::extract::{Caller, validated};
 use crate::problem::ApiError;
 
 /// Create an API key acting as you, limited to the given permissions. The secret is shown once.
@@ -20,7 +20,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let created = blocking(&app, move |app| app.create_api_key(&caller.0, &input)).await?;
+    let created = caller.run(&app, move |app, actor| app.create_api_key(actor, &input)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -30,7 +30,7 @@ pub async fn create(
 ))]
 #[get("/api-keys")]
 pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let keys = blocking(&app, move |app| app.list_api_keys(&caller.0)).await?;
+    let keys = caller.run(&app, move |app, actor| app.list_api_keys(actor)).await?;
     Ok(HttpResponse::Ok().json(keys))
 }
 
@@ -41,6 +41,6 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 #[delete("/api-keys/{id}")]
 pub async fn revoke(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let key = blocking(&app, move |app| app.revoke_api_key(&caller.0, id)).await?;
+    let key = caller.run(&app, move |app, actor| app.revoke_api_key(actor, id)).await?;
     Ok(HttpResponse::Ok().json(key))
 }

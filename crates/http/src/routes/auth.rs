@@ -48,7 +48,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    blocking(&app, move |app| app.logout(&caller.0, &input)).await?;
+    caller.run(&app, move |app, actor| app.logout(actor, &input)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -58,6 +58,6 @@ pub async fn logout(
 ))]
 #[get("/me")]
 pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let user = blocking(&app, move |app| app.me(&caller.0)).await?;
+    let user = caller.run(&app, move |app, actor| app.me(actor)).await?;
     Ok(HttpResponse::Ok().json(user))
 }

@@ -6,7 +6,7 @@ use loopdesk_app::App;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput};
 use loopdesk_app::views::GroupView;
 
-use crate::extract::{Caller, blocking, validated};
+use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a group (`groups_manage`), optionally under a parent group.
@@ -23,7 +23,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let group = blocking(&app, move |app| app.create_group(&caller.0, &input)).await?;
+    let group = caller.run(&app, move |app, actor| app.create_group(actor, &input)).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/groups/{}", group.id))).json(group))
 }
 
@@ -33,7 +33,7 @@ pub async fn create(
 ))]
 #[get("/groups")]
 pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let groups = blocking(&app, move |app| app.list_groups(&caller.0)).await?;
+    let groups = caller.run(&app, move |app, actor| app.list_groups(actor)).await?;
     Ok(HttpResponse::Ok().json(groups))
 }
 
@@ -44,7 +44,7 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 #[get("/groups/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let group = blocking(&app, move |app| app.get_group(&caller.0, id)).await?;
+    let group = caller.run(&app, move |app, actor| app.get_group(actor, id)).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -65,7 +65,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let group = blocking(&app, move |app| app.update_group(&caller.0, id, &input)).await?;
+    let group = caller.run(&app, move |app, actor| app.update_group(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -80,7 +80,7 @@ pub async fn add_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
-    let group = blocking(&app, move |app| app.add_group_member(&caller.0, id, user_id)).await?;
+    let group = caller.run(&app, move |app, actor| app.add_group_member(actor, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -95,6 +95,6 @@ pub async fn remove_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
-    let group = blocking(&app, move |app| app.remove_group_member(&caller.0, id, user_id)).await?;
+    let group = caller.run(&app, move |app, actor| app.remove_group_member(actor, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(group))
 }

@@ -6,7 +6,7 @@ use loopdesk_app::App;
 use loopdesk_app::directory::{NewOrganizationInput, OrganizationPatch, PageQuery};
 use loopdesk_app::views::{OrganizationView, Page};
 
-use crate::extract::{Caller, blocking, validated};
+use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create an organisation (`organizations_manage`).
@@ -23,7 +23,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let organization = blocking(&app, move |app| app.create_organization(&caller.0, &input)).await?;
+    let organization = caller.run(&app, move |app, actor| app.create_organization(actor, &input)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/organizations/{}", organization.id)))
         .json(organization))
@@ -36,7 +36,7 @@ pub async fn create(
 #[get("/organizations")]
 pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = blocking(&app, move |app| app.list_organizations(&caller.0, &query)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_organizations(actor, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -47,7 +47,7 @@ pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<PageQue
 #[get("/organizations/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let organization = blocking(&app, move |app| app.get_organization(&caller.0, id)).await?;
+    let organization = caller.run(&app, move |app, actor| app.get_organization(actor, id)).await?;
     Ok(HttpResponse::Ok().json(organization))
 }
 
@@ -67,6 +67,6 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let organization = blocking(&app, move |app| app.update_organization(&caller.0, id, &input)).await?;
+    let organization = caller.run(&app, move |app, actor| app.update_organization(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(organization))
 }

@@ -8,7 +8,7 @@ use loopdesk_app::views::TicketTypeView;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::extract::{Caller, blocking, validated};
+use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Options of the ticket-type list.
@@ -35,7 +35,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let ticket_type = blocking(&app, move |app| app.create_ticket_type(&caller.0, &input)).await?;
+    let ticket_type = caller.run(&app, move |app, actor| app.create_ticket_type(actor, &input)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/ticket-types/{}", ticket_type.id)))
         .json(ticket_type))
@@ -53,7 +53,7 @@ pub async fn list(
     query: web::Query<TicketTypeListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let include_inactive = query.include_inactive.unwrap_or(false);
-    let types = blocking(&app, move |app| app.list_ticket_types(&caller.0, include_inactive)).await?;
+    let types = caller.run(&app, move |app, actor| app.list_ticket_types(actor, include_inactive)).await?;
     Ok(HttpResponse::Ok().json(types))
 }
 
@@ -64,7 +64,7 @@ pub async fn list(
 #[get("/ticket-types/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket_type = blocking(&app, move |app| app.get_ticket_type(&caller.0, id)).await?;
+    let ticket_type = caller.run(&app, move |app, actor| app.get_ticket_type(actor, id)).await?;
     Ok(HttpResponse::Ok().json(ticket_type))
 }
 
@@ -85,6 +85,6 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket_type = blocking(&app, move |app| app.update_ticket_type(&caller.0, id, &input)).await?;
+    let ticket_type = caller.run(&app, move |app, actor| app.update_ticket_type(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(ticket_type))
 }

@@ -10,7 +10,7 @@ use loopdesk_app::tickets::{
 };
 use loopdesk_app::views::{CommentView, EventView, Page, TicketView};
 
-use crate::extract::{Caller, blocking, etag, idempotency_key, if_match_version, validated};
+use crate::extract::{Caller, etag, idempotency_key, if_match_version, validated};
 use crate::problem::{ApiError, Problem};
 
 /// A ticket response with its ETag.
@@ -44,7 +44,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let custom_fields = custom_field_filters(&req)?;
     let query = query.into_inner();
-    let page = blocking(&app, move |app| app.list_tickets(&caller.0, &query, &custom_fields)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_tickets(actor, &query, &custom_fields)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -67,7 +67,7 @@ pub async fn create(
     validated(&*input)?;
     let key = idempotency_key(&req)?;
     let input = input.into_inner();
-    let created = blocking(&app, move |app| app.create_ticket(&caller.0, &input, key.as_deref())).await?;
+    let created = caller.run(&app, move |app, actor| app.create_ticket(actor, &input, key.as_deref())).await?;
     let mut response = HttpResponse::Created();
     response
         .insert_header(etag(created.ticket.version))
@@ -85,7 +85,7 @@ pub async fn create(
 #[get("/tickets/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket = blocking(&app, move |app| app.get_ticket(&caller.0, id)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.get_ticket(actor, id)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -108,7 +108,7 @@ pub async fn update(
     validated(&*input)?;
     let expected = if_match_version(&req)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = blocking(&app, move |app| app.update_ticket(&caller.0, id, &input, expected)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.update_ticket(actor, id, &input, expected)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -129,7 +129,7 @@ pub async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = blocking(&app, move |app| app.transition_ticket(&caller.0, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.transition_ticket(actor, id, &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -147,7 +147,7 @@ pub async fn assign(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = blocking(&app, move |app| app.assign_ticket(&caller.0, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.assign_ticket(actor, id, &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -165,7 +165,7 @@ pub async fn transfer(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = blocking(&app, move |app| app.transfer_ticket(&caller.0, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.transfer_ticket(actor, id, &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -181,7 +181,7 @@ pub async fn list_comments(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, query) = (id.into_inner(), query.into_inner());
-    let page = blocking(&app, move |app| app.list_comments(&caller.0, id, &query)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_comments(actor, id, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -198,7 +198,7 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let comment = blocking(&app, move |app| app.add_comment(&caller.0, id, &input)).await?;
+    let comment = caller.run(&app, move |app, actor| app.add_comment(actor, id, &input)).await?;
     Ok(HttpResponse::Created().json(comment))
 }
 
@@ -214,6 +214,6 @@ pub async fn list_events(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, query) = (id.into_inner(), query.into_inner());
-    let page = blocking(&app, move |app| app.list_events(&caller.0, id, &query)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_events(actor, id, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -6,7 +6,7 @@ use loopdesk_app::App;
 use loopdesk_app::directory::{NewUserInput, UserListQuery, UserPatch};
 use loopdesk_app::views::{Page, RoleView, UserView};
 
-use crate::extract::{Caller, blocking, validated};
+use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a user: a staff member (with groups) or a customer (with an organisation).
@@ -24,7 +24,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let user = blocking(&app, move |app| app.create_user(&caller.0, &input)).await?;
+    let user = caller.run(&app, move |app, actor| app.create_user(actor, &input)).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id))).json(user))
 }
 
@@ -40,7 +40,7 @@ pub async fn list(
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = blocking(&app, move |app| app.list_users(&caller.0, &query)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_users(actor, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -51,7 +51,7 @@ pub async fn list(
 #[get("/users/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = blocking(&app, move |app| app.get_user(&caller.0, id)).await?;
+    let user = caller.run(&app, move |app, actor| app.get_user(actor, id)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -73,7 +73,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let user = blocking(&app, move |app| app.update_user(&caller.0, id, &input)).await?;
+    let user = caller.run(&app, move |app, actor| app.update_user(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -83,6 +83,6 @@ pub async fn update(
 ))]
 #[get("/roles")]
 pub async fn list_roles(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let roles = blocking(&app, move |app| app.list_roles(&caller.0)).await?;
+    let roles = caller.run(&app, move |app, actor| app.list_roles(actor)).await?;
     Ok(HttpResponse::Ok().json(roles))
 }
