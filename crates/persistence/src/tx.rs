@@ -5,6 +5,12 @@ use diesel::connection::SimpleConnection;
 
 use crate::db::DbConn;
 
+/// One SQLite writer at a time per process. SQLite allows one writer anyway; waiting
+/// here queues writers in order, where SQLite's busy handler would put each to sleep
+/// with growing back-off (seconds of tail latency under load). Other processes on the
+/// same file still fall back to the busy timeout.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in one write transaction and commits when it returns Ok.
 ///
 /// SQLite gets `BEGIN IMMEDIATE`: a deferred transaction that reads first and
@@ -18,6 +24,8 @@ where
     match conn {
         DbConn::Pg(_) => conn.transaction(f),
         DbConn::Sqlite(_) => {
+            // A panic while holding the lock leaves no state to repair: ignore poisoning.
+            let _writer = SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             conn.batch_execute("BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {
