@@ -17,6 +17,13 @@ pub struct PrincipalRow {
     pub organization_shares_tickets: bool,
 }
 
+/// The columns both principal loaders select: user, role, and the organisation's sharing flag.
+type PrincipalColumns = (UserRow, RoleRow, Option<bool>);
+
+fn principal(row: Option<PrincipalColumns>) -> Option<PrincipalRow> {
+    row.map(|(user, role, shared)| PrincipalRow { user, role, organization_shares_tickets: shared.unwrap_or(false) })
+}
+
 /// Loads an active user with role and organisation flag; None when missing or inactive.
 pub fn load_principal(conn: &mut DbConn, user_id: i64) -> QResult<Option<PrincipalRow>> {
     let row = users::table
@@ -25,13 +32,9 @@ pub fn load_principal(conn: &mut DbConn, user_id: i64) -> QResult<Option<Princip
         .filter(users::id.eq(user_id))
         .filter(users::active.eq(true))
         .select((UserRow::as_select(), RoleRow::as_select(), organizations::shared_ticket_view.nullable()))
-        .first::<(UserRow, RoleRow, Option<bool>)>(conn)
+        .first::<PrincipalColumns>(conn)
         .optional()?;
-    Ok(row.map(|(user, role, shared)| PrincipalRow {
-        user,
-        role,
-        organization_shares_tickets: shared.unwrap_or(false),
-    }))
+    Ok(principal(row))
 }
 
 /// Like `load_principal`, but only while the session is live: one query per request.
@@ -45,13 +48,9 @@ pub fn load_session_principal(conn: &mut DbConn, session_id: i64, user_id: i64) 
         .filter(users::id.eq(user_id))
         .filter(users::active.eq(true))
         .select((UserRow::as_select(), RoleRow::as_select(), organizations::shared_ticket_view.nullable()))
-        .first::<(UserRow, RoleRow, Option<bool>)>(conn)
+        .first::<PrincipalColumns>(conn)
         .optional()?;
-    Ok(row.map(|(user, role, shared)| PrincipalRow {
-        user,
-        role,
-        organization_shares_tickets: shared.unwrap_or(false),
-    }))
+    Ok(principal(row))
 }
 
 pub fn insert_session(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QResult<SessionRow> {
