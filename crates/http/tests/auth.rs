@@ -25,7 +25,7 @@ loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
         let access = tokens["access_token"].as_str().unwrap().to_string();
         let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
 
-        let me = send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&access))).await.expect(200).body;
+        let me = get(&svc, &access, "/api/v1/me").await.expect(200).body;
         assert_eq!(me["email"], ADMIN_EMAIL);
         assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "users_manage"));
 
@@ -44,7 +44,7 @@ loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
         send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": new_refresh})))
             .await
             .expect_problem(401);
-        send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&new_access))).await.expect_problem(401);
+        get(&svc, &new_access, "/api/v1/me").await.expect_problem(401);
 
         // Logout ends the session at once, access token included.
         let fresh = send(
@@ -57,16 +57,8 @@ loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
         .expect(200)
         .body;
         let access = fresh["access_token"].as_str().unwrap().to_string();
-        send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/auth/logout")
-                .insert_header(bearer(&access))
-                .set_json(json!({"refresh_token": fresh["refresh_token"]})),
-        )
-        .await
-        .expect(204);
-        send(&svc, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&access))).await.expect_problem(401);
+        post(&svc, &access, "/api/v1/auth/logout", json!({"refresh_token": fresh["refresh_token"]})).await.expect(204);
+        get(&svc, &access, "/api/v1/me").await.expect_problem(401);
         send(
             &svc,
             TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": fresh["refresh_token"]})),
@@ -102,21 +94,11 @@ loopdesk_persistence::both_backends!(repeated_failures_lock_the_account, |db| {
         // An admin setting a new password unlocks the account.
         app.create_admin("second@test.local", "Second", "second-password").unwrap();
         let second = login(&svc, "second@test.local", "second-password").await;
-        let found =
-            send(&svc, TestRequest::get().uri("/api/v1/users?q=admin%40test.local").insert_header(bearer(&second)))
-                .await
-                .expect(200)
-                .body;
+        let found = get(&svc, &second, "/api/v1/users?q=admin%40test.local").await.expect(200).body;
         let locked_id = found["items"][0]["id"].clone();
-        send(
-            &svc,
-            TestRequest::patch()
-                .uri(&format!("/api/v1/users/{locked_id}"))
-                .insert_header(bearer(&second))
-                .set_json(json!({"password": "brand-new-password"})),
-        )
-        .await
-        .expect(200);
+        patch(&svc, &second, format!("/api/v1/users/{locked_id}"), json!({"password": "brand-new-password"}))
+            .await
+            .expect(200);
         send(
             &svc,
             TestRequest::post()
@@ -143,59 +125,37 @@ loopdesk_persistence::both_backends!(api_keys_are_shown_once_scoped_and_revocabl
         let app = app_for(&db);
         let svc = service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let created = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/api-keys")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "CRM 同步", "permissions": ["tickets_read_all"]})),
-        )
-        .await
-        .expect(201)
-        .body;
+        let created =
+            post(&svc, &admin, "/api/v1/api-keys", json!({"name": "CRM 同步", "permissions": ["tickets_read_all"]}))
+                .await
+                .expect(201)
+                .body;
         let key = created["key"].as_str().unwrap().to_string();
         assert!(key.starts_with("ldk_") && key.len() >= 40);
         assert!(key.starts_with(created["prefix"].as_str().unwrap()));
-        let listed =
-            send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&admin))).await.expect(200).body;
+        let listed = get(&svc, &admin, "/api/v1/api-keys").await.expect(200).body;
         assert!(!listed.to_string().contains(&key), "the secret is never listed");
         assert!(listed[0]["last_used_at"].is_null());
 
         // The key works for what it was granted, and nothing more.
-        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&key))).await.expect(200);
-        let denied = send(
+        get(&svc, &key, "/api/v1/tickets").await.expect(200);
+        let denied = post(
             &svc,
-            TestRequest::post().uri("/api/v1/users").insert_header(bearer(&key)).set_json(json!({
-                "email": "x@y.z", "name": "x", "kind": "staff", "role": "agent"
-            })),
+            &key,
+            "/api/v1/users",
+            json!({ "email": "x@y.z", "name": "x", "kind": "staff", "role": "agent" }),
         )
         .await
         .expect_problem(403);
         assert!(denied.body["detail"].as_str().unwrap().contains("users_manage"));
-        let used =
-            send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&admin))).await.expect(200).body;
+        let used = get(&svc, &admin, "/api/v1/api-keys").await.expect(200).body;
         assert!(used[0]["last_used_at"].is_string());
 
         // A key cannot grant more than its creator has; a revoked key stops at once.
-        send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/api-keys")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "empty", "permissions": []})),
-        )
-        .await
-        .expect_problem(422);
-        send(
-            &svc,
-            TestRequest::delete().uri(&format!("/api/v1/api-keys/{}", created["id"])).insert_header(bearer(&admin)),
-        )
-        .await
-        .expect(200);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&key))).await.expect_problem(401);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer("ldk_not-a-key")))
-            .await
-            .expect_problem(401);
+        post(&svc, &admin, "/api/v1/api-keys", json!({"name": "empty", "permissions": []})).await.expect_problem(422);
+        delete(&svc, &admin, format!("/api/v1/api-keys/{}", created["id"])).await.expect(200);
+        get(&svc, &key, "/api/v1/tickets").await.expect_problem(401);
+        get(&svc, "ldk_not-a-key", "/api/v1/tickets").await.expect_problem(401);
     })
 });
 
@@ -204,46 +164,26 @@ loopdesk_persistence::both_backends!(tickets_created_with_a_key_are_api_channel_
         let app = app_for(&db);
         let svc = service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let ticket_type = send(
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "IT 故障", "fields": []})).await.expect(201).body;
+        let key = post(
             &svc,
-            TestRequest::post()
-                .uri("/api/v1/ticket-types")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "IT 故障", "fields": []})),
-        )
-        .await
-        .expect(201)
-        .body;
-        let key = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/api-keys")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "monitoring", "permissions": ["tickets_create", "tickets_read_all"]})),
+            &admin,
+            "/api/v1/api-keys",
+            json!({"name": "monitoring", "permissions": ["tickets_create", "tickets_read_all"]}),
         )
         .await
         .expect(201)
         .body;
         let key_id = key["id"].clone();
         let key = key["key"].as_str().unwrap().to_string();
-        let ticket = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/tickets")
-                .insert_header(bearer(&key))
-                .set_json(json!({"type_id": ticket_type["id"], "subject": "VPN 无法连接"})),
-        )
-        .await
-        .expect(201)
-        .body;
+        let ticket =
+            post(&svc, &key, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "VPN 无法连接"}))
+                .await
+                .expect(201)
+                .body;
         assert_eq!(ticket["channel"], "api");
-        let events = send(
-            &svc,
-            TestRequest::get().uri(&format!("/api/v1/tickets/{}/events", ticket["id"])).insert_header(bearer(&admin)),
-        )
-        .await
-        .expect(200)
-        .body;
+        let events = get(&svc, &admin, format!("/api/v1/tickets/{}/events", ticket["id"])).await.expect(200).body;
         assert_eq!(events["items"][0]["api_key_id"], key_id);
     })
 });

@@ -13,15 +13,10 @@ loopdesk_persistence::both_backends!(malformed_requests_get_problems, |db| {
         let svc = service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
-        let unknown =
-            send(&svc, TestRequest::get().uri("/api/v1/nope").insert_header(bearer(&admin))).await.expect_problem(404);
+        let unknown = get(&svc, &admin, "/api/v1/nope").await.expect_problem(404);
         assert!(unknown.body["detail"].as_str().unwrap().contains("/api/v1/nope"));
-        send(&svc, TestRequest::get().uri("/api/v1/tickets/not-a-number").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(404);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets/999999").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(404);
+        get(&svc, &admin, "/api/v1/tickets/not-a-number").await.expect_problem(404);
+        get(&svc, &admin, "/api/v1/tickets/999999").await.expect_problem(404);
 
         let malformed = send(
             &svc,
@@ -55,44 +50,17 @@ loopdesk_persistence::both_backends!(malformed_requests_get_problems, |db| {
         )
         .await
         .expect_problem(413);
-        let missing = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/tickets")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"subject": "no type"})),
-        )
-        .await
-        .expect_problem(422);
+        let missing = post(&svc, &admin, "/api/v1/tickets", json!({"subject": "no type"})).await.expect_problem(422);
         assert_eq!(missing.body["errors"]["type_id"], json!(["is required"]));
-        let wrong_type = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/tickets")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"type_id": "one", "subject": "x"})),
-        )
-        .await
-        .expect_problem(422);
+        let wrong_type =
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": "one", "subject": "x"})).await.expect_problem(422);
         assert!(wrong_type.body["errors"]["body"].is_array());
-        send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/tickets")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"type_id": 1, "subject": "x", "priority": "apocalyptic"})),
-        )
-        .await
-        .expect_problem(422);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets?limit=abc").insert_header(bearer(&admin)))
+        post(&svc, &admin, "/api/v1/tickets", json!({"type_id": 1, "subject": "x", "priority": "apocalyptic"}))
             .await
-            .expect_problem(400);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets?created_from=yesterday").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(400);
-        send(&svc, TestRequest::delete().uri("/api/v1/tickets").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(405);
+            .expect_problem(422);
+        get(&svc, &admin, "/api/v1/tickets?limit=abc").await.expect_problem(400);
+        get(&svc, &admin, "/api/v1/tickets?created_from=yesterday").await.expect_problem(400);
+        delete(&svc, &admin, "/api/v1/tickets").await.expect_problem(405);
         send(
             &svc,
             TestRequest::post()
@@ -105,8 +73,7 @@ loopdesk_persistence::both_backends!(malformed_requests_get_problems, |db| {
         .expect_problem(400);
 
         // Nothing above created anything.
-        let list =
-            send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer(&admin))).await.expect(200).body;
+        let list = get(&svc, &admin, "/api/v1/tickets").await.expect(200).body;
         assert_eq!(list["items"], json!([]));
     })
 });
@@ -120,17 +87,11 @@ loopdesk_persistence::both_backends!(unauthenticated_and_forbidden_are_distinct,
         send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(("Authorization", "Basic abc")))
             .await
             .expect_problem(401);
-        send(&svc, TestRequest::get().uri("/api/v1/tickets").insert_header(bearer("eyJhbGciOiJIUzI1NiJ9.e30.forged")))
-            .await
-            .expect_problem(401);
+        get(&svc, "eyJhbGciOiJIUzI1NiJ9.e30.forged", "/api/v1/tickets").await.expect_problem(401);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        send(&svc, TestRequest::post().uri("/api/v1/users").insert_header(bearer(&admin)).set_json(json!({
-            "email": "c@test.local", "name": "C", "password": "customer-pass", "kind": "customer", "role": "customer"
-        }))).await.expect(201);
+        post(&svc, &admin, "/api/v1/users", json!({ "email": "c@test.local", "name": "C", "password": "customer-pass", "kind": "customer", "role": "customer" })).await.expect(201);
         let customer = login(&svc, "c@test.local", "customer-pass").await;
-        send(&svc, TestRequest::get().uri("/api/v1/api-keys").insert_header(bearer(&customer)))
-            .await
-            .expect_problem(403);
+        get(&svc, &customer, "/api/v1/api-keys").await.expect_problem(403);
     })
 });
 

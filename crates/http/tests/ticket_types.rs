@@ -38,9 +38,7 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    send(svc, TestRequest::post().uri("/api/v1/users").insert_header(bearer(admin)).set_json(json!({
-        "email": "wang@hd-power.example.com", "name": "王经理", "password": PASSWORD, "kind": "customer", "role": "customer"
-    })))
+    post(svc, admin, "/api/v1/users", json!({ "email": "wang@hd-power.example.com", "name": "王经理", "password": PASSWORD, "kind": "customer", "role": "customer" }))
     .await
     .expect(201);
     login(svc, "wang@hd-power.example.com", PASSWORD).await
@@ -51,22 +49,11 @@ loopdesk_persistence::both_backends!(ticket_type_fields_round_trip, |db| {
         let app = common::app_for(&db);
         let svc = service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let group = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/groups")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "售后二组"})),
-        )
-        .await
-        .expect(201);
+        let group = post(&svc, &admin, "/api/v1/groups", json!({"name": "售后二组"})).await.expect(201);
         let group_id = group.body["id"].as_i64().unwrap();
 
         let input = repair_type(Some(group_id));
-        let created =
-            send(&svc, TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(&input))
-                .await
-                .expect(201);
+        let created = post(&svc, &admin, "/api/v1/ticket-types", &input).await.expect(201);
         let id = created.body["id"].as_i64().unwrap();
         assert_eq!(created.header("location").as_deref(), Some(format!("/api/v1/ticket-types/{id}").as_str()));
         assert_eq!(created.body["name"], "设备报修");
@@ -75,10 +62,7 @@ loopdesk_persistence::both_backends!(ticket_type_fields_round_trip, |db| {
         assert_eq!(created.body["active"], true);
 
         // Every definition comes back as sent, with defaults filled in.
-        let fetched =
-            send(&svc, TestRequest::get().uri(&format!("/api/v1/ticket-types/{id}")).insert_header(bearer(&admin)))
-                .await
-                .expect(200);
+        let fetched = get(&svc, &admin, format!("/api/v1/ticket-types/{id}")).await.expect(200);
         for got in [&created.body, &fetched.body] {
             let fields = got["fields"].as_array().unwrap();
             let sent = input["fields"].as_array().unwrap();
@@ -93,19 +77,10 @@ loopdesk_persistence::both_backends!(ticket_type_fields_round_trip, |db| {
             }
         }
 
-        send(&svc, TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(&input))
-            .await
-            .expect_problem(409);
+        post(&svc, &admin, "/api/v1/ticket-types", &input).await.expect_problem(409);
 
         // PATCH replaces the definitions; absent members stay.
-        let patched = send(&svc, TestRequest::patch().uri(&format!("/api/v1/ticket-types/{id}")).insert_header(bearer(&admin)).set_json(json!({
-            "fields": [
-                {"key": "asset_no", "label": "资产编号", "kind": "text", "required": true, "customer_visible": true},
-                {"key": "symptoms", "label": "现象", "kind": "multi_select", "options": ["不制冷", "漏水"], "customer_visible": true},
-                {"key": "occurred_at", "label": "发生时间", "kind": "datetime"}
-            ],
-            "default_group_id": null
-        })))
+        let patched = patch(&svc, &admin, format!("/api/v1/ticket-types/{id}"), json!({ "fields": [ {"key": "asset_no", "label": "资产编号", "kind": "text", "required": true, "customer_visible": true}, {"key": "symptoms", "label": "现象", "kind": "multi_select", "options": ["不制冷", "漏水"], "customer_visible": true}, {"key": "occurred_at", "label": "发生时间", "kind": "datetime"} ], "default_group_id": null }))
         .await
         .expect(200);
         assert_eq!(keys(&patched.body), ["asset_no", "symptoms", "occurred_at"]);
@@ -113,14 +88,11 @@ loopdesk_persistence::both_backends!(ticket_type_fields_round_trip, |db| {
         assert!(patched.body["default_group_id"].is_null());
         assert_eq!(patched.body["fields"][1]["options"], json!(["不制冷", "漏水"]));
 
-        let listed =
-            send(&svc, TestRequest::get().uri("/api/v1/ticket-types").insert_header(bearer(&admin))).await.expect(200);
+        let listed = get(&svc, &admin, "/api/v1/ticket-types").await.expect(200);
         assert_eq!(listed.body.as_array().unwrap().len(), 1);
         assert_eq!(keys(&listed.body[0]), ["asset_no", "symptoms", "occurred_at"]);
 
-        send(&svc, TestRequest::get().uri("/api/v1/ticket-types/999999").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(404);
+        get(&svc, &admin, "/api/v1/ticket-types/999999").await.expect_problem(404);
         send(&svc, TestRequest::get().uri("/api/v1/ticket-types")).await.expect_problem(401);
     })
 });
@@ -131,29 +103,12 @@ loopdesk_persistence::both_backends!(invalid_definitions_are_422_by_field, |db| 
         let svc = service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
-        let no_options = send(
-            &svc,
-            TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(json!({
-                "name": "设备报修",
-                "fields": [{"key": "fault", "label": "故障类型", "kind": "select", "options": []}]
-            })),
-        )
+        let no_options = post(&svc, &admin, "/api/v1/ticket-types", json!({ "name": "设备报修", "fields": [{"key": "fault", "label": "故障类型", "kind": "select", "options": []}] }))
         .await
         .expect_problem(422);
         assert!(no_options.body["errors"]["fields[0].options"].is_array(), "{}", no_options.body);
 
-        let several = send(
-            &svc,
-            TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(json!({
-                "name": "  ",
-                "default_group_id": 999999,
-                "fields": [
-                    {"key": "floor", "label": "楼层", "kind": "number", "options": ["1"]},
-                    {"key": "Bad Key", "label": "", "kind": "text"},
-                    {"key": "floor", "label": "再次", "kind": "text"}
-                ]
-            })),
-        )
+        let several = post(&svc, &admin, "/api/v1/ticket-types", json!({ "name": " ", "default_group_id": 999999, "fields": [ {"key": "floor", "label": "楼层", "kind": "number", "options": ["1"]}, {"key": "Bad Key", "label": "", "kind": "text"}, {"key": "floor", "label": "再次", "kind": "text"} ] }))
         .await
         .expect_problem(422);
         for field in
@@ -162,39 +117,29 @@ loopdesk_persistence::both_backends!(invalid_definitions_are_422_by_field, |db| 
             assert!(several.body["errors"][field].is_array(), "missing errors[{field:?}]: {}", several.body);
         }
 
-        let unknown_kind = send(
+        let unknown_kind = post(
             &svc,
-            TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(json!({
-                "name": "设备报修", "fields": [{"key": "x", "label": "X", "kind": "colour"}]
-            })),
+            &admin,
+            "/api/v1/ticket-types",
+            json!({ "name": "设备报修", "fields": [{"key": "x", "label": "X", "kind": "colour"}] }),
         )
         .await
         .expect_problem(422);
         assert!(unknown_kind.body["errors"].is_object());
 
-        let created = send(
-            &svc,
-            TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(repair_type(None)),
-        )
-        .await
-        .expect(201);
+        let created = post(&svc, &admin, "/api/v1/ticket-types", repair_type(None)).await.expect(201);
         let id = created.body["id"].as_i64().unwrap();
-        let bad_patch = send(
+        let bad_patch = patch(
             &svc,
-            TestRequest::patch().uri(&format!("/api/v1/ticket-types/{id}")).insert_header(bearer(&admin)).set_json(
-                json!({
-                    "fields": [{"key": "fault", "label": "故障类型", "kind": "select", "options": ["漏水", "漏水"]}]
-                }),
-            ),
+            &admin,
+            format!("/api/v1/ticket-types/{id}"),
+            json!({ "fields": [{"key": "fault", "label": "故障类型", "kind": "select", "options": ["漏水", "漏水"]}] }),
         )
         .await
         .expect_problem(422);
         assert!(bad_patch.body["errors"]["fields[0].options"].is_array(), "{}", bad_patch.body);
         // Nothing was stored.
-        let unchanged =
-            send(&svc, TestRequest::get().uri(&format!("/api/v1/ticket-types/{id}")).insert_header(bearer(&admin)))
-                .await
-                .expect(200);
+        let unchanged = get(&svc, &admin, format!("/api/v1/ticket-types/{id}")).await.expect(200);
         assert_eq!(keys(&unchanged.body), keys(&created.body));
     })
 });
@@ -206,90 +151,35 @@ loopdesk_persistence::both_backends!(customers_see_active_types_and_visible_fiel
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let customer = customer_token(&svc, &admin).await;
 
-        let repair = send(
-            &svc,
-            TestRequest::post().uri("/api/v1/ticket-types").insert_header(bearer(&admin)).set_json(repair_type(None)),
-        )
-        .await
-        .expect(201);
+        let repair = post(&svc, &admin, "/api/v1/ticket-types", repair_type(None)).await.expect(201);
         let repair_id = repair.body["id"].as_i64().unwrap();
-        let retired = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/ticket-types")
-                .insert_header(bearer(&admin))
-                .set_json(json!({"name": "旧版报修", "fields": []})),
-        )
-        .await
-        .expect(201);
+        let retired =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "旧版报修", "fields": []})).await.expect(201);
         let retired_id = retired.body["id"].as_i64().unwrap();
-        let off = send(
-            &svc,
-            TestRequest::patch()
-                .uri(&format!("/api/v1/ticket-types/{retired_id}"))
-                .insert_header(bearer(&admin))
-                .set_json(json!({"active": false})),
-        )
-        .await
-        .expect(200);
+        let off = patch(&svc, &admin, format!("/api/v1/ticket-types/{retired_id}"), json!({"active": false}))
+            .await
+            .expect(200);
         assert_eq!(off.body["active"], false);
 
         // Customers: only customer-visible fields, never inactive types.
-        let listed = send(
-            &svc,
-            TestRequest::get().uri("/api/v1/ticket-types?include_inactive=true").insert_header(bearer(&customer)),
-        )
-        .await
-        .expect(200);
+        let listed = get(&svc, &customer, "/api/v1/ticket-types?include_inactive=true").await.expect(200);
         let types = listed.body.as_array().unwrap();
         assert_eq!(types.len(), 1, "{}", listed.body);
         assert_eq!(keys(&types[0]), ["asset_no", "fault", "floor"]);
-        let one = send(
-            &svc,
-            TestRequest::get().uri(&format!("/api/v1/ticket-types/{repair_id}")).insert_header(bearer(&customer)),
-        )
-        .await
-        .expect(200);
+        let one = get(&svc, &customer, format!("/api/v1/ticket-types/{repair_id}")).await.expect(200);
         assert_eq!(keys(&one.body), ["asset_no", "fault", "floor"]);
-        send(
-            &svc,
-            TestRequest::get().uri(&format!("/api/v1/ticket-types/{retired_id}")).insert_header(bearer(&customer)),
-        )
-        .await
-        .expect_problem(404);
-        send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/ticket-types")
-                .insert_header(bearer(&customer))
-                .set_json(json!({"name": "客户自建"})),
-        )
-        .await
-        .expect_problem(403);
-        send(
-            &svc,
-            TestRequest::patch()
-                .uri(&format!("/api/v1/ticket-types/{repair_id}"))
-                .insert_header(bearer(&customer))
-                .set_json(json!({"name": "改名"})),
-        )
-        .await
-        .expect_problem(403);
+        get(&svc, &customer, format!("/api/v1/ticket-types/{retired_id}")).await.expect_problem(404);
+        post(&svc, &customer, "/api/v1/ticket-types", json!({"name": "客户自建"})).await.expect_problem(403);
+        patch(&svc, &customer, format!("/api/v1/ticket-types/{repair_id}"), json!({"name": "改名"}))
+            .await
+            .expect_problem(403);
 
         // Staff: everything, inactive types on request.
-        let active_only =
-            send(&svc, TestRequest::get().uri("/api/v1/ticket-types").insert_header(bearer(&admin))).await.expect(200);
+        let active_only = get(&svc, &admin, "/api/v1/ticket-types").await.expect(200);
         assert_eq!(active_only.body.as_array().unwrap().len(), 1);
         assert_eq!(keys(&active_only.body[0]).len(), 6);
-        let all = send(
-            &svc,
-            TestRequest::get().uri("/api/v1/ticket-types?include_inactive=true").insert_header(bearer(&admin)),
-        )
-        .await
-        .expect(200);
+        let all = get(&svc, &admin, "/api/v1/ticket-types?include_inactive=true").await.expect(200);
         assert_eq!(all.body.as_array().unwrap().len(), 2);
-        send(&svc, TestRequest::get().uri("/api/v1/ticket-types?include_inactive=maybe").insert_header(bearer(&admin)))
-            .await
-            .expect_problem(400);
+        get(&svc, &admin, "/api/v1/ticket-types?include_inactive=maybe").await.expect_problem(400);
     })
 });

@@ -107,3 +107,48 @@ where
     let reply = reply.expect(200);
     reply.body["access_token"].as_str().expect("access_token").to_string()
 }
+
+/// `GET uri` as the holder of `token`.
+pub async fn get<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::get().uri(uri.as_ref()).insert_header(bearer(token))).await
+}
+
+/// `DELETE uri` as the holder of `token`.
+pub async fn delete<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::delete().uri(uri.as_ref()).insert_header(bearer(token))).await
+}
+
+/// `POST uri` with a JSON body as the holder of `token`.
+pub async fn post<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::post().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
+}
+
+/// `PATCH uri` with a JSON body as the holder of `token`.
+pub async fn patch<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::patch().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
+}
+
+/// `PUT uri` as the holder of `token` (no body).
+pub async fn put<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::put().uri(uri.as_ref()).insert_header(bearer(token))).await
+}
