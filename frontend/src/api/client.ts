@@ -1,0 +1,56 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+import { ApiProblem, networkProblem } from './problem';
+import { endSession, getAccessToken, refreshSession } from '@/auth/session';
+
+export type Schemas = components['schemas'];
+
+/** Requests kept until their response arrives, so a 401 can be replayed once after a refresh. */
+const pending = new Map<string, Request>();
+
+const NO_REPLAY = ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout'];
+
+const auth: Middleware = {
+  onRequest({ request, id }) {
+    const token = getAccessToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    pending.set(id, request.clone());
+    return request;
+  },
+  async onResponse({ request, response, id }) {
+    const original = pending.get(id);
+    pending.delete(id);
+    const path = new URL(request.url).pathname;
+    if (response.status !== 401 || !original || NO_REPLAY.includes(path)) return response;
+    if (!(await refreshSession())) {
+      endSession();
+      return response;
+    }
+    const retry = new Request(original);
+    retry.headers.set('authorization', `Bearer ${getAccessToken() ?? ''}`);
+    const second = await fetch(retry);
+    // Refreshed and still refused: the session is gone (revoked, deactivated user).
+    if (second.status === 401) endSession();
+    return second;
+  },
+  onError({ id }) {
+    pending.delete(id);
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
+api.use(auth);
+
+type Result<D> = { data?: D; error?: unknown; response: Response };
+
+/** The data of a successful call; anything else becomes an `ApiProblem`. */
+export async function unwrap<D>(call: Promise<Result<D>>): Promise<D> {
+  let result: Result<D>;
+  try {
+    result = await call;
+  } catch (error) {
+    throw networkProblem(error);
+  }
+  if (!result.response.ok) throw await ApiProblem.fromResponse(result.response, result.error);
+  return result.data as D;
+}

@@ -1,0 +1,70 @@
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { Skeleton } from 'antd';
+import { RequireAuth, homeOf } from '@/auth/RequireAuth';
+import { useAuth } from '@/auth/AuthProvider';
+import { LoginPage } from '@/features/auth/LoginPage';
+import { TicketListPage } from '@/features/tickets/TicketListPage';
+import { AgentLayout } from './AgentLayout';
+import { PortalLayout } from './PortalLayout';
+import { NotFound } from './NotFound';
+
+/** A route component loaded on first visit: keeps admin, detail and portal out of the initial bundle. */
+function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
+  const Page = lazy(async () => ({ default: (await load())[name] as ComponentType }));
+  return function LazyPage() {
+    return (
+      <Suspense fallback={<Skeleton active />}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+
+const TicketDetailPage = lazyPage(() => import('@/features/tickets/TicketDetailPage'), 'TicketDetailPage');
+const CreateTicketPage = lazyPage(() => import('@/features/tickets/CreateTicketPage'), 'CreateTicketPage');
+const AdminRoutes = lazyPage(() => import('@/features/admin/AdminRoutes'), 'AdminRoutes');
+const PortalTicketsPage = lazyPage(() => import('@/features/portal/PortalTicketsPage'), 'PortalTicketsPage');
+const PortalNewTicketPage = lazyPage(() => import('@/features/portal/PortalNewTicketPage'), 'PortalNewTicketPage');
+const PortalTicketPage = lazyPage(() => import('@/features/portal/PortalTicketPage'), 'PortalTicketPage');
+
+function Staff({ children }: { children: ReactNode }) {
+  return <RequireAuth kind="staff">{children}</RequireAuth>;
+}
+
+function Home() {
+  const { status, user } = useAuth();
+  if (status === 'restoring') return <Skeleton active />;
+  return <Navigate to={user ? homeOf(user.kind) : '/login'} replace />;
+}
+
+export const router = createBrowserRouter([
+  { path: '/', element: <Home /> },
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <Staff>
+        <AgentLayout />
+      </Staff>
+    ),
+    children: [
+      { path: '/tickets', element: <TicketListPage /> },
+      { path: '/tickets/new', element: <CreateTicketPage /> },
+      { path: '/tickets/:id', element: <TicketDetailPage /> },
+      { path: '/admin/*', element: <AdminRoutes /> },
+    ],
+  },
+  {
+    element: (
+      <RequireAuth kind="customer">
+        <PortalLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { path: '/portal', element: <PortalTicketsPage /> },
+      { path: '/portal/new', element: <PortalNewTicketPage /> },
+      { path: '/portal/tickets/:id', element: <PortalTicketPage /> },
+    ],
+  },
+  { path: '*', element: <NotFound /> },
+]);

@@ -1,0 +1,5 @@
+import { Typography } from 'antd';
+
+export function CreateTicketPage() {
+  return <Typography.Title level={3}>CreateTicketPage</Typography.Title>;
+}

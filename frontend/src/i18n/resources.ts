@@ -1,0 +1,17 @@
+// Every namespace of every language. A feature adds its JSON files here, once per language.
+import commonEn from './locales/en/common.json';
+import commonZh from './locales/zh-CN/common.json';
+import ticketsEn from './locales/en/tickets.json';
+import ticketsZh from './locales/zh-CN/tickets.json';
+import portalEn from './locales/en/portal.json';
+import portalZh from './locales/zh-CN/portal.json';
+import adminEn from './locales/en/admin.json';
+import adminZh from './locales/zh-CN/admin.json';
+
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const resources = {
+  en: { common: commonEn, tickets: ticketsEn, portal: portalEn, admin: adminEn },
+  'zh-CN': { common: commonZh, tickets: ticketsZh, portal: portalZh, admin: adminZh },
+} as const;
