@@ -3,6 +3,10 @@ import commonEn from './locales/en/common.json';
 import commonZh from './locales/zh-CN/common.json';
 import ticketsEn from './locales/en/tickets.json';
 import ticketsZh from './locales/zh-CN/tickets.json';
+import ticketDetailEn from './locales/en/ticketDetail.json';
+import ticketDetailZh from './locales/zh-CN/ticketDetail.json';
+import ticketFormEn from './locales/en/ticketForm.json';
+import ticketFormZh from './locales/zh-CN/ticketForm.json';
 import portalEn from './locales/en/portal.json';
 import portalZh from './locales/zh-CN/portal.json';
 import adminEn from './locales/en/admin.json';
@@ -12,6 +16,6 @@ export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const resources = {
-  en: { common: commonEn, tickets: ticketsEn, portal: portalEn, admin: adminEn },
-  'zh-CN': { common: commonZh, tickets: ticketsZh, portal: portalZh, admin: adminZh },
+  en: { common: commonEn, tickets: ticketsEn, ticketDetail: ticketDetailEn, ticketForm: ticketFormEn, portal: portalEn, admin: adminEn },
+  'zh-CN': { common: commonZh, tickets: ticketsZh, ticketDetail: ticketDetailZh, ticketForm: ticketFormZh, portal: portalZh, admin: adminZh },
 } as const;
