@@ -7,7 +7,6 @@ import { LoginPage } from '@/features/auth/LoginPage';
 import { TicketListPage } from '@/features/tickets/TicketListPage';
 import { AgentLayout } from './AgentLayout';
 import { PortalLayout } from './PortalLayout';
-import { NotFound } from './NotFound';
 
 /** A route component loaded on first visit: keeps admin, detail and portal out of the initial bundle. */
 function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
@@ -21,6 +20,7 @@ function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, nam
   };
 }
 
+const NotFound = lazyPage(() => import('./NotFound'), 'NotFound');
 const TicketDetailPage = lazyPage(() => import('@/features/tickets/TicketDetailPage'), 'TicketDetailPage');
 const CreateTicketPage = lazyPage(() => import('@/features/tickets/CreateTicketPage'), 'CreateTicketPage');
 const AdminRoutes = lazyPage(() => import('@/features/admin/AdminRoutes'), 'AdminRoutes');

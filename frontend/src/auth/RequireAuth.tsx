@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
-import { Result, Spin } from 'antd';
+import { Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
 import { useAuth } from './AuthProvider';
@@ -27,9 +27,4 @@ export function RequireAuth({ kind, children }: { kind: Schemas['UserKind']; chi
 
 export function homeOf(kind: Schemas['UserKind']): string {
   return kind === 'customer' ? '/portal' : '/tickets';
-}
-
-export function Forbidden() {
-  const { t } = useTranslation();
-  return <Result status="403" title="403" subTitle={t('state.forbidden')} />;
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { Button, Card, Form, Input, Typography } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '@/auth/AuthProvider';
 import { homeOf } from '@/auth/RequireAuth';
@@ -42,12 +42,12 @@ export function LoginPage() {
       <div className={styles.language}>
         <LanguageSwitch />
       </div>
-      <Card className={styles.card}>
-        <Typography.Title level={2} className={styles.brand}>
-          {t('app.name')}
-        </Typography.Title>
-        <Typography.Paragraph type="secondary">{t('app.tagline')}</Typography.Paragraph>
-        <Typography.Title level={4}>{t('auth.title')}</Typography.Title>
+      <section className={styles.card} aria-labelledby="login-title">
+        <div className={styles.brand}>{t('app.name')}</div>
+        <p className={styles.tagline}>{t('app.tagline')}</p>
+        <h1 id="login-title" className={styles.title}>
+          {t('auth.title')}
+        </h1>
         {error ? (
           <div className={styles.error}>
             <ProblemAlert error={error} />
@@ -71,7 +71,7 @@ export function LoginPage() {
             {t('auth.submit')}
           </Button>
         </Form>
-      </Card>
+      </section>
     </main>
   );
 }
