@@ -22,7 +22,11 @@ const auth: Middleware = {
     pending.delete(id);
     const path = new URL(request.url).pathname;
     if (response.status !== 401 || !original || NO_REPLAY.includes(path)) return response;
-    if (!(await refreshSession())) {
+    // Another request may have refreshed while this one was in flight: then just replay.
+    const sentWith = original.headers.get('authorization');
+    const current = getAccessToken();
+    const alreadyRefreshed = current !== null && sentWith !== `Bearer ${current}`;
+    if (!alreadyRefreshed && !(await refreshSession())) {
       endSession();
       return response;
     }
@@ -38,7 +42,11 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
+export const api = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? '',
+  // Looked up per call (not captured once), so tests can stub `fetch`.
+  fetch: (request) => globalThis.fetch(request),
+});
 api.use(auth);
 
 type Result<D> = { data?: D; error?: unknown; response: Response };

@@ -68,7 +68,7 @@ export function refreshSession(): Promise<boolean> {
   if (!token) return Promise.resolve(false);
   refreshing = (async () => {
     try {
-      const response = await fetch('/api/v1/auth/refresh', {
+      const response = await fetch(new URL('/api/v1/auth/refresh', globalThis.location.origin), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refresh_token: token }),

@@ -1,0 +1,35 @@
+// Prints the gzipped size of what the login + ticket list route loads first (the scripts and
+// styles index.html references, and their static imports), and fails above the budget.
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const BUDGET_KB = 350;
+const dist = new URL('../dist/', import.meta.url).pathname;
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const entry = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+
+// Follow static imports (`from"./x.js"` / `import"./x.js"`), not dynamic `import("./x.js")` ones.
+const seen = new Set();
+const queue = [...entry];
+while (queue.length) {
+  const file = queue.shift();
+  if (seen.has(file)) continue;
+  seen.add(file);
+  if (!file.endsWith('.js')) continue;
+  const code = readFileSync(join(dist, file), 'utf8');
+  for (const m of code.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) queue.push(`assets/${m[1]}`);
+}
+
+const gz = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+const rows = [...seen].map((file) => ({ file, kb: gz(file) / 1024 })).sort((a, b) => b.kb - a.kb);
+const initial = rows.reduce((sum, r) => sum + r.kb, 0);
+const all = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+const total = all.reduce((sum, f) => sum + gz(`assets/${f}`), 0) / 1024;
+
+for (const r of rows) console.log(`  ${r.kb.toFixed(1).padStart(7)} KB gz  ${r.file}`);
+console.log(`initial (login + ticket list): ${initial.toFixed(1)} KB gz of ${BUDGET_KB} KB; all ${all.length} scripts: ${total.toFixed(1)} KB gz`);
+if (initial > BUDGET_KB) {
+  console.error(`the initial bundle is over its ${BUDGET_KB} KB budget`);
+  process.exit(1);
+}
