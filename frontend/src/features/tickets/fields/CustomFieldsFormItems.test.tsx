@@ -73,7 +73,7 @@ describe('CustomFieldsFormItems', () => {
   });
 
   it('blocks submission while a required field is missing, and submits once it is filled', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onFinish = vi.fn();
     const definitions = [definition('text', true), definition('number', false)];
     renderWithProviders(<Harness definitions={definitions} onFinish={onFinish} />);
@@ -90,7 +90,7 @@ describe('CustomFieldsFormItems', () => {
   });
 
   it('shows the mirrored server rule for a malformed value', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const onFinish = vi.fn();
     renderWithProviders(<Harness definitions={[definition('email', false), definition('phone', false)]} onFinish={onFinish} />);
 
