@@ -1,0 +1,108 @@
+// Ticket queries shared by the ticket screens: query keys and hooks. Add to it; do not change what others use.
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from '@/api/client';
+import { useAuth } from '@/auth/AuthProvider';
+import type { TicketListQuery } from './list/filters';
+
+export type TicketView = Schemas['TicketView'];
+export type TicketPage = Schemas['Page_TicketView'];
+
+/** Query keys: invalidate `ticketKeys.lists()` after any ticket change so every list refreshes. */
+export const ticketKeys = {
+  all: ['tickets'] as const,
+  lists: () => [...ticketKeys.all, 'list'] as const,
+  list: (query: TicketListQuery) => [...ticketKeys.lists(), query] as const,
+  details: () => [...ticketKeys.all, 'detail'] as const,
+  detail: (id: number) => [...ticketKeys.details(), id] as const,
+};
+
+/** Reference data the ticket screens name things with (types, groups, staff). */
+export const directoryKeys = {
+  ticketTypes: ['ticket-types', { includeInactive: true }] as const,
+  groups: ['groups'] as const,
+  staff: ['users', { kind: 'staff' }] as const,
+};
+
+export const TICKET_PAGE_SIZE = 50;
+
+// openapi.json repeats operationIds (`list`, `get`, `create`, `update` on several paths), and the
+// generated `operations` map keeps one of each, so `api.GET('/api/v1/tickets')` is typed with the
+// API keys' list. Until the server names its operations uniquely, the calls below state their
+// response schema from `Schemas`; drop the casts when a regenerated client types them correctly.
+
+export async function fetchTicketPage(
+  query: TicketListQuery,
+  cursor: string | null,
+  signal?: AbortSignal,
+  limit = TICKET_PAGE_SIZE,
+): Promise<TicketPage> {
+  const params = { query: { ...query, limit, ...(cursor ? { cursor } : {}) } };
+  return (await unwrap(api.GET('/api/v1/tickets', { params: params as never, signal }))) as unknown as TicketPage;
+}
+
+/** One list of tickets, page by page over `next_cursor` ("load more"). A new query starts from the first page. */
+export function useTicketList(query: TicketListQuery) {
+  return useInfiniteQuery({
+    queryKey: ticketKeys.list(query),
+    queryFn: ({ pageParam, signal }) => fetchTicketPage(query, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // While another filter loads, keep showing the previous rows (dimmed) instead of a skeleton.
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** All ticket types, inactive ones too: old tickets still carry them. */
+export function useTicketTypes() {
+  return useQuery({
+    queryKey: directoryKeys.ticketTypes,
+    queryFn: async ({ signal }) =>
+      (await unwrap(
+        api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } } as never, signal }),
+      )) as unknown as Schemas['TicketTypeView'][],
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** All groups; needs `users_read` or `groups_manage`, otherwise stays idle. */
+export function useGroups() {
+  const { can } = useAuth();
+  return useQuery({
+    queryKey: directoryKeys.groups,
+    queryFn: async ({ signal }) =>
+      (await unwrap(api.GET('/api/v1/groups', { signal }))) as unknown as Schemas['GroupView'][],
+    enabled: can('users_read') || can('groups_manage'),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Every staff user (pickers, assignee names); needs `users_read` or `users_manage`, otherwise stays idle. */
+export function useStaffUsers() {
+  const { can } = useAuth();
+  return useQuery({
+    queryKey: directoryKeys.staff,
+    queryFn: async ({ signal }) => {
+      const users: Schemas['UserView'][] = [];
+      let cursor: string | null = null;
+      // Staff is a few dozen people; the page cap only guards against a runaway cursor.
+      for (let page = 0; page < 20; page += 1) {
+        const query: Record<string, string | number> = { kind: 'staff', limit: 200 };
+        if (cursor) query.cursor = cursor;
+        const result = (await unwrap(
+          api.GET('/api/v1/users', { params: { query } as never, signal }),
+        )) as unknown as Schemas['Page_UserView'];
+        users.push(...result.items);
+        cursor = result.next_cursor ?? null;
+        if (!cursor) break;
+      }
+      return users;
+    },
+    enabled: can('users_read') || can('users_manage'),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** id → name for one reference list, built once per fetch so rows never search arrays. */
+export function nameMap(items: readonly { id: number; name: string }[] | undefined): ReadonlyMap<number, string> {
+  return new Map((items ?? []).map((item) => [item.id, item.name]));
+}
