@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import type { Schemas } from '@/api/client';
@@ -120,7 +120,7 @@ describe('CreateTicketPage', () => {
     await user.click(screen.getByTestId('create-submit'));
 
     const field = screen.getByTestId('field-asset_no');
-    expect(await within(field).findByText('is registered at another site')).toBeInTheDocument();
+    expect(await within(field).findByText('is registered at another site', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(posts).toHaveLength(1);
     expect(posts[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
     expect(posts[0]!.body).toMatchObject({
@@ -137,7 +137,7 @@ describe('CreateTicketPage', () => {
     await user.clear(screen.getByLabelText('Asset number'));
     await user.type(screen.getByLabelText('Asset number'), 'EL-3-002');
     await user.click(screen.getByTestId('create-submit'));
-    expect(await screen.findByText('ticket detail page')).toBeInTheDocument();
+    expect(await screen.findByText('ticket detail page', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(posts).toHaveLength(2);
     expect(posts[1]!.key).toBe(posts[0]!.key);
   }, 30_000);
