@@ -1,10 +1,11 @@
-//! Loopdesk's domain rules: ticket lifecycle, custom fields and access policy.
+//! Loopdesk's domain rules: ticket lifecycle, custom fields, access policy and dispatch.
 //!
 //! Pure logic only — no I/O — so every other crate can share one source of truth.
 
 #[macro_use]
 mod wire;
 
+pub mod dispatch;
 pub mod errors;
 pub mod fields;
 pub mod policy;

@@ -1,0 +1,304 @@
+//! Routing rules as plain data: what the admin edits, what is stored as JSON, what `evaluate` reads.
+
+use serde_json::Value;
+
+use super::window::TimeWindow;
+use crate::ticket::{Channel, Priority};
+
+/// One routing rule. Rules are tried by ascending `position` (then `id`); disabled rules are skipped.
+/// A rule matches when **all** its conditions hold (no conditions: matches every ticket). The first matching rule
+/// ends the evaluation unless it says `continue_matching`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RoutingRule {
+    #[schema(example = 12)]
+    pub id: i64,
+    #[schema(example = "VIP 投诉")]
+    pub name: String,
+    #[schema(example = 10)]
+    pub position: i32,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    #[serde(default)]
+    pub continue_matching: bool,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+/// One test on a ticket. JSON: `{"kind": "priority", "priorities": ["high", "urgent"]}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Condition {
+    /// The ticket's type is one of these.
+    TicketType {
+        type_ids: Vec<i64>,
+    },
+    /// The ticket's priority (as set so far, see `evaluate`) is one of these.
+    Priority {
+        priorities: Vec<Priority>,
+    },
+    Channel {
+        channels: Vec<Channel>,
+    },
+    /// The requester's organisation is one of these (tickets without an organisation never match).
+    Organization {
+        organization_ids: Vec<i64>,
+    },
+    /// The organisation's tier ("vip", "gold") is one of these, compared case-insensitively.
+    OrganizationTier {
+        tiers: Vec<String>,
+    },
+    Requester {
+        user_ids: Vec<i64>,
+    },
+    /// The ticket's tags (including tags added by earlier matching rules), compared case-insensitively.
+    Tags {
+        mode: TagMatch,
+        tags: Vec<String>,
+    },
+    /// A custom field value. See `FieldOperator` for the semantics and `validate_rule` for which operators fit which kind.
+    CustomField {
+        #[schema(example = "fault_type")]
+        field: String,
+        operator: FieldOperator,
+        #[schema(example = json!("空调"))]
+        value: Value,
+    },
+    /// Any of the keywords occurs in the subject and/or description (substring of the normalised text, so it works
+    /// on Chinese: "不制冷" matches "空调不制冷").
+    Keywords {
+        #[schema(example = json!(["不制冷", "漏水"]))]
+        keywords: Vec<String>,
+        #[serde(default)]
+        scope: KeywordScope,
+    },
+    /// The region: a custom field's value (`field`) or, without `field`, the ticket's location label.
+    Region {
+        #[serde(default)]
+        #[schema(example = "city")]
+        field: Option<String>,
+        operator: RegionOperator,
+        #[schema(example = json!(["上海", "苏州"]))]
+        values: Vec<String>,
+    },
+    /// Local time of day and weekday of the routing moment.
+    TimeWindow(TimeWindow),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TagMatch {
+    /// At least one of the listed tags.
+    Any,
+    /// Every listed tag.
+    All,
+}
+
+wire_names!(TagMatch, "tag match" {
+    Any => "any",
+    All => "all",
+});
+
+/// Custom field operators. A missing value matches only `not_equals`. For a list value (multi_select) a test holds
+/// when it holds for some element (`not_equals`: for no element).
+///
+/// - `equals` / `not_equals`: numbers numerically, dates and datetimes as instants, text case-insensitively.
+/// - `in`: `value` is a list; equals one of them.
+/// - `contains`: text: the value contains `value` (normalised substring); multi_select: `value` is selected.
+/// - `gt`, `gte`, `lt`, `lte`: numbers, or dates ("2026-10-01") or datetimes (RFC 3339) compared in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOperator {
+    Equals,
+    NotEquals,
+    In,
+    Contains,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+wire_names!(FieldOperator, "field operator" {
+    Equals => "equals",
+    NotEquals => "not_equals",
+    In => "in",
+    Contains => "contains",
+    Gt => "gt",
+    Gte => "gte",
+    Lt => "lt",
+    Lte => "lte",
+});
+
+/// Where keywords are looked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeywordScope {
+    #[default]
+    SubjectOrDescription,
+    Subject,
+    Description,
+}
+
+wire_names!(KeywordScope, "keyword scope" {
+    SubjectOrDescription => "subject_or_description",
+    Subject => "subject",
+    Description => "description",
+});
+
+/// Region tests, all on normalised text (case-insensitive, whitespace-collapsed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionOperator {
+    /// Equals the single listed value.
+    Equals,
+    /// Equals one of the listed values.
+    In,
+    /// Contains one of the listed values ("上海" in "上海市浦东新区张江路 88 号").
+    Contains,
+}
+
+wire_names!(RegionOperator, "region operator" {
+    Equals => "equals",
+    In => "in",
+    Contains => "contains",
+});
+
+/// What a matching rule does. JSON: `{"kind": "set_group", "group_id": 3}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    SetGroup {
+        #[schema(example = 3)]
+        group_id: i64,
+    },
+    SetPriority {
+        priority: Priority,
+    },
+    AddTags {
+        #[schema(example = json!(["VIP"]))]
+        tags: Vec<String>,
+    },
+    /// Agents must hold every one of these skills; applies to every strategy except `named_agent`.
+    RequireSkills {
+        skills: Vec<SkillRequirement>,
+    },
+    /// Pick an assignee. `accept_within_minutes`: the assignee must accept within this time or the ticket escalates.
+    Assign {
+        strategy: AssignStrategy,
+        #[serde(default)]
+        #[schema(example = 15)]
+        accept_within_minutes: Option<u32>,
+    },
+}
+
+impl Action {
+    /// The wire name of the action's kind ("set_group" …).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Action::SetGroup { .. } => "set_group",
+            Action::SetPriority { .. } => "set_priority",
+            Action::AddTags { .. } => "add_tags",
+            Action::RequireSkills { .. } => "require_skills",
+            Action::Assign { .. } => "assign",
+        }
+    }
+}
+
+impl Condition {
+    /// The wire name of the condition's kind ("ticket_type" …).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Condition::TicketType { .. } => "ticket_type",
+            Condition::Priority { .. } => "priority",
+            Condition::Channel { .. } => "channel",
+            Condition::Organization { .. } => "organization",
+            Condition::OrganizationTier { .. } => "organization_tier",
+            Condition::Requester { .. } => "requester",
+            Condition::Tags { .. } => "tags",
+            Condition::CustomField { .. } => "custom_field",
+            Condition::Keywords { .. } => "keywords",
+            Condition::Region { .. } => "region",
+            Condition::TimeWindow(_) => "time_window",
+        }
+    }
+}
+
+/// A skill a ticket needs, e.g. "高压电工" at level 3 or more.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SkillRequirement {
+    #[schema(example = "高压电工")]
+    pub name: String,
+    /// The agent's level must be at least this; an agent without a level for the skill then does not qualify.
+    #[serde(default)]
+    #[schema(example = 2)]
+    pub min_level: Option<u8>,
+}
+
+impl SkillRequirement {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), min_level: None }
+    }
+
+    pub fn at_least(name: impl Into<String>, level: u8) -> Self {
+        Self { name: name.into(), min_level: Some(level) }
+    }
+}
+
+/// How an assignee is chosen among the candidates (the members of the ticket's group, as loaded by the app).
+/// JSON: `{"kind": "least_loaded"}`, `{"kind": "named_agent", "user_id": 7}`, `{"kind": "skills", "then": "round_robin"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AssignStrategy {
+    /// This agent, if eligible (online, under capacity, not excluded); otherwise the ticket waits in the queue.
+    NamedAgent {
+        #[schema(example = 7)]
+        user_id: i64,
+    },
+    /// The eligible agent assigned longest ago (never assigned first), ties by lowest id.
+    RoundRobin,
+    /// The eligible agent with the least weighted open work (see `priority_weight`).
+    LeastLoaded,
+    /// Only agents holding every required skill, then `then` among them.
+    Skills {
+        #[serde(default)]
+        then: SkillsThen,
+    },
+    /// The eligible agent closest to the ticket's location, skipping agents without a position or holding urgent work.
+    Nearest,
+    /// Offered to every eligible, qualified agent; the first claim wins (抢单).
+    Pool,
+}
+
+/// The order among skilled agents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillsThen {
+    #[default]
+    LeastLoaded,
+    RoundRobin,
+}
+
+wire_names!(SkillsThen, "skills order" {
+    LeastLoaded => "least_loaded",
+    RoundRobin => "round_robin",
+});
+
+impl AssignStrategy {
+    /// The wire name of the strategy's kind.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            AssignStrategy::NamedAgent { .. } => "named_agent",
+            AssignStrategy::RoundRobin => "round_robin",
+            AssignStrategy::LeastLoaded => "least_loaded",
+            AssignStrategy::Skills { .. } => "skills",
+            AssignStrategy::Nearest => "nearest",
+            AssignStrategy::Pool => "pool",
+        }
+    }
+}
