@@ -1,7 +1,8 @@
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
 use loopdesk_domain::dispatch::*;
+use loopdesk_domain::fields::{FieldDefinition, FieldKind};
 use loopdesk_domain::ticket::{Channel, Priority};
 use serde_json::{Value, json};
 
@@ -816,4 +817,268 @@ fn locale_from_language_tags() {
     assert_eq!(Locale::from_tag("en-US"), Locale::En);
     assert_eq!(Locale::from_tag(""), Locale::En);
     assert_eq!(Locale::from_tag("中"), Locale::En);
+}
+
+// ---------------------------------------------------------------- validation
+
+fn def(key: &str, kind: FieldKind, options: &[&str]) -> FieldDefinition {
+    FieldDefinition {
+        key: key.into(),
+        label: key.into(),
+        kind,
+        required: false,
+        options: options.iter().map(|o| o.to_string()).collect(),
+        customer_visible: true,
+    }
+}
+
+fn known() -> KnownRefs {
+    KnownRefs {
+        group_ids: BTreeSet::from([3, 4]),
+        agent_ids: BTreeSet::from([7, 8]),
+        user_ids: BTreeSet::from([7, 8, 42]),
+        organization_ids: BTreeSet::from([5]),
+        ticket_types: BTreeMap::from([
+            (
+                1,
+                vec![
+                    def("fault_type", FieldKind::Select, &["空调", "电梯"]),
+                    def("note", FieldKind::Text, &[]),
+                    def("city", FieldKind::Text, &[]),
+                ],
+            ),
+            (
+                2,
+                vec![
+                    def("amount", FieldKind::Number, &[]),
+                    def("due", FieldKind::Date, &[]),
+                    def("seen_at", FieldKind::Datetime, &[]),
+                    def("parts", FieldKind::MultiSelect, &["压缩机", "滤网"]),
+                    def("onsite", FieldKind::Checkbox, &[]),
+                    def("engineer", FieldKind::User, &[]),
+                ],
+            ),
+        ]),
+    }
+}
+
+fn errors_of(rule: &RoutingRule) -> Vec<(String, Vec<String>)> {
+    match validate_rule(rule, &known()) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.0.into_iter().collect(),
+    }
+}
+
+fn error_keys(rule: &RoutingRule) -> Vec<String> {
+    errors_of(rule).into_iter().map(|(k, _)| k).collect()
+}
+
+fn valid_rule() -> RoutingRule {
+    RoutingRule {
+        id: 0,
+        name: "VIP 投诉".into(),
+        position: 1,
+        enabled: true,
+        conditions: vec![
+            Condition::TicketType { type_ids: vec![1, 2] },
+            priority_is(&[Priority::High]),
+            Condition::Organization { organization_ids: vec![5] },
+            Condition::OrganizationTier { tiers: vec!["vip".into()] },
+            Condition::Requester { user_ids: vec![42] },
+            Condition::Tags { mode: TagMatch::All, tags: vec!["空调".into()] },
+            field("fault_type", FieldOperator::In, json!(["空调"])),
+            field("amount", FieldOperator::Gt, json!(1000)),
+            field("due", FieldOperator::Lte, json!("2026-12-31")),
+            field("seen_at", FieldOperator::Gte, json!("2026-10-01T09:30:00+08:00")),
+            field("parts", FieldOperator::Contains, json!("滤网")),
+            field("onsite", FieldOperator::Equals, json!(true)),
+            field("engineer", FieldOperator::Equals, json!(7)),
+            keywords(&["投诉"], KeywordScope::SubjectOrDescription),
+            Condition::Region {
+                field: Some("city".into()), operator: RegionOperator::In, values: vec!["上海".into()]
+            },
+            Condition::Region { field: None, operator: RegionOperator::Contains, values: vec!["浦东".into()] },
+            Condition::TimeWindow(window(&[Weekday::Fri], "22:00", "24:00", 480)),
+        ],
+        actions: vec![
+            set_group(3),
+            Action::SetPriority { priority: Priority::Urgent },
+            add_tags(&["VIP"]),
+            Action::RequireSkills { skills: vec![SkillRequirement::at_least("空调", 2)] },
+            Action::Assign { strategy: AssignStrategy::NamedAgent { user_id: 7 }, accept_within_minutes: Some(15) },
+        ],
+        continue_matching: false,
+    }
+}
+
+#[test]
+fn a_valid_rule_passes() {
+    assert_eq!(errors_of(&valid_rule()), []);
+    let catch_all = rule(9, 99, vec![], vec![set_group(4)]);
+    assert_eq!(errors_of(&catch_all), []);
+}
+
+#[test]
+fn rule_level_errors() {
+    let mut bad = valid_rule();
+    bad.name = "  ".into();
+    bad.actions.clear();
+    assert_eq!(
+        errors_of(&bad),
+        [("actions".into(), vec!["needs at least one action".into()]), ("name".into(), vec!["is required".into()])]
+    );
+
+    let mut long = valid_rule();
+    long.name = "长".repeat(MAX_RULE_NAME_CHARS + 1);
+    long.conditions = vec![priority_is(&[Priority::Low]); MAX_CONDITIONS + 1];
+    assert_eq!(error_keys(&long), ["conditions", "name"]);
+}
+
+#[test]
+fn unknown_references_are_errors() {
+    let mut bad = valid_rule();
+    bad.conditions = vec![
+        Condition::TicketType { type_ids: vec![1, 9] },
+        Condition::Organization { organization_ids: vec![6] },
+        Condition::Requester { user_ids: vec![42, 43] },
+    ];
+    bad.actions = vec![
+        set_group(99),
+        Action::Assign { strategy: AssignStrategy::NamedAgent { user_id: 42 }, accept_within_minutes: None },
+    ];
+    assert_eq!(
+        errors_of(&bad),
+        [
+            ("actions[0].group_id".into(), vec!["unknown group 99".into()]),
+            ("actions[1].strategy.user_id".into(), vec!["unknown agent 42".into()]),
+            ("conditions[0].type_ids".into(), vec!["unknown ticket type 9".into()]),
+            ("conditions[1].organization_ids".into(), vec!["unknown organization 6".into()]),
+            ("conditions[2].user_ids".into(), vec!["unknown user 43".into()]),
+        ]
+    );
+}
+
+#[test]
+fn custom_field_conditions_are_checked_against_the_field_kind() {
+    let check = |condition: Condition| {
+        let mut r = valid_rule();
+        r.conditions = vec![condition];
+        errors_of(&r)
+    };
+    let one = |key: &str, message: &str| vec![(format!("conditions[0].{key}"), vec![message.to_owned()])];
+
+    assert_eq!(
+        check(field("colour", FieldOperator::Equals, json!("red"))),
+        one("field", "unknown custom field \"colour\"")
+    );
+    assert_eq!(
+        check(field("note", FieldOperator::Gt, json!("a"))),
+        one("operator", "gt does not apply to a text field; use one of: equals, not_equals, in, contains")
+    );
+    assert_eq!(
+        check(field("parts", FieldOperator::Equals, json!("滤网"))),
+        one("operator", "equals does not apply to a multi_select field; use one of: contains, in")
+    );
+    assert_eq!(
+        check(field("fault_type", FieldOperator::Equals, json!("水管"))),
+        one("value", "must be one of: 空调, 电梯")
+    );
+    assert_eq!(check(field("amount", FieldOperator::Gt, json!("1000"))), one("value", "must be a number"));
+    assert_eq!(
+        check(field("due", FieldOperator::Gt, json!("2026-13-01"))),
+        one("value", "must be a date like 2026-10-01")
+    );
+    assert_eq!(
+        check(field("seen_at", FieldOperator::Gt, json!("2026-10-01"))),
+        one("value", "must be a date and time with offset like 2026-10-01T09:30:00+08:00")
+    );
+    assert_eq!(check(field("onsite", FieldOperator::Equals, json!("yes"))), one("value", "must be true or false"));
+    assert_eq!(check(field("engineer", FieldOperator::Equals, json!(99))), one("value", "unknown user 99"));
+    assert_eq!(check(field("note", FieldOperator::Contains, json!(" "))), one("value", "must be non-blank text"));
+    assert_eq!(check(field("amount", FieldOperator::In, json!([]))), one("value", "needs at least one value"));
+    assert_eq!(check(field("amount", FieldOperator::In, json!(5))), one("value", "in takes a list of values"));
+    assert_eq!(check(field("amount", FieldOperator::In, json!([1, "2"]))), one("value", "must be a number"));
+    assert_eq!(check(field("amount", FieldOperator::In, json!([1, 2.5]))), []);
+}
+
+#[test]
+fn custom_fields_are_looked_up_in_the_types_the_rule_applies_to() {
+    let mut r = valid_rule();
+    r.conditions = vec![Condition::TicketType { type_ids: vec![1] }, field("amount", FieldOperator::Gt, json!(1))];
+    assert_eq!(error_keys(&r), ["conditions[1].field"], "amount belongs to type 2 only");
+    r.conditions[0] = Condition::TicketType { type_ids: vec![2] };
+    assert_eq!(error_keys(&r), Vec::<String>::new());
+}
+
+#[test]
+fn keyword_tag_region_and_window_errors() {
+    let mut r = valid_rule();
+    r.conditions = vec![
+        keywords(&[], KeywordScope::Subject),
+        keywords(&["空调", "\u{3000}"], KeywordScope::Subject),
+        Condition::Tags { mode: TagMatch::Any, tags: vec![] },
+        Condition::Region {
+            field: Some("amount".into()),
+            operator: RegionOperator::Equals,
+            values: vec!["上海".into(), "北京".into()],
+        },
+        Condition::Region { field: Some("nowhere".into()), operator: RegionOperator::In, values: vec![] },
+        Condition::TimeWindow(window(&[], "8:00", "25:00", 900)),
+        Condition::TimeWindow(window(&[Weekday::Mon], "24:00", "08:00", 0)),
+        Condition::Priority { priorities: vec![] },
+    ];
+    let errors: BTreeMap<String, Vec<String>> = errors_of(&r).into_iter().collect();
+    let expected: BTreeMap<String, Vec<String>> = [
+        ("conditions[0].keywords", vec!["needs at least one keyword"]),
+        ("conditions[1].keywords", vec!["a keyword must not be blank"]),
+        ("conditions[2].tags", vec!["needs at least one tag"]),
+        ("conditions[3].field", vec!["a region must be a text or select field"]),
+        ("conditions[3].values", vec!["equals takes exactly one value; use in for several"]),
+        ("conditions[4].field", vec!["unknown custom field \"nowhere\""]),
+        ("conditions[4].values", vec!["needs at least one value"]),
+        ("conditions[5].weekdays", vec!["needs at least one weekday"]),
+        ("conditions[5].from", vec!["must be a time of day like 08:30"]),
+        ("conditions[5].to", vec!["must be a time of day like 08:30 (24:00 for the end of the day)"]),
+        ("conditions[5].utc_offset_minutes", vec!["must be between -720 and 840 (China: 480)"]),
+        ("conditions[6].from", vec!["must be a time of day like 08:30"]),
+        ("conditions[7].priorities", vec!["needs at least one priority"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(errors, expected);
+}
+
+#[test]
+fn action_errors() {
+    let mut r = valid_rule();
+    r.actions = vec![
+        add_tags(&[]),
+        add_tags(&["a,b"]),
+        Action::RequireSkills { skills: vec![] },
+        Action::RequireSkills { skills: vec![SkillRequirement::at_least(" ", 0)] },
+        Action::Assign { strategy: AssignStrategy::RoundRobin, accept_within_minutes: Some(0) },
+        Action::Assign { strategy: AssignStrategy::Pool, accept_within_minutes: Some(MAX_ACCEPT_MINUTES + 1) },
+        set_group(3),
+        set_group(4),
+    ];
+    let errors: BTreeMap<String, Vec<String>> = errors_of(&r).into_iter().collect();
+    assert_eq!(errors["actions[0].tags"], ["needs at least one tag"]);
+    assert_eq!(errors["actions[1].tags"], ["tag \"a,b\" must not contain commas or control characters"]);
+    assert_eq!(errors["actions[2].skills"], ["needs at least one skill"]);
+    assert_eq!(errors["actions[3].skills"], ["a skill name must not be blank", "min_level must be at least 1"]);
+    assert_eq!(errors["actions[4].accept_within_minutes"], ["must be between 1 and 10080"]);
+    assert_eq!(errors["actions[5].accept_within_minutes"], ["must be between 1 and 10080"]);
+    assert_eq!(errors["actions[5].kind"], ["only one assign action is allowed per rule"]);
+    assert_eq!(errors["actions[7].kind"], ["only one set_group action is allowed per rule"]);
+    assert_eq!(errors.len(), 8, "{errors:?}");
+}
+
+#[test]
+fn operators_fit_kinds() {
+    assert!(operators_for(FieldKind::Number).contains(&FieldOperator::Gte));
+    assert!(!operators_for(FieldKind::Select).contains(&FieldOperator::Contains));
+    for kind in FieldKind::ALL {
+        assert!(!operators_for(kind).is_empty(), "{kind}");
+    }
 }

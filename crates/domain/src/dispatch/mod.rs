@@ -9,6 +9,8 @@
 //!    with the required skills, the excluded agents (who declined or let it escalate) and the ticket's location;
 //! 4. persist the decision, update the chosen agent's `last_assigned_at` for the group, and record
 //!    `DispatchReason` in the history; render it with `DispatchReason::render`.
+//!
+//! Rules are validated on save with `validate_rule`.
 
 mod evaluate;
 mod facts;
@@ -17,6 +19,7 @@ mod reason;
 mod rules;
 mod strategy;
 mod text;
+mod validate;
 mod window;
 
 pub use evaluate::{
@@ -35,6 +38,10 @@ pub use strategy::{
     pool_candidates, priority_weight,
 };
 pub use text::{eq_normalized, normalize_text};
+pub use validate::{
+    KnownRefs, MAX_ACCEPT_MINUTES, MAX_ACTIONS, MAX_CONDITIONS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_LIST_ITEMS,
+    MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, operators_for, validate_rule,
+};
 pub use window::{
     MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, MINUTES_PER_DAY, TimeWindow, Weekday, parse_time_of_day,
 };

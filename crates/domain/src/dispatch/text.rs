@@ -84,6 +84,11 @@ pub fn eq_normalized(a: &str, b: &str) -> bool {
     a == b || Normalized::new(a).eq(Normalized::new(b))
 }
 
+/// Whether the normalised form is empty (the text is blank).
+pub(crate) fn is_blank(text: &str) -> bool {
+    Normalized::new(text).next().is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
