@@ -1,0 +1,220 @@
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from '@/api/client';
+
+/**
+ * The views with the display names the API adds (requester_name, actor_name …). Declared
+ * optional here so the screen still works against a server that does not send them yet;
+ * once the generated schema has them, the intersection simply keeps the generated types.
+ */
+export type TicketView = Schemas['TicketView'] &
+  Partial<{
+    type_name: string;
+    requester_name: string;
+    organization_name: string | null;
+    group_name: string | null;
+    assignee_name: string | null;
+  }>;
+export type CommentView = Schemas['CommentView'] & Partial<{ author_name: string }>;
+export type EventView = Schemas['EventView'] &
+  Partial<{ actor_name: string | null; old_label: string | null; new_label: string | null }>;
+export type TicketStatus = Schemas['TicketStatus'];
+export type FieldDefinition = Schemas['FieldDefinition'];
+export type TicketPatch = Schemas['TicketPatch'];
+
+/** Custom-field values as the API sends them (the generated type is an empty record). */
+export type CustomFieldValues = Record<string, unknown>;
+
+export const detailKeys = {
+  ticket: (id: number) => ['ticket', id] as const,
+  comments: (id: number) => ['ticket', id, 'comments'] as const,
+  events: (id: number) => ['ticket', id, 'events'] as const,
+  ticketType: (id: number) => ['ticket-type', id] as const,
+  groups: ['groups'] as const,
+  staff: (groupId: number | null) => ['users', 'staff', groupId ?? 'all'] as const,
+};
+
+/** Directory data (groups, staff) changes rarely; no need to refetch on every focus. */
+const DIRECTORY_STALE_MS = 5 * 60_000;
+/** The largest page the list endpoints accept. */
+const PAGE_LIMIT = 200;
+/** Safety stop: a ticket with more than this many pages of history is not realistic. */
+const MAX_PAGES = 50;
+
+interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+/** Follows `next_cursor` until the last page, so the timeline is never cut short. */
+export async function fetchAllPages<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const result = await fetchPage(cursor);
+    items.push(...result.items);
+    if (!result.next_cursor) break;
+    cursor = result.next_cursor;
+  }
+  return items;
+}
+
+export function useTicket(id: number) {
+  return useQuery({
+    queryKey: detailKeys.ticket(id),
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/tickets/{id}', { params: { path: { id } } }))) as TicketView,
+  });
+}
+
+export function useComments(id: number) {
+  return useQuery({
+    queryKey: detailKeys.comments(id),
+    queryFn: () =>
+      fetchAllPages<CommentView>((cursor) =>
+        unwrap(
+          api.GET('/api/v1/tickets/{id}/comments', {
+            params: { path: { id }, query: { limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
+  });
+}
+
+export function useEvents(id: number) {
+  return useQuery({
+    queryKey: detailKeys.events(id),
+    queryFn: () =>
+      fetchAllPages<EventView>((cursor) =>
+        unwrap(
+          api.GET('/api/v1/tickets/{id}/events', {
+            params: { path: { id }, query: { limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
+  });
+}
+
+export function useTicketType(typeId: number | undefined) {
+  return useQuery({
+    queryKey: detailKeys.ticketType(typeId ?? 0),
+    enabled: typeId !== undefined,
+    staleTime: DIRECTORY_STALE_MS,
+    queryFn: () => unwrap(api.GET('/api/v1/ticket-types/{id}', { params: { path: { id: typeId ?? 0 } } })),
+  });
+}
+
+export function useGroups(enabled = true) {
+  return useQuery({
+    queryKey: detailKeys.groups,
+    enabled,
+    staleTime: DIRECTORY_STALE_MS,
+    queryFn: () => unwrap(api.GET('/api/v1/groups')),
+  });
+}
+
+/** Active staff, optionally only the members of one group (for the assignee pickers). */
+export function useStaff(groupId: number | null, enabled = true) {
+  return useQuery({
+    queryKey: detailKeys.staff(groupId),
+    enabled,
+    staleTime: DIRECTORY_STALE_MS,
+    queryFn: () =>
+      fetchAllPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/users', {
+            params: {
+              query: {
+                kind: 'staff',
+                active: true,
+                limit: PAGE_LIMIT,
+                ...(groupId !== null ? { group_id: groupId } : {}),
+                ...(cursor ? { cursor } : {}),
+              },
+            },
+          }),
+        ),
+      ),
+  });
+}
+
+/** Everything that shows this ticket (its history, the lists) is out of date after a change. */
+function refreshTicket(client: QueryClient, id: number, view?: TicketView) {
+  if (view) client.setQueryData(detailKeys.ticket(id), view);
+  else void client.invalidateQueries({ queryKey: detailKeys.ticket(id), exact: true });
+  void client.invalidateQueries({ queryKey: detailKeys.events(id) });
+  void client.invalidateQueries({ queryKey: detailKeys.comments(id) });
+  void client.invalidateQueries({ queryKey: ['tickets'] });
+}
+
+export function useAddComment(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { body: string; internal: boolean }) =>
+      unwrap(api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body: input })),
+    // A reply can move the ticket (first response, pending → in progress): reload it too.
+    onSuccess: () => refreshTicket(client, id),
+  });
+}
+
+export function useTransition(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { status: TicketStatus; note?: string }) =>
+      unwrap(
+        api.POST('/api/v1/tickets/{id}/transitions', {
+          params: { path: { id } },
+          body: { status: input.status, note: input.note || null },
+        }),
+      ) as Promise<TicketView>,
+    onSuccess: (view) => refreshTicket(client, id, view),
+  });
+}
+
+export function useAssign(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['AssignInput']) =>
+      unwrap(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body })) as Promise<TicketView>,
+    onSuccess: (view) => refreshTicket(client, id, view),
+  });
+}
+
+export function useTransfer(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['TransferInput']) =>
+      unwrap(api.POST('/api/v1/tickets/{id}/transfer', { params: { path: { id } }, body })) as Promise<TicketView>,
+    onSuccess: (view) => refreshTicket(client, id, view),
+  });
+}
+
+/** The ETag the API expects in If-Match: the view's version, quoted. */
+export function etagOf(ticket: Pick<TicketView, 'version'>): string {
+  return `"${ticket.version}"`;
+}
+
+/**
+ * Saves field edits only if nobody changed the ticket since it was loaded (If-Match).
+ * A 412 is left to the caller, which reloads instead of overwriting.
+ */
+export function useUpdateTicket(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ patch, etag }: { patch: TicketPatch; etag: string }) =>
+      unwrap(
+        api.PATCH('/api/v1/tickets/{id}', {
+          params: { path: { id }, header: { 'If-Match': etag } },
+          body: patch,
+        }),
+      ) as Promise<TicketView>,
+    onSuccess: (view) => refreshTicket(client, id, view),
+  });
+}
+
+/** Reloads the ticket after a refused stale edit, so the form shows what is really stored. */
+export function reloadTicket(client: QueryClient, id: number) {
+  return Promise.all([
+    client.refetchQueries({ queryKey: detailKeys.ticket(id), exact: true }),
+    client.invalidateQueries({ queryKey: detailKeys.events(id) }),
+  ]);
+}
