@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
 import { TicketDetailPage } from '../TicketDetailPage';
 import { detailRoute, fakeApi, problem, signIn, STAFF_PERMISSIONS, TICKET, TICKET_TYPE } from './testing/fakeApi';
 
-// antd dialogs are slow in jsdom; the whole suite runs files in parallel.
+// antd dialogs are slow in jsdom, and the whole suite runs files in parallel.
 vi.setConfig({ testTimeout: 20_000 });
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => {
   cleanup();

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderWithProviders } from '@/test/render';
 import type { TicketStatus } from './api';
 import { TransitionButtons } from './TransitionButtons';
 import { fakeApi, TICKET } from './testing/fakeApi';
 
-// antd dialogs are slow in jsdom; the whole suite runs files in parallel.
+// antd dialogs are slow in jsdom, and the whole suite runs files in parallel.
 vi.setConfig({ testTimeout: 20_000 });
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => vi.unstubAllGlobals());
 
