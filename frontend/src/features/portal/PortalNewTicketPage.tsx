@@ -1,5 +1,15 @@
-import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { TicketCreateWizard } from '@/features/tickets/fields/TicketCreateWizard';
 
+/** /portal/new: a customer submits a ticket (type → customer-visible fields → submit). */
 export function PortalNewTicketPage() {
-  return <Typography.Title level={3}>PortalNewTicketPage</Typography.Title>;
+  const { t } = useTranslation('portal');
+  return (
+    <TicketCreateWizard
+      audience="customer"
+      title={t('new.title')}
+      ticketPath={(ticket) => `/portal/tickets/${ticket.id}`}
+      emptyTypes={t('new.noTypes')}
+    />
+  );
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import type { Schemas } from '@/api/client';
@@ -95,6 +95,7 @@ beforeEach(() => {
   startSession({ access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900, user: agent });
 });
 afterEach(() => {
+  cleanup(); // unmount before the session ends: the page needs a signed-in user
   vi.unstubAllGlobals();
   endSession();
 });

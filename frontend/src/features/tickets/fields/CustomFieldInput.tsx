@@ -1,4 +1,4 @@
-import { Checkbox, DatePicker, Input, InputNumber, Select } from 'antd';
+import { Checkbox, DatePicker, Grid, Input, InputNumber, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { UserSelect } from './UserSelect';
@@ -22,6 +22,7 @@ export interface CustomFieldInputProps {
 
 const DATE_FORMAT = 'YYYY-MM-DD';
 const DATETIME_FORMAT = 'YYYY-MM-DD HH:mm';
+const NATIVE_DATETIME_FORMAT = 'YYYY-MM-DDTHH:mm';
 
 function asString(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -44,6 +45,8 @@ function asDateTime(value: unknown): Dayjs | null {
 export function CustomFieldInput({ definition, value, onChange, id, disabled, status, ...aria }: CustomFieldInputProps) {
   const { t } = useTranslation('ticketForm');
   const { t: tCommon } = useTranslation();
+  // antd's date-time panel is wider than a phone; phones get their own native pickers instead.
+  const mobile = !Grid.useBreakpoint().md;
   const options = (definition.options ?? []).map((option) => ({ value: option, label: option }));
   const change = (next: unknown) => onChange?.(next);
   const common = { id, disabled, status, ...aria };
@@ -71,6 +74,16 @@ export function CustomFieldInput({ definition, value, onChange, id, disabled, st
         />
       );
     case 'date':
+      if (mobile) {
+        return (
+          <Input
+            {...common}
+            type="date"
+            value={asDate(value)?.format(DATE_FORMAT) ?? ''}
+            onChange={(e) => change(e.target.value || null)}
+          />
+        );
+      }
       return (
         <DatePicker
           {...common}
@@ -82,6 +95,20 @@ export function CustomFieldInput({ definition, value, onChange, id, disabled, st
         />
       );
     case 'datetime':
+      if (mobile) {
+        const local = asDateTime(value);
+        return (
+          <Input
+            {...common}
+            type="datetime-local"
+            value={local ? local.format(NATIVE_DATETIME_FORMAT) : ''}
+            onChange={(e) => {
+              const next = e.target.value ? dayjs(e.target.value) : null;
+              change(next?.isValid() ? next.second(0).millisecond(0).format() : null);
+            }}
+          />
+        );
+      }
       return (
         <DatePicker
           {...common}

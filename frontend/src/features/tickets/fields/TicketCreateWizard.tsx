@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, Row, Steps, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Form, Grid, Input, Row, Steps, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -86,6 +86,7 @@ export function TicketCreateWizard({
   emptyTypes?: ReactNode;
 }) {
   const staff = audience === 'staff';
+  const mobile = !Grid.useBreakpoint().md;
   const { t } = useTranslation('ticketForm');
   const { t: tCommon } = useTranslation();
   const { message } = App.useApp();
@@ -159,6 +160,8 @@ export function TicketCreateWizard({
       <Steps
         className={styles.steps}
         size="small"
+        responsive={false}
+        titlePlacement={mobile ? 'vertical' : 'horizontal'}
         current={step}
         items={[{ title: t('steps.type') }, { title: t('steps.details') }]}
       />
@@ -181,7 +184,7 @@ export function TicketCreateWizard({
       {formType ? (
         <div hidden={step !== 1}>
           <div className={styles.formHeader}>
-            <Typography.Text type="secondary">{t('steps.type')}:</Typography.Text>
+            <Typography.Text type="secondary">{t('type.current')}</Typography.Text>
             <Typography.Text strong>{formType.name}</Typography.Text>
             <Button type="link" size="small" onClick={() => setParams({})} disabled={create.isPending}>
               {t('type.change')}

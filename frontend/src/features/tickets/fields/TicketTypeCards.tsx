@@ -56,10 +56,10 @@ export function TicketTypeCards({
               </Typography.Paragraph>
               <Space size={[8, 4]} wrap>
                 {showPriority ? (
-                  <Typography.Text type="secondary" className={styles.typeCardMeta}>
-                    {t('type.defaultPriority')}
+                  <span className={styles.typeCardMeta}>
+                    <Typography.Text type="secondary">{t('type.defaultPriority')}</Typography.Text>
                     <PriorityTag priority={type.default_priority} />
-                  </Typography.Text>
+                  </span>
                 ) : null}
                 <Typography.Text type="secondary" className={styles.typeCardMeta}>
                   {type.fields.length > 0 ? t('type.fields', { count: type.fields.length }) : t('type.noFields')}
