@@ -5,10 +5,12 @@
 #[macro_use]
 mod wire;
 
+pub mod calendar;
 pub mod dispatch;
 pub mod errors;
 pub mod fields;
 pub mod policy;
+pub mod sla;
 pub mod ticket;
 
 pub use errors::FieldErrors;
