@@ -1,5 +1,142 @@
-import { Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Menu, Select } from 'antd';
+import { ApiOutlined, ApartmentOutlined, BankOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { Schemas } from '@/api/client';
+import { useAuth } from '@/auth/AuthProvider';
+import { NotFound } from '@/app/NotFound';
+import { ADMIN_SCREENS, type AdminScreen } from './screens';
+import { Forbidden, useIsPhone } from './components';
+import { UsersPage } from './users/UsersPage';
+import { GroupsPage } from './groups/GroupsPage';
+import { OrganizationsPage } from './organizations/OrganizationsPage';
+import { TicketTypesPage } from './ticketTypes/TicketTypesPage';
+import { TicketTypeEditPage } from './ticketTypes/TicketTypeEditPage';
+import { ApiKeysPage } from './apiKeys/ApiKeysPage';
+import styles from './admin.module.css';
 
+const ICONS: Record<AdminScreen['path'], ReactNode> = {
+  users: <TeamOutlined />,
+  groups: <ApartmentOutlined />,
+  organizations: <BankOutlined />,
+  'ticket-types': <ProfileOutlined />,
+  'api-keys': <ApiOutlined />,
+};
+
+/** Renders the screen only for holders of its permission; everyone else gets a 403. */
+function RequirePermission({ permission, children }: { permission: Schemas['Permission']; children: ReactNode }) {
+  const { can } = useAuth();
+  return can(permission) ? <>{children}</> : <Forbidden />;
+}
+
+/** Side menu on wide screens; on phones a select at the top, which takes one line. */
+function AdminNav({ screens }: { screens: readonly AdminScreen[] }) {
+  const { t } = useTranslation();
+  const { t: ta } = useTranslation(['admin', 'common']);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const phone = useIsPhone();
+  const current = screens.find((s) => location.pathname.startsWith(`/admin/${s.path}`))?.path;
+
+  if (screens.length === 0) return null;
+  if (phone) {
+    return (
+      <nav className={styles.navPhone} aria-label={ta('nav.label')} data-testid="admin-nav">
+        <Select
+          className={styles.navSelect}
+          aria-label={ta('nav.label')}
+          value={current}
+          onChange={(path: string) => void navigate(`/admin/${path}`)}
+          options={screens.map((s) => ({
+            value: s.path,
+            label: (
+              <span>
+                {ICONS[s.path]} {t(s.label)}
+              </span>
+            ),
+          }))}
+        />
+      </nav>
+    );
+  }
+  return (
+    <nav className={styles.navSide} aria-label={ta('nav.label')} data-testid="admin-nav">
+      <Menu
+        mode="inline"
+        selectedKeys={current ? [current] : []}
+        items={screens.map((s) => ({
+          key: s.path,
+          icon: ICONS[s.path],
+          label: <Link to={`/admin/${s.path}`}>{t(s.label)}</Link>,
+        }))}
+      />
+    </nav>
+  );
+}
+
+/** The administration area (/admin/*): navigation plus one screen per manageable resource. */
 export function AdminRoutes() {
-  return <Typography.Title level={3}>AdminRoutes</Typography.Title>;
+  const { can } = useAuth();
+  const screens = ADMIN_SCREENS.filter((s) => can(s.permission));
+  const first = screens[0];
+  return (
+    <div className={styles.layout}>
+      <AdminNav screens={screens} />
+      <div className={styles.main}>
+        <Routes>
+          <Route index element={first ? <Navigate to={first.path} replace /> : <Forbidden />} />
+          <Route
+            path="users"
+            element={
+              <RequirePermission permission="users_manage">
+                <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="groups"
+            element={
+              <RequirePermission permission="groups_manage">
+                <GroupsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="organizations"
+            element={
+              <RequirePermission permission="organizations_manage">
+                <OrganizationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="ticket-types"
+            element={
+              <RequirePermission permission="ticket_types_manage">
+                <TicketTypesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="ticket-types/:id"
+            element={
+              <RequirePermission permission="ticket_types_manage">
+                <TicketTypeEditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="api-keys"
+            element={
+              <RequirePermission permission="api_keys_manage">
+                <ApiKeysPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </div>
+    </div>
+  );
 }

@@ -1,0 +1,12 @@
+import type { Schemas } from '@/api/client';
+
+/** The admin screens in menu order, each with the permission that opens it. */
+export const ADMIN_SCREENS = [
+  { path: 'users', permission: 'users_manage', label: 'nav.users' },
+  { path: 'groups', permission: 'groups_manage', label: 'nav.groups' },
+  { path: 'organizations', permission: 'organizations_manage', label: 'nav.organizations' },
+  { path: 'ticket-types', permission: 'ticket_types_manage', label: 'nav.ticketTypes' },
+  { path: 'api-keys', permission: 'api_keys_manage', label: 'nav.apiKeys' },
+] as const satisfies readonly { path: string; permission: Schemas['Permission']; label: string }[];
+
+export type AdminScreen = (typeof ADMIN_SCREENS)[number];
