@@ -432,3 +432,22 @@ fn views_and_wire_names() {
         assert_eq!(serde_json::to_value(metric).unwrap(), metric.as_str());
     }
 }
+
+#[test]
+fn editing_the_calendar_rebases_running_clocks() {
+    let old = shanghai_2026();
+    let created = cst(2026, 10, 9, 17, 30);
+    let (mut sla, _) = TicketSla::start(&policy(1, 0, vec![]), Priority::Urgent, &old, created);
+    // The admin drops the make-up Saturday on Friday at 17:45 (15 minutes used): the rest moves to Monday.
+    let week = WeekHours::weekdays(&[WorkSpan::new("09:00", "12:00"), WorkSpan::new("13:30", "18:00")]);
+    let new = BusinessCalendar::new("Asia/Shanghai", week).compile().unwrap();
+    assert!(sla.rebase(&old, &new, cst(2026, 10, 9, 17, 45)));
+    let resolution = sla.resolution.as_ref().unwrap();
+    assert_eq!(resolution.consumed_seconds, 15 * 60);
+    assert_eq!(resolution.due_at, Some(cst(2026, 10, 12, 14, 0)));
+    assert_eq!(sla.first_response.as_ref().unwrap().due_at, Some(cst(2026, 10, 9, 18, 0)));
+    // Paused clocks wait for their resume.
+    let mut clock = SlaClock::start(SlaMetric::Resolution, 60, 75, &old, created);
+    clock.pause(&old, cst(2026, 10, 9, 17, 40));
+    assert!(!clock.rebase(&old, &new, cst(2026, 10, 9, 17, 45)));
+}

@@ -347,6 +347,20 @@ impl SlaClock {
         events
     }
 
+    /// Moves a running clock onto another schedule (its calendar was edited, or the policy's calendar changed): the
+    /// business time used so far is measured on `old` up to `now`, the rest of the target on `new` from `now`. Paused
+    /// and met clocks only get their thresholds recomputed on their next resume. Returns whether the clock changed.
+    pub fn rebase(&mut self, old: &Schedule, new: &Schedule, now: DateTime<Utc>) -> bool {
+        if !self.is_running() {
+            return false;
+        }
+        let now = now.max(self.segment_started_at);
+        self.consumed_seconds = self.elapsed_seconds(old, now);
+        self.segment_started_at = now;
+        self.plan(new, now);
+        true
+    }
+
     /// When the worker should next look at this clock: the earliest of `warn_at` (warning not recorded) and
     /// `due_at` (breach not recorded); `None` when met, or paused short of both thresholds. `due_events(now)` is
     /// non-empty exactly when this is `Some(t)` with `t <= now`. Store it (the earliest over a ticket's clocks) in

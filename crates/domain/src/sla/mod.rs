@@ -8,7 +8,8 @@
 //!    `Schedule::always()` without one) and `TicketSla::start` → clocks with `due_at` / `warn_at`;
 //! 2. on every status change `TicketSla::on_status_change` (pending pauses, leaving pending resumes, resolved or
 //!    closed meets, reopen runs the resolution clock again); on the first public staff reply `on_public_reply`;
-//!    on a priority change or a change of the facts `reapply` with the (re-)selected policy;
+//!    on a priority change or a change of the facts `reapply` with the (re-)selected policy; after a calendar edit
+//!    `rebase` the open tickets on it;
 //! 3. a worker scans tickets whose `TicketSla::next_check_at` has passed, calls `record_due` under a row lock (or
 //!    a conditional update on `warned_at` / `breached_at IS NULL`) and notifies about the returned events;
 //! 4. the API shows `SlaClock::view` (state, remaining minutes for the badge, due time).

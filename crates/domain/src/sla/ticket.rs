@@ -169,6 +169,16 @@ impl TicketSla {
         events
     }
 
+    /// Moves the running clocks onto another schedule (see `SlaClock::rebase`); call it for every open ticket on a
+    /// calendar after the calendar was edited, and before `reapply` when the new policy uses another calendar.
+    pub fn rebase(&mut self, old: &Schedule, new: &Schedule, now: DateTime<Utc>) -> bool {
+        let mut changed = false;
+        for clock in self.clocks_mut() {
+            changed |= clock.rebase(old, new, now);
+        }
+        changed
+    }
+
     /// A public reply by staff: meets the first-response clock (no-op when met or absent).
     pub fn on_public_reply(&mut self, schedule: &Schedule, now: DateTime<Utc>) -> Vec<SlaEvent> {
         match self.first_response.as_mut() {
