@@ -10,17 +10,28 @@ export function formatDateTime(iso: string): string {
   return dayjs(iso).format('YYYY-MM-DD HH:mm');
 }
 
-/** "3 hours ago" with the absolute local time on hover (and for screen readers via <time>). */
-export function TimeText({ value, absolute = false }: { value: string | null | undefined; absolute?: boolean }) {
+/**
+ * "3 hours ago" with the absolute local time on hover (and for screen readers via <time>).
+ * `plainTooltip` shows it with the browser's own title tooltip instead of an antd Tooltip: for long
+ * lists, where a Tooltip per row costs render time.
+ */
+export function TimeText({
+  value,
+  absolute = false,
+  plainTooltip = false,
+}: {
+  value: string | null | undefined;
+  absolute?: boolean;
+  plainTooltip?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   if (!value) return <span>{t('time.never')}</span>;
   const time = dayjs(value).locale(i18n.language === 'zh-CN' ? 'zh-cn' : 'en');
   const full = formatDateTime(value);
-  return (
-    <Tooltip title={full}>
-      <time dateTime={value} title={full}>
-        {absolute ? full : time.fromNow()}
-      </time>
-    </Tooltip>
+  const text = (
+    <time dateTime={value} title={full}>
+      {absolute ? full : time.fromNow()}
+    </time>
   );
+  return plainTooltip ? text : <Tooltip title={full}>{text}</Tooltip>;
 }

@@ -100,15 +100,16 @@ export function TicketListPage() {
             {t('list.filters.reset')}
           </Button>
         ) : null}
+        {!mobile && layoutKnown ? (
+          <>
+            {/* The inline panel's controls join this row (display: contents): dates here, the rest on a row below. */}
+            <div className={styles.rowBreak} />
+            <Suspense fallback={<div className={styles.panelFallback} />}>
+              <FilterPanel layout="inline" filters={state.filters} onChange={update} />
+            </Suspense>
+          </>
+        ) : null}
       </div>
-
-      {!mobile && layoutKnown ? (
-        <div className={styles.panelSlot}>
-          <Suspense fallback={<Skeleton.Input active block />}>
-            <FilterPanel layout="inline" filters={state.filters} onChange={update} />
-          </Suspense>
-        </div>
-      ) : null}
 
       {body()}
 

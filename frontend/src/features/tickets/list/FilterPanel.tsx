@@ -15,6 +15,16 @@ export interface FilterPanelProps {
 }
 
 const DAY_FORMAT = 'YYYY-MM-DD';
+
+function summarise(omitted: { label?: ReactNode }[]): ReactNode {
+  const [first] = omitted;
+  if (!first) return null;
+  return omitted.length === 1 ? first.label : (
+    <>
+      {first.label} +{omitted.length - 1}
+    </>
+  );
+}
 const toDay = (value: Dayjs | null | undefined) => (value ? value.format(DAY_FORMAT) : null);
 
 /**
@@ -69,13 +79,14 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
   const common = {
     className: styles.control,
     allowClear: true,
-    maxTagCount: 'responsive' as const,
+    // Inline, a multiple choice reads "New +3" so the row stays one line; the drawer shows every tag.
+    ...(stacked ? {} : { maxTagCount: 0, maxTagPlaceholder: summarise }),
     showSearch: { optionFilterProp: 'label' as const },
-    placeholder: stacked ? t('list.filters.any') : undefined,
+    placeholder: t('list.filters.any'),
   };
 
   /** A labelled control in the drawer; in the inline row the placeholder and aria-label name it. */
-  const field = (key: string, label: string, control: (props: { id: string; 'aria-label'?: string; placeholder?: string }) => ReactNode) =>
+  const field = (key: string, label: string, control: (props: { id: string; 'aria-label'?: string; prefix?: ReactNode }) => ReactNode) =>
     stacked ? (
       <div key={key} className={styles.field}>
         <label htmlFor={`${id}-${key}`} className={styles.fieldLabel}>
@@ -85,7 +96,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
       </div>
     ) : (
       <span key={key} className={key === 'created' ? styles.range : styles.control}>
-        {control({ id: `${id}-${key}`, 'aria-label': label, placeholder: label })}
+        {control({ id: `${id}-${key}`, 'aria-label': label, prefix: <span className={styles.prefix}>{label}</span> })}
       </span>
     );
 
@@ -161,7 +172,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
           mode="tags"
           open={false}
           suffixIcon={null}
-          placeholder={stacked ? t('list.filters.tagPlaceholder') : props.placeholder}
+          placeholder={t('list.filters.tagPlaceholder')}
           tokenSeparators={[',', '，', ' ']}
           value={filters.tags}
           onChange={(tags: string[]) => onChange({ tags: [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))] })}
@@ -170,7 +181,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
       ))}
       {stacked ? (
         <>
-          {field('createdFrom', t('list.filters.createdFrom'), (props) => (
+          {field('createdFrom', t('list.filters.createdFromLabel'), (props) => (
             <DatePicker
               {...props}
               className={styles.control}
@@ -180,7 +191,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
               inputReadOnly
             />
           ))}
-          {field('createdTo', t('list.filters.createdTo'), (props) => (
+          {field('createdTo', t('list.filters.createdToLabel'), (props) => (
             <DatePicker
               {...props}
               className={styles.control}
@@ -196,6 +207,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
           <DatePicker.RangePicker
             id={{ start: props.id }}
             aria-label={props['aria-label']}
+            prefix={props.prefix}
             style={{ width: '100%' }}
             allowEmpty={[true, true]}
             placeholder={[t('list.filters.createdFrom'), t('list.filters.createdTo')]}

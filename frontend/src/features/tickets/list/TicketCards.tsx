@@ -17,7 +17,7 @@ export const TicketCards = memo(function TicketCards({ rows }: { rows: TicketRow
             <div className={styles.cardTop}>
               <span className={`${styles.number} ${styles.muted}`}>{row.number}</span>
               <span className={styles.muted}>
-                {t('list.updatedAgo')} <TimeText value={row.updatedAt} />
+                {t('list.updatedAgo')} <TimeText value={row.updatedAt} plainTooltip />
               </span>
             </div>
             <div className={styles.cardSubject}>{row.subject}</div>

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Schemas } from '@/api/client';
 import { AuthProvider } from '@/auth/AuthProvider';
@@ -112,6 +112,15 @@ function renderList(route = '/tickets') {
   );
 }
 
+// antd's first render in jsdom is slow on a busy machine: wait longer than the default second.
+configure({ asyncUtilTimeout: 5000 });
+vi.setConfig({ testTimeout: 20_000 });
+
+// The page loads these on demand; load them once up front so no test waits on a first transform.
+beforeAll(async () => {
+  await Promise.all([import('./TicketTable'), import('./TicketCards'), import('./FilterPanel')]);
+}, 30_000);
+
 beforeEach(() => {
   startSession({ access_token: 'token', refresh_token: 'refresh', token_type: 'Bearer', expires_in: 900, user: agent });
 });
@@ -143,9 +152,11 @@ describe('TicketListPage', () => {
     const second = within(rows[1]!);
     expect(second.getByText('Pending').closest('[data-status]')).toHaveClass('ant-tag-gold');
     // Names come from one query per reference list, not from a request per row.
-    await waitFor(() => expect(second.getByText('李工')).toBeInTheDocument());
-    expect(second.getByText('现场服务组')).toBeInTheDocument();
-    expect(second.getByText('设备报修')).toBeInTheDocument();
+    await waitFor(() => {
+      expect(second.getByText('李工')).toBeInTheDocument();
+      expect(second.getByText('现场服务组')).toBeInTheDocument();
+      expect(second.getByText('设备报修')).toBeInTheDocument();
+    });
 
     expect(screen.getByTestId('ticket-list')).toBeInTheDocument();
     expect(screen.getByText('2 tickets, all shown')).toBeInTheDocument();

@@ -91,7 +91,7 @@ export const TicketTable = memo(function TicketTable({ rows, sort, onSortChange 
         dataIndex: 'updatedAt',
         width: 112,
         ...sortable('updated_at'),
-        render: (value: string) => <TimeText value={value} />,
+        render: (value: string) => <TimeText value={value} plainTooltip />,
       },
       {
         title: t('list.columns.created'),
