@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { App, Form, Input, Modal, Select, type ButtonProps, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '@/api/problem';
+import { useCurrentUser } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { useAssign, useGroups, useStaff, useTransfer, type TicketView } from './api';
 import { useDirectory } from './directory';
@@ -15,6 +16,8 @@ interface DialogProps {
   ticket: Ticket;
   open: boolean;
   onClose: () => void;
+  /** Done, and the ticket went where the caller may no longer see it. */
+  onGone: () => void;
 }
 
 function GroupSelect({ value, onChange, placeholder, allowClear, id }: {
@@ -94,9 +97,9 @@ function okSubmits(formId: string, testId: string): ButtonProps {
   return { htmlType: 'submit', form: formId, 'data-testid': testId } as ButtonProps;
 }
 
-export function AssignDialog({ ticket, open, onClose }: DialogProps) {
+export function AssignDialog({ ticket, open, onClose, onGone }: DialogProps) {
   const { t } = useTranslation(['ticketDetail', 'common']);
-  const assign = useAssign(ticket.id);
+  const assign = useAssign(ticket.id, useCurrentUser());
   const formId = useId();
   return (
     <Modal
@@ -110,16 +113,17 @@ export function AssignDialog({ ticket, open, onClose }: DialogProps) {
       width={520}
       okButtonProps={okSubmits(formId, 'assign-submit')}
     >
-      <AssignForm formId={formId} ticket={ticket} assign={assign} onDone={onClose} />
+      <AssignForm formId={formId} ticket={ticket} assign={assign} onDone={onClose} onGone={onGone} />
     </Modal>
   );
 }
 
-function AssignForm({ formId, ticket, assign, onDone }: {
+function AssignForm({ formId, ticket, assign, onDone, onGone }: {
   formId: string;
   ticket: Ticket;
   assign: ReturnType<typeof useAssign>;
   onDone: () => void;
+  onGone: () => void;
 }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   const { message } = App.useApp();
@@ -140,9 +144,10 @@ function AssignForm({ formId, ticket, assign, onDone }: {
     if (values.note?.trim()) body.note = values.note.trim();
     setUnplaced(null);
     assign.mutate(body, {
-      onSuccess: () => {
-        void message.success(t('assign.done'));
+      onSuccess: (result) => {
         onDone();
+        if (result.visible) void message.success(t('assign.done'));
+        else onGone();
       },
       onError: (error) => {
         const rest = showFieldErrors(form, error, ['group_id', 'assignee_id', 'note']);
@@ -190,9 +195,9 @@ interface TransferValues {
   reason: string;
 }
 
-export function TransferDialog({ ticket, open, onClose }: DialogProps) {
+export function TransferDialog({ ticket, open, onClose, onGone }: DialogProps) {
   const { t } = useTranslation(['ticketDetail', 'common']);
-  const transfer = useTransfer(ticket.id);
+  const transfer = useTransfer(ticket.id, useCurrentUser());
   const formId = useId();
   return (
     <Modal
@@ -206,15 +211,16 @@ export function TransferDialog({ ticket, open, onClose }: DialogProps) {
       width={520}
       okButtonProps={okSubmits(formId, 'transfer-submit')}
     >
-      <TransferForm formId={formId} transfer={transfer} onDone={onClose} />
+      <TransferForm formId={formId} transfer={transfer} onDone={onClose} onGone={onGone} />
     </Modal>
   );
 }
 
-function TransferForm({ formId, transfer, onDone }: {
+function TransferForm({ formId, transfer, onDone, onGone }: {
   formId: string;
   transfer: ReturnType<typeof useTransfer>;
   onDone: () => void;
+  onGone: () => void;
 }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   const { message } = App.useApp();
@@ -228,9 +234,10 @@ function TransferForm({ formId, transfer, onDone }: {
     transfer.mutate(
       { group_id: values.group_id, assignee_id: values.assignee_id ?? null, reason: values.reason.trim() },
       {
-        onSuccess: () => {
-          void message.success(t('transfer.done'));
+        onSuccess: (result) => {
           onDone();
+          if (result.visible) void message.success(t('transfer.done'));
+          else onGone();
         },
         onError: (error) => {
           const rest = showFieldErrors(form, error, ['group_id', 'assignee_id', 'reason']);

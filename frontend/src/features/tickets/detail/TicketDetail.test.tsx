@@ -160,6 +160,17 @@ describe('TicketDetailPage', () => {
     expect(screen.getByRole('dialog')).toBeInTheDocument();
   });
 
+  it('does not transfer without a group and a reason', async () => {
+    const api = ticketApi();
+    renderDetail();
+    await userEvent.click(await screen.findByTestId('transfer-button'));
+    await screen.findByRole('dialog');
+    await userEvent.click(screen.getByTestId('transfer-submit'));
+    expect(await screen.findByText('Give a reason for the transfer')).toBeInTheDocument();
+    expect(screen.getByText('Choose the group to transfer to')).toBeInTheDocument();
+    expect(api.to('POST /api/v1/tickets/7/transfer')).toHaveLength(0);
+  });
+
   it('shows a not-found result with a way back for a ticket that does not exist', async () => {
     ticketApi({ 'GET /api/v1/tickets/7': problem(404, 'Not found') });
     renderDetail();

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Button, Result, Skeleton } from 'antd';
+import { Alert, App, Button, Result, Skeleton, type AlertRef } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, SwapOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -46,10 +46,13 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   const { can } = useAuth();
   const client = useQueryClient();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
   const type = useTicketType(ticket.type_id);
   const fields = type.data?.fields ?? [];
   const [dialog, setDialog] = useState<'assign' | 'transfer' | 'edit' | null>(null);
   const [conflict, setConflict] = useState(false);
+  const conflictRef = useRef<AlertRef>(null);
   const canAssign = can('tickets_assign');
   const canUpdate = can('tickets_update');
   const closed = ticket.status === 'closed';
@@ -62,6 +65,17 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
     };
   }, [ticket.number, ticket.subject]);
 
+  // Handed to a group the caller is not in: the ticket is out of sight, so back to the list.
+  const onGone = () => {
+    void message.info(t('actions.gone'));
+    navigate('/tickets', { replace: true });
+  };
+
+  // The warning appears at the top of the page: bring it into view wherever the user was.
+  useEffect(() => {
+    if (conflict) conflictRef.current?.nativeElement.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [conflict]);
+
   const onConflict = () => {
     setConflict(true);
     void reloadTicket(client, ticket.id);
@@ -73,6 +87,7 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
       <TicketHeader ticket={ticket} typeName={type.data?.name} />
       {conflict ? (
         <Alert
+          ref={conflictRef}
           type="warning"
           showIcon
           role="alert"
@@ -139,8 +154,8 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
       </div>
       {canAssign ? (
         <>
-          <AssignDialog ticket={ticket} open={dialog === 'assign'} onClose={() => setDialog(null)} />
-          <TransferDialog ticket={ticket} open={dialog === 'transfer'} onClose={() => setDialog(null)} />
+          <AssignDialog ticket={ticket} open={dialog === 'assign'} onClose={() => setDialog(null)} onGone={onGone} />
+          <TransferDialog ticket={ticket} open={dialog === 'transfer'} onClose={() => setDialog(null)} onGone={onGone} />
         </>
       ) : null}
       {canUpdate ? (

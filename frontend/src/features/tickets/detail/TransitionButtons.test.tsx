@@ -78,6 +78,16 @@ describe('TransitionButtons', () => {
     expect(api.to('POST /api/v1/tickets/7/transitions')[0]?.body).toEqual({ status: 'resolved', note: '已更换压缩机电容' });
   });
 
+  it('asks for a note when reopening', async () => {
+    const api = fakeApi({ 'POST /api/v1/tickets/7/transitions': { body: { ...TICKET, status: 'in_progress' } } });
+    renderButtons('closed', ['in_progress']);
+    await userEvent.click(screen.getByTestId('transition-in_progress'));
+    await screen.findByRole('dialog');
+    await userEvent.click(screen.getByTestId('transition-confirm'));
+    await waitFor(() => expect(api.to('POST /api/v1/tickets/7/transitions')).toHaveLength(1));
+    expect(api.to('POST /api/v1/tickets/7/transitions')[0]?.body).toEqual({ status: 'in_progress', note: null });
+  });
+
   it('starts work at once, without a dialog', async () => {
     const api = fakeApi({ 'POST /api/v1/tickets/7/transitions': { body: { ...TICKET, status: 'in_progress' } } });
     renderButtons('assigned', ['in_progress', 'pending', 'resolved']);

@@ -20,8 +20,10 @@ const NEXT: Record<TicketStatus, TicketStatus> = {
   closed: 'in_progress',
 };
 
-/** Starting work needs no explanation; the other moves may carry a note for the history. */
-const WITHOUT_NOTE: ReadonlySet<TicketStatus> = new Set(['in_progress']);
+/** Starting work needs no explanation; every other move (reopening too) may carry a note for the history. */
+function asksForNote(from: TicketStatus, to: TicketStatus): boolean {
+  return to !== 'in_progress' || from === 'resolved' || from === 'closed';
+}
 
 const MAX_NOTE = 2000;
 
@@ -76,7 +78,7 @@ export function TransitionButtons({
 
   const onClick = (status: TicketStatus) => {
     if (status === 'assigned') onAssign();
-    else if (WITHOUT_NOTE.has(status)) move(status);
+    else if (!asksForNote(ticket.status, status)) move(status);
     else {
       transition.reset();
       setTarget(status);

@@ -1,22 +1,10 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/api/client';
+import type { CurrentUser } from '@/auth/session';
 
-/**
- * The views with the display names the API adds (requester_name, actor_name …). Declared
- * optional here so the screen still works against a server that does not send them yet;
- * once the generated schema has them, the intersection simply keeps the generated types.
- */
-export type TicketView = Schemas['TicketView'] &
-  Partial<{
-    type_name: string;
-    requester_name: string;
-    organization_name: string | null;
-    group_name: string | null;
-    assignee_name: string | null;
-  }>;
-export type CommentView = Schemas['CommentView'] & Partial<{ author_name: string }>;
-export type EventView = Schemas['EventView'] &
-  Partial<{ actor_name: string | null; old_label: string | null; new_label: string | null }>;
+export type TicketView = Schemas['TicketView'];
+export type CommentView = Schemas['CommentView'];
+export type EventView = Schemas['EventView'];
 export type TicketStatus = Schemas['TicketStatus'];
 export type FieldDefinition = Schemas['FieldDefinition'];
 export type TicketPatch = Schemas['TicketPatch'];
@@ -170,21 +158,52 @@ export function useTransition(id: number) {
   });
 }
 
-export function useAssign(id: number) {
+/** What a hand-over leaves the caller with: the ticket, or nothing when it left their sight. */
+export type HandoverResult = { visible: true; view: TicketView } | { visible: false };
+
+/**
+ * Whether staff still see a ticket after handing it over: the visibility rule of the API
+ * (all tickets, or those of one's groups, assigned to or requested by oneself). Decided from
+ * the answer instead of asking again, which would only produce a 404 when it left.
+ */
+export function staysVisible(view: TicketView, user: CurrentUser): boolean {
+  return (
+    user.permissions.includes('tickets_read_all') ||
+    (view.group_id !== null && view.group_id !== undefined && user.group_ids.includes(view.group_id)) ||
+    view.assignee_id === user.id ||
+    view.requester_id === user.id
+  );
+}
+
+function settleHandover(client: QueryClient, id: number, result: HandoverResult) {
+  if (result.visible) {
+    refreshTicket(client, id, result.view);
+    return;
+  }
+  // Stale, but not refetched now: the page is about to leave, and a refetch would only 404.
+  void client.invalidateQueries({ queryKey: detailKeys.ticket(id), refetchType: 'none' });
+  void client.invalidateQueries({ queryKey: ['tickets'] });
+}
+
+export function useAssign(id: number, user: CurrentUser) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Schemas['AssignInput']) =>
-      unwrap(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body })) as Promise<TicketView>,
-    onSuccess: (view) => refreshTicket(client, id, view),
+    mutationFn: async (body: Schemas['AssignInput']): Promise<HandoverResult> => {
+      const view = await unwrap(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body }));
+      return staysVisible(view, user) ? { visible: true, view } : { visible: false };
+    },
+    onSuccess: (result) => settleHandover(client, id, result),
   });
 }
 
-export function useTransfer(id: number) {
+export function useTransfer(id: number, user: CurrentUser) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Schemas['TransferInput']) =>
-      unwrap(api.POST('/api/v1/tickets/{id}/transfer', { params: { path: { id } }, body })) as Promise<TicketView>,
-    onSuccess: (view) => refreshTicket(client, id, view),
+    mutationFn: async (body: Schemas['TransferInput']): Promise<HandoverResult> => {
+      const view = await unwrap(api.POST('/api/v1/tickets/{id}/transfer', { params: { path: { id } }, body }));
+      return staysVisible(view, user) ? { visible: true, view } : { visible: false };
+    },
+    onSuccess: (result) => settleHandover(client, id, result),
   });
 }
 
