@@ -8,8 +8,12 @@ export type FieldTranslate = TFunction<'ticketForm'>;
 /** The localized text for a message key of `validateFieldValue`. */
 export function fieldMessage(key: FieldMessageKey, definition: FieldDefinition, t: FieldTranslate): string {
   const max = definition.kind === 'long_text' ? FIELD_LIMITS.long_text : FIELD_LIMITS.text;
-  return t(`validation.${key}`, { label: definition.label, max });
+  // Pickers are chosen from, not typed into ("请选择…" rather than "请填写…").
+  const message = key === 'required' && CHOSEN_KINDS.has(definition.kind) ? 'requiredChoice' : key;
+  return t(`validation.${message}`, { label: definition.label, max });
 }
+
+const CHOSEN_KINDS = new Set<FieldDefinition['kind']>(['select', 'multi_select', 'date', 'datetime', 'user', 'checkbox']);
 
 /**
  * antd Form rules for one custom field: `required` only drives the required mark, the
