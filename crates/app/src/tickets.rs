@@ -9,11 +9,13 @@ use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition, WriteMode, Writer};
 use loopdesk_domain::policy::{self, Actor, Permission, TicketAccessFacts, UserKind};
 use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
-use loopdesk_persistence::models::{NewComment, NewEvent, NewIdempotencyKey, NewTicket, TicketRow, TicketTypeRow};
-use loopdesk_persistence::queries::tickets::{
-    self as q, AssigneeFilter, CursorValue, SortKey, TicketCursor, TicketFilter, TicketSort,
+use loopdesk_persistence::models::{
+    CommentRow, EventRow, NewComment, NewEvent, NewIdempotencyKey, NewTicket, TicketRow, TicketTypeRow,
 };
-use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use loopdesk_persistence::queries::tickets::{
+    self as q, AssigneeFilter, CursorValue, SortKey, TicketCursor, TicketFilter, TicketNames, TicketRefs, TicketSort,
+};
+use loopdesk_persistence::queries::{auth as auth_q, directory, ticket_types as types_q};
 use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -310,10 +312,14 @@ fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
 }
 
 impl App {
+    /// The view of one row. `names` are those of the row's type, requester, assignee,
+    /// group and organisation; `defs` the type's field definitions (needed only for
+    /// callers who may not see internal fields).
     pub(crate) fn ticket_view(
         &self,
         actor: &Actor,
         row: &TicketRow,
+        names: TicketNames,
         defs: Option<&[FieldDefinition]>,
     ) -> AppResult<TicketView> {
         let status = status_of(row)?;
@@ -335,15 +341,20 @@ impl App {
             id: row.id,
             number: rules::format_ticket_number(row.id),
             type_id: row.type_id,
+            type_name: names.type_name,
             subject: row.subject.clone(),
             description: row.description.clone(),
             status,
             priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
             channel: Channel::parse(&row.channel).unwrap_or(Channel::Api),
             requester_id: row.requester_id,
+            requester_name: names.requester_name,
             organization_id: row.organization_id,
+            organization_name: names.organization_name,
             group_id: row.group_id,
+            group_name: names.group_name,
             assignee_id: row.assignee_id,
+            assignee_name: names.assignee_name,
             tags: parse_tags(&row.tags),
             custom_fields,
             external_id: row.external_id.clone(),
@@ -359,13 +370,26 @@ impl App {
         })
     }
 
-    /// The view of one row, loading the type's definitions only when the caller needs them filtered.
-    fn view_with_defs(&self, conn: &mut DbConn, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
+    /// The view of one row with its names, given the type's definitions as JSON text.
+    fn named_view(
+        &self,
+        actor: &Actor,
+        row: &TicketRow,
+        names: TicketNames,
+        type_fields: &str,
+    ) -> AppResult<TicketView> {
         if policy::sees_internal(actor) {
-            return self.ticket_view(actor, row, None);
+            return self.ticket_view(actor, row, names, None);
         }
-        let defs = types_q::find(conn, row.type_id)?.map(|t| parse_definitions(&t)).unwrap_or_default();
-        self.ticket_view(actor, row, Some(&defs))
+        let defs: Vec<FieldDefinition> = serde_json::from_str(type_fields).unwrap_or_default();
+        self.ticket_view(actor, row, names, Some(&defs))
+    }
+
+    /// The view of a row just written: its names (and type definitions) in one query.
+    fn view_with_names(&self, conn: &mut DbConn, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
+        let (names, type_fields) = q::names_for(conn, TicketRefs::from(row))?
+            .ok_or_else(|| AppError::Internal(format!("ticket {} has no type or requester", row.id)))?;
+        self.named_view(actor, row, names, &type_fields)
     }
 
     /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
@@ -378,10 +402,14 @@ impl App {
         Ok(row)
     }
 
+    /// One ticket with its names, read in a single query.
     pub fn get_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
         let mut conn = self.conn()?;
-        let row = self.visible_ticket(&mut conn, actor, id)?;
-        self.view_with_defs(&mut conn, actor, &row)
+        let found = q::find_named(&mut conn, id)?.ok_or(AppError::NotFound("ticket"))?;
+        if !policy::can_view(actor, &facts(&found.row)) {
+            return Err(AppError::NotFound("ticket"));
+        }
+        self.named_view(actor, &found.row, found.names, &found.type_fields)
     }
 
     // ---- create
@@ -404,7 +432,7 @@ impl App {
                 return Ok(replay);
             }
             let row = self.insert_ticket(conn, actor, input)?;
-            let view = self.view_with_defs(conn, actor, &row)?;
+            let view = self.view_with_names(conn, actor, &row)?;
             if let Some(key) = idempotency_key {
                 q::insert_idempotency_key(
                     conn,
@@ -448,9 +476,45 @@ impl App {
                 "this key was already used for a different request; use a new key for a new ticket",
             ));
         }
-        let ticket: TicketView = serde_json::from_str(&stored.response_body)
-            .map_err(|e| AppError::Internal(format!("stored idempotent response unreadable: {e}")))?;
+        let unreadable =
+            |e: serde_json::Error| AppError::Internal(format!("stored idempotent response unreadable: {e}"));
+        let mut body: serde_json::Value = serde_json::from_str(&stored.response_body).map_err(unreadable)?;
+        if body.get("type_name").is_none() {
+            self.add_legacy_names(conn, &mut body)?;
+        }
+        let ticket: TicketView = serde_json::from_value(body).map_err(unreadable)?;
         Ok(Some(CreatedTicket { ticket, replayed: true }))
+    }
+
+    /// Responses stored before views carried names lack them: resolve the names of the
+    /// ids the stored response holds, so a late retry still gets a complete ticket.
+    fn add_legacy_names(&self, conn: &mut DbConn, body: &mut serde_json::Value) -> AppResult<()> {
+        #[derive(Deserialize)]
+        struct StoredIds {
+            type_id: i64,
+            requester_id: i64,
+            assignee_id: Option<i64>,
+            group_id: Option<i64>,
+            organization_id: Option<i64>,
+        }
+        let ids: StoredIds = serde_json::from_value(body.clone())
+            .map_err(|e| AppError::Internal(format!("stored idempotent response unreadable: {e}")))?;
+        let refs = TicketRefs {
+            type_id: ids.type_id,
+            requester_id: ids.requester_id,
+            assignee_id: ids.assignee_id,
+            group_id: ids.group_id,
+            organization_id: ids.organization_id,
+        };
+        let (names, _) = q::names_for(conn, refs)?.unwrap_or_default();
+        if let Some(fields) = body.as_object_mut() {
+            fields.insert("type_name".into(), names.type_name.into());
+            fields.insert("requester_name".into(), names.requester_name.into());
+            fields.insert("assignee_name".into(), names.assignee_name.into());
+            fields.insert("group_name".into(), names.group_name.into());
+            fields.insert("organization_name".into(), names.organization_name.into());
+        }
+        Ok(())
     }
 
     fn insert_ticket(&self, conn: &mut DbConn, actor: &Actor, input: &NewTicketInput) -> AppResult<TicketRow> {
@@ -707,7 +771,7 @@ impl App {
 
     fn finish(&self, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
         let mut conn = self.conn()?;
-        self.view_with_defs(&mut conn, actor, row)
+        self.view_with_names(&mut conn, actor, row)
     }
 
     /// Edits fields. `expected_version` comes from If-Match.
@@ -944,7 +1008,7 @@ impl App {
         if body.is_empty() {
             return Err(AppError::invalid("body", "must not be blank"));
         }
-        let (_, comment) = self.change_ticket(actor, ticket_id, None, |conn, row, log| {
+        let (_, (comment, author_name)) = self.change_ticket(actor, ticket_id, None, |conn, row, log| {
             policy::may_comment(actor, &facts(row), input.internal)?;
             let comment = q::insert_comment(
                 conn,
@@ -971,9 +1035,10 @@ impl App {
                 apply_status(row, TicketStatus::InProgress, log.at);
                 log.status(from, TicketStatus::InProgress, Some("the requester replied".into()));
             }
-            Ok(comment)
+            let author_name = directory::user_names(conn, &[actor.user_id])?.pop().map(|(_, name)| name);
+            Ok((comment, author_name.unwrap_or_default()))
         })?;
-        Ok(comment_view(&comment))
+        Ok(comment_view(&comment, author_name))
     }
 
     pub fn list_comments(&self, actor: &Actor, ticket_id: i64, query: &HistoryQuery) -> AppResult<Page<CommentView>> {
@@ -984,7 +1049,9 @@ impl App {
         let mut rows =
             q::list_comments(&mut conn, ticket_id, policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |c| c.id);
-        Ok(Page { items: rows.iter().map(comment_view).collect(), next_cursor })
+        let book = NameBook::load(&mut conn, rows.iter().map(|c| c.author_id).collect(), vec![], vec![], vec![])?;
+        let items = rows.iter().map(|c| comment_view(c, book.user(c.author_id).unwrap_or_default())).collect();
+        Ok(Page { items, next_cursor })
     }
 
     /// The history; customers see only the customer-visible kinds (no notes, no internal routing).
@@ -999,6 +1066,7 @@ impl App {
         let fetch = lookahead(page);
         let mut rows = q::list_events(&mut conn, ticket_id, kinds, fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |e| e.id);
+        let book = NameBook::for_events(&mut conn, &rows)?;
         let items = rows
             .iter()
             .map(|e| EventView {
@@ -1006,10 +1074,17 @@ impl App {
                 ticket_id: e.ticket_id,
                 kind: EventKind::parse(&e.kind).unwrap_or(EventKind::FieldChanged),
                 actor_id: e.actor_id,
+                actor_name: match (e.api_key_id, e.actor_id) {
+                    (Some(key), _) => book.api_key(key),
+                    (None, Some(user)) => book.user(user),
+                    (None, None) => None,
+                },
                 api_key_id: e.api_key_id,
                 field: e.field.clone(),
                 old_value: e.old_value.clone(),
                 new_value: e.new_value.clone(),
+                old_label: book.label(e.field.as_deref(), e.old_value.as_deref()),
+                new_label: book.label(e.field.as_deref(), e.new_value.as_deref()),
                 // Notes on status changes are staff talk unless the viewer wrote them.
                 note: if sees_internal || e.actor_id == Some(actor.user_id) { e.note.clone() } else { None },
                 created_at: utc(e.created_at),
@@ -1037,17 +1112,37 @@ impl App {
         let has_more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         let next_cursor = if has_more { rows.last().map(|r| encode_cursor(sort, sort.cursor_after(r))) } else { None };
+        // Names and definitions for the whole page: one query per table, never one per row.
+        let types = if rows.is_empty() {
+            vec![]
+        } else {
+            types_q::find_many(&mut conn, &unique(rows.iter().map(|r| r.type_id).collect()))?
+        };
+        let type_names: HashMap<i64, &str> = types.iter().map(|t| (t.id, t.name.as_str())).collect();
         let defs_by_type: HashMap<i64, Vec<FieldDefinition>> = if policy::sees_internal(actor) {
             HashMap::new()
         } else {
-            let mut type_ids: Vec<i64> = rows.iter().map(|r| r.type_id).collect();
-            type_ids.sort_unstable();
-            type_ids.dedup();
-            types_q::find_many(&mut conn, &type_ids)?.iter().map(|t| (t.id, parse_definitions(t))).collect()
+            types.iter().map(|t| (t.id, parse_definitions(t))).collect()
         };
+        let book = NameBook::load(
+            &mut conn,
+            rows.iter().flat_map(|r| [Some(r.requester_id), r.assignee_id]).flatten().collect(),
+            rows.iter().filter_map(|r| r.group_id).collect(),
+            rows.iter().filter_map(|r| r.organization_id).collect(),
+            vec![],
+        )?;
         let items = rows
             .iter()
-            .map(|r| self.ticket_view(actor, r, defs_by_type.get(&r.type_id).map(Vec::as_slice)))
+            .map(|r| {
+                let names = TicketNames {
+                    type_name: type_names.get(&r.type_id).map(|n| n.to_string()).unwrap_or_default(),
+                    requester_name: book.user(r.requester_id).unwrap_or_default(),
+                    assignee_name: r.assignee_id.and_then(|id| book.user(id)),
+                    group_name: r.group_id.and_then(|id| book.group(id)),
+                    organization_name: r.organization_id.and_then(|id| book.organization(id)),
+                };
+                self.ticket_view(actor, r, names, defs_by_type.get(&r.type_id).map(Vec::as_slice))
+            })
             .collect::<AppResult<Vec<_>>>()?;
         Ok(Page { items, next_cursor })
     }
@@ -1125,14 +1220,112 @@ fn transition_conflict(e: rules::TransitionError) -> AppError {
     AppError::Conflict { detail: e.to_string(), extra }
 }
 
-fn comment_view(c: &loopdesk_persistence::models::CommentRow) -> CommentView {
+fn comment_view(c: &CommentRow, author_name: String) -> CommentView {
     CommentView {
         id: c.id,
         ticket_id: c.ticket_id,
         author_id: c.author_id,
+        author_name,
         body: c.body.clone(),
         internal: c.internal,
         created_at: utc(c.created_at),
+    }
+}
+
+/// Sorted, without repeats: the ids to look up for a page.
+fn unique(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// What an event's old/new value is the id of, by the event's field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueRef {
+    User,
+    Group,
+    Organization,
+}
+
+fn value_ref(field: Option<&str>) -> Option<ValueRef> {
+    match field? {
+        "assignee_id" | "requester_id" => Some(ValueRef::User),
+        "group_id" => Some(ValueRef::Group),
+        "organization_id" => Some(ValueRef::Organization),
+        _ => None,
+    }
+}
+
+/// Names by id for one page of rows, loaded with one query per table (none for a
+/// table without ids), so a page costs the same few queries whatever its length.
+#[derive(Debug, Default)]
+struct NameBook {
+    users: HashMap<i64, String>,
+    groups: HashMap<i64, String>,
+    organizations: HashMap<i64, String>,
+    api_keys: HashMap<i64, String>,
+}
+
+impl NameBook {
+    fn load(
+        conn: &mut DbConn,
+        users: Vec<i64>,
+        groups: Vec<i64>,
+        organizations: Vec<i64>,
+        api_keys: Vec<i64>,
+    ) -> AppResult<NameBook> {
+        Ok(NameBook {
+            users: directory::user_names(conn, &unique(users))?.into_iter().collect(),
+            groups: directory::group_names(conn, &unique(groups))?.into_iter().collect(),
+            organizations: directory::organization_names(conn, &unique(organizations))?.into_iter().collect(),
+            api_keys: auth_q::api_key_names(conn, &unique(api_keys))?.into_iter().collect(),
+        })
+    }
+
+    /// The actors, API keys and the ids held in old/new values of a page of events.
+    fn for_events(conn: &mut DbConn, events: &[EventRow]) -> AppResult<NameBook> {
+        let (mut users, mut groups, mut organizations, mut api_keys) = (vec![], vec![], vec![], vec![]);
+        for e in events {
+            match (e.api_key_id, e.actor_id) {
+                (Some(key), _) => api_keys.push(key),
+                (None, Some(user)) => users.push(user),
+                (None, None) => {}
+            }
+            let Some(target) = value_ref(e.field.as_deref()) else { continue };
+            let ids = [&e.old_value, &e.new_value].into_iter().flatten().filter_map(|v| v.parse::<i64>().ok());
+            match target {
+                ValueRef::User => users.extend(ids),
+                ValueRef::Group => groups.extend(ids),
+                ValueRef::Organization => organizations.extend(ids),
+            }
+        }
+        NameBook::load(conn, users, groups, organizations, api_keys)
+    }
+
+    fn user(&self, id: i64) -> Option<String> {
+        self.users.get(&id).cloned()
+    }
+
+    fn group(&self, id: i64) -> Option<String> {
+        self.groups.get(&id).cloned()
+    }
+
+    fn organization(&self, id: i64) -> Option<String> {
+        self.organizations.get(&id).cloned()
+    }
+
+    fn api_key(&self, id: i64) -> Option<String> {
+        self.api_keys.get(&id).cloned()
+    }
+
+    /// The name behind an event value, when its field holds an id.
+    fn label(&self, field: Option<&str>, value: Option<&str>) -> Option<String> {
+        let id = value?.parse::<i64>().ok()?;
+        match value_ref(field)? {
+            ValueRef::User => self.user(id),
+            ValueRef::Group => self.group(id),
+            ValueRef::Organization => self.organization(id),
+        }
     }
 }
 

@@ -95,6 +95,9 @@ pub struct TicketView {
     #[schema(example = "T-000123")]
     pub number: String,
     pub type_id: i64,
+    /// the ticket type's name
+    #[schema(example = "设备报修")]
+    pub type_name: String,
     #[schema(example = "3 号楼空调不制冷")]
     pub subject: String,
     pub description: String,
@@ -102,9 +105,21 @@ pub struct TicketView {
     pub priority: Priority,
     pub channel: Channel,
     pub requester_id: i64,
+    /// the requester's display name
+    #[schema(example = "王女士")]
+    pub requester_name: String,
     pub organization_id: Option<i64>,
+    /// the organisation's name; null when the ticket has no organisation
+    #[schema(example = "华东电力有限公司")]
+    pub organization_name: Option<String>,
     pub group_id: Option<i64>,
+    /// the agent group's name; null when no group handles the ticket
+    #[schema(example = "售后二组")]
+    pub group_name: Option<String>,
     pub assignee_id: Option<i64>,
+    /// the assignee's display name; null when nobody is assigned
+    #[schema(example = "李工")]
+    pub assignee_name: Option<String>,
     #[schema(example = json!(["空调", "VIP"]))]
     pub tags: Vec<String>,
     /// values keyed by field key; customers see only customer-visible fields
@@ -129,6 +144,9 @@ pub struct CommentView {
     pub id: i64,
     pub ticket_id: i64,
     pub author_id: i64,
+    /// the author's display name
+    #[schema(example = "李工")]
+    pub author_name: String,
     #[schema(example = "已安排工程师明早 9 点上门。")]
     pub body: String,
     /// internal note (内部批注): never shown to customers
@@ -144,12 +162,23 @@ pub struct EventView {
     pub kind: EventKind,
     /// who did it (null for the system)
     pub actor_id: Option<i64>,
+    /// who did it, to show: the person's display name, or the API key's name when the change
+    /// came through a key; null for the system
+    #[schema(example = "李工")]
+    pub actor_name: Option<String>,
     /// set when the change came through an API key
     pub api_key_id: Option<i64>,
     /// what changed: status, assignee_id, group_id, subject, custom_fields.<key> …
     pub field: Option<String>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+    /// old_value resolved to a name when it is an id: the person's name for assignee_id and
+    /// requester_id, the group's for group_id, the organisation's for organization_id; null otherwise
+    #[schema(example = "售后一组")]
+    pub old_label: Option<String>,
+    /// new_value resolved to a name, as old_label
+    #[schema(example = "售后二组")]
+    pub new_label: Option<String>,
     /// transition note, handover note or transfer reason
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -54,10 +54,17 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
         assert_eq!(ticket["organization_id"], ids["org"]);
         assert_eq!(ticket["group_id"], ids["group"]);
         assert_eq!(created.header("location").unwrap(), format!("/api/v1/tickets/{id}"));
+        // …and named, so the portal shows who and what without lookups customers may not make.
+        assert_eq!(
+            [&ticket["type_name"], &ticket["requester_name"], &ticket["organization_name"], &ticket["group_name"]],
+            [&json!("设备报修"), &json!("王女士"), &json!("华东电力"), &json!("售后二组")]
+        );
+        assert!(ticket["assignee_name"].is_null());
 
         // The agent sees it in the group queue and takes it.
         let queue = get(&svc, &agent, "/api/v1/tickets?assignee=none&status=new").await.expect(200);
-        assert!(queue.body["items"].as_array().unwrap().iter().any(|t| t["id"] == id));
+        let row = queue.body["items"].as_array().unwrap().iter().find(|t| t["id"] == id).expect("in the queue");
+        assert_eq!((&row["requester_name"], &row["group_name"]), (&json!("王女士"), &json!("售后二组")));
         let assigned = post(
             &svc,
             &agent,
@@ -69,8 +76,10 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
         .body;
         assert_eq!(assigned["status"], "assigned");
         assert_eq!(assigned["assignee_id"], ids["agent"]);
+        assert_eq!(assigned["assignee_name"], "李工");
         let mine = get(&svc, &agent, "/api/v1/tickets?assignee=me").await.expect(200);
         assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(mine.body["items"][0]["assignee_name"], "李工");
 
         // Staff set an internal field; an internal note and a public reply.
         patch(&svc, &agent, format!("/api/v1/tickets/{id}"), json!({"custom_fields": {"parts_cost": 120}}))
@@ -115,10 +124,12 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
         let seen = get(&svc, &customer, format!("/api/v1/tickets/{id}")).await.expect(200).body;
         assert_eq!(seen["custom_fields"], json!({"asset_no": "AC-3-0412", "fault_type": "空调", "floor": 3}));
         assert_eq!(seen["allowed_transitions"], json!(["closed", "in_progress"]));
+        assert_eq!((&seen["assignee_name"], &seen["group_name"]), (&json!("李工"), &json!("售后二组")));
         let comments = get(&svc, &customer, format!("/api/v1/tickets/{id}/comments")).await.expect(200).body;
         let bodies: Vec<&str> =
             comments["items"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
         assert_eq!(bodies, vec!["已安排工程师明早 9 点上门。"]);
+        assert_eq!(comments["items"][0]["author_name"], "李工", "the staff reply says who wrote it");
         let events = get(&svc, &customer, format!("/api/v1/tickets/{id}/events")).await.expect(200).body;
         let text = events.to_string();
         assert!(
@@ -126,6 +137,8 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
             "{text}"
         );
         assert!(!text.contains("已更换电容"), "staff notes on status changes stay with staff: {text}");
+        assert_eq!(events["items"][0]["actor_name"], "王女士");
+        assert!(events["items"].as_array().unwrap().iter().any(|e| e["actor_name"] == "李工"), "{text}");
         // …and cannot write an internal note or move the ticket anywhere but confirm/reopen.
         post(&svc, &customer, format!("/api/v1/tickets/{id}/comments"), json!({"body": "sneaky", "internal": true}))
             .await
@@ -157,7 +170,12 @@ loopdesk_persistence::both_backends!(the_whole_loop_as_agent_and_customer, |db| 
                 "status_changed"
             ]
         );
-        assert!(history["items"].as_array().unwrap().iter().all(|e| e["actor_id"].is_i64()));
+        assert!(
+            history["items"].as_array().unwrap().iter().all(|e| e["actor_id"].is_i64() && e["actor_name"].is_string())
+        );
+        let assignment = &history["items"][1];
+        assert_eq!((&assignment["field"], &assignment["new_label"]), (&json!("assignee_id"), &json!("李工")));
+        assert!(assignment["old_label"].is_null(), "nobody was assigned before");
     })
 });
 
@@ -349,12 +367,15 @@ loopdesk_persistence::both_backends!(rules_are_enforced_with_clear_problems, |db
         .expect(200)
         .body;
         assert_eq!(moved["group_id"], ids["other_group"]);
+        assert_eq!(moved["group_name"], "产品部");
         let history = get(&svc, &admin, format!("/api/v1/tickets/{id}/events")).await.expect(200).body;
         let transfer =
             history["items"].as_array().unwrap().iter().find(|e| e["kind"] == "transferred").expect("transfer event");
         assert_eq!(transfer["note"], "需确认产品设计问题");
         assert_eq!(transfer["old_value"], ids["group"].to_string());
         assert_eq!(transfer["new_value"], ids["other_group"].to_string());
+        assert_eq!((&transfer["old_label"], &transfer["new_label"]), (&json!("售后二组"), &json!("产品部")));
+        assert_eq!(transfer["actor_name"], "Admin");
         // Assigning someone outside the named group is refused.
         post(
             &svc,
@@ -391,6 +412,12 @@ loopdesk_persistence::both_backends!(list_filters_sorts_and_pages_without_gaps, 
                     None => format!("/api/v1/tickets?limit=7&sort={sort}"),
                 };
                 let page = get(&svc, &admin, &uri).await.expect(200).body;
+                assert!(
+                    page["items"].as_array().unwrap().iter().all(|t| t["type_name"] == "设备报修"
+                        && t["requester_name"] == "Admin"
+                        && t["group_name"] == "售后二组"),
+                    "every row is named: {page}"
+                );
                 seen.extend(page["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()));
                 match page["next_cursor"].as_str() {
                     Some(next) => cursor = Some(next.to_string()),

@@ -83,6 +83,47 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A second pool on this database whose connections count the statements they run,
+    /// per thread (see [`queries_on_this_thread`]): for tests that pin how many queries a
+    /// use case costs, e.g. that a page never costs one query per row.
+    pub fn counting_pool(&self) -> Pool {
+        count_queries();
+        let config =
+            DbConfig { url: self.url.clone(), pool_size: 4, connect_timeout: std::time::Duration::from_secs(10) };
+        build_pool(&config).expect("counting pool")
+    }
+}
+
+thread_local! {
+    static QUERIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+struct QueryCounter;
+
+impl diesel::connection::Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+            QUERIES.with(|q| q.set(q.get() + 1));
+        }
+    }
+}
+
+/// From now on, every new connection of this process counts its statements on the
+/// thread that runs them (so tests running side by side in one process do not mix).
+fn count_queries() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        diesel::connection::set_default_instrumentation(|| Some(Box::new(QueryCounter)))
+            .expect("install the query counter");
+    });
+}
+
+/// Statements run on this thread through a [`TestDb::counting_pool`] connection so far.
+pub fn queries_on_this_thread() -> usize {
+    QUERIES.with(|q| q.get())
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {

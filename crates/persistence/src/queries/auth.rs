@@ -129,6 +129,14 @@ pub fn find_api_key(conn: &mut DbConn, id: i64) -> QResult<Option<ApiKeyRow>> {
     api_keys::table.find(id).select(ApiKeyRow::as_select()).first(conn).optional()
 }
 
+/// (id, name) of the given API keys in one query; no query at all for no ids.
+pub fn api_key_names(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    api_keys::table.filter(api_keys::id.eq_any(ids)).select((api_keys::id, api_keys::name)).load(conn)
+}
+
 pub fn list_api_keys(conn: &mut DbConn) -> QResult<Vec<ApiKeyRow>> {
     api_keys::table.order(api_keys::id.asc()).select(ApiKeyRow::as_select()).load(conn)
 }

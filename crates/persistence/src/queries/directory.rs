@@ -189,6 +189,14 @@ pub fn find_users(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<UserRow>> {
     users::table.filter(users::id.eq_any(ids)).select(UserRow::as_select()).load(conn)
 }
 
+/// (id, name) of the given users in one query; no query at all for no ids.
+pub fn user_names(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    users::table.filter(users::id.eq_any(ids)).select((users::id, users::name)).load(conn)
+}
+
 // ---- groups
 
 pub fn insert_group(conn: &mut DbConn, group: &NewGroup) -> QResult<GroupRow> {
@@ -208,6 +216,14 @@ pub fn list_groups(conn: &mut DbConn) -> QResult<Vec<GroupRow>> {
 
 pub fn existing_group_ids(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<i64>> {
     agent_groups::table.filter(agent_groups::id.eq_any(ids)).select(agent_groups::id).load(conn)
+}
+
+/// (id, name) of the given groups in one query; no query at all for no ids.
+pub fn group_names(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    agent_groups::table.filter(agent_groups::id.eq_any(ids)).select((agent_groups::id, agent_groups::name)).load(conn)
 }
 
 #[derive(Debug, Clone, AsChangeset, Default)]
@@ -254,6 +270,17 @@ pub fn insert_organization(conn: &mut DbConn, org: &NewOrganization) -> QResult<
 
 pub fn find_organization(conn: &mut DbConn, id: i64) -> QResult<Option<OrganizationRow>> {
     organizations::table.find(id).select(OrganizationRow::as_select()).first(conn).optional()
+}
+
+/// (id, name) of the given organisations in one query; no query at all for no ids.
+pub fn organization_names(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name))
+        .load(conn)
 }
 
 pub fn list_organizations(conn: &mut DbConn, page: IdPage) -> QResult<Vec<OrganizationRow>> {

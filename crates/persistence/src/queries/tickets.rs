@@ -6,7 +6,10 @@ use loopdesk_domain::policy::TicketVisibility;
 
 use crate::db::DbConn;
 use crate::models::*;
-use crate::schema::{comments, idempotency_keys, ticket_events, ticket_field_values, ticket_tags, tickets};
+use crate::schema::{
+    agent_groups, comments, idempotency_keys, organizations, ticket_events, ticket_field_values, ticket_tags,
+    ticket_types, tickets, users,
+};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -19,6 +22,100 @@ pub fn insert(conn: &mut DbConn, row: &NewTicket) -> QResult<TicketRow> {
 
 pub fn find(conn: &mut DbConn, id: i64) -> QResult<Option<TicketRow>> {
     tickets::table.find(id).select(TicketRow::as_select()).first(conn).optional()
+}
+
+// ---- one ticket with the names it refers to
+
+/// The names a ticket's view shows beside its ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Queryable)]
+pub struct TicketNames {
+    pub type_name: String,
+    pub requester_name: String,
+    pub assignee_name: Option<String>,
+    pub group_name: Option<String>,
+    pub organization_name: Option<String>,
+}
+
+/// A ticket with its names and its type's custom-field definitions (JSON text).
+#[derive(Debug, Clone)]
+pub struct NamedTicket {
+    pub row: TicketRow,
+    pub names: TicketNames,
+    pub type_fields: String,
+}
+
+diesel::alias!(users as requesters: RequestersAlias, users as assignees: AssigneesAlias);
+
+/// The ticket, its names and its type's definitions in one query (the type and the
+/// requester always exist; assignee, group and organisation may be absent).
+pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
+    tickets::table
+        .inner_join(ticket_types::table)
+        .inner_join(requesters.on(requesters.field(users::id).eq(tickets::requester_id)))
+        .left_join(assignees.on(assignees.field(users::id).nullable().eq(tickets::assignee_id)))
+        .left_join(agent_groups::table.on(agent_groups::id.nullable().eq(tickets::group_id)))
+        .left_join(organizations::table.on(organizations::id.nullable().eq(tickets::organization_id)))
+        .filter(tickets::id.eq(id))
+        .select((
+            TicketRow::as_select(),
+            (
+                ticket_types::name,
+                requesters.field(users::name),
+                assignees.field(users::name).nullable(),
+                agent_groups::name.nullable(),
+                organizations::name.nullable(),
+            ),
+            ticket_types::fields,
+        ))
+        .first::<(TicketRow, TicketNames, String)>(conn)
+        .optional()
+        .map(|found| found.map(|(row, names, type_fields)| NamedTicket { row, names, type_fields }))
+}
+
+/// The ids a ticket's names come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketRefs {
+    pub type_id: i64,
+    pub requester_id: i64,
+    pub assignee_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub organization_id: Option<i64>,
+}
+
+impl From<&TicketRow> for TicketRefs {
+    fn from(row: &TicketRow) -> Self {
+        TicketRefs {
+            type_id: row.type_id,
+            requester_id: row.requester_id,
+            assignee_id: row.assignee_id,
+            group_id: row.group_id,
+            organization_id: row.organization_id,
+        }
+    }
+}
+
+/// The names for these ids (and the type's definitions) in one query, without reading
+/// the ticket: a write's response shows the row it wrote, not a later one. None when the
+/// type or the requester does not exist.
+pub fn names_for(conn: &mut DbConn, row: TicketRefs) -> QResult<Option<(TicketNames, String)>> {
+    ticket_types::table
+        .inner_join(requesters.on(requesters.field(users::id).eq(row.requester_id)))
+        .left_join(assignees.on(assignees.field(users::id).nullable().eq(row.assignee_id)))
+        .left_join(agent_groups::table.on(agent_groups::id.nullable().eq(row.group_id)))
+        .left_join(organizations::table.on(organizations::id.nullable().eq(row.organization_id)))
+        .filter(ticket_types::id.eq(row.type_id))
+        .select((
+            (
+                ticket_types::name,
+                requesters.field(users::name),
+                assignees.field(users::name).nullable(),
+                agent_groups::name.nullable(),
+                organizations::name.nullable(),
+            ),
+            ticket_types::fields,
+        ))
+        .first::<(TicketNames, String)>(conn)
+        .optional()
 }
 
 pub fn find_by_external(conn: &mut DbConn, source: &str, external_id: &str) -> QResult<Option<TicketRow>> {
