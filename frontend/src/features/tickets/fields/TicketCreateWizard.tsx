@@ -173,7 +173,7 @@ export function TicketCreateWizard({
               <Typography.Title level={5} id="choose-type-heading">
                 {t('type.heading')}
               </Typography.Title>
-              <Typography.Paragraph type="secondary">{t('type.hint')}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary">{staff ? t('type.hint') : t('type.hintCustomer')}</Typography.Paragraph>
               {requestedId !== null ? <Alert type="warning" showIcon title={t('type.unknown')} style={{ marginBottom: 16 }} /> : null}
               <TicketTypeCards types={list} selectedId={formType?.id ?? null} onSelect={chooseType} showPriority={staff} />
             </section>
