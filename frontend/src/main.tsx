@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@/i18n';
 import '@/app/global.css';
@@ -6,6 +6,9 @@ import { App } from '@/app/App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {/* The first render waits for the translations of the detected language. */}
+    <Suspense fallback={null}>
+      <App />
+    </Suspense>
   </StrictMode>,
 );

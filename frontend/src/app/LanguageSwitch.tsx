@@ -1,7 +1,7 @@
 import { Select } from 'antd';
 import { GlobalOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '@/i18n/resources';
+import { LANGUAGES } from '@/i18n/languages';
 
 /** 简体中文 / English; i18next's detector remembers the choice in localStorage. */
 export function LanguageSwitch() {

@@ -1,4 +1,6 @@
-// Every namespace of every language. A feature adds its JSON files here, once per language.
+// The shape of every namespace, for typed `t()` keys only: imported as a type, so none of
+// this JSON is bundled from here (index.ts loads the files on demand).
+// A feature adds its JSON files here, once per language, and its name in languages.ts.
 import commonEn from './locales/en/common.json';
 import commonZh from './locales/zh-CN/common.json';
 import ticketsEn from './locales/en/tickets.json';
@@ -11,9 +13,6 @@ import portalEn from './locales/en/portal.json';
 import portalZh from './locales/zh-CN/portal.json';
 import adminEn from './locales/en/admin.json';
 import adminZh from './locales/zh-CN/admin.json';
-
-export const LANGUAGES = ['zh-CN', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 export const resources = {
   en: { common: commonEn, tickets: ticketsEn, ticketDetail: ticketDetailEn, ticketForm: ticketFormEn, portal: portalEn, admin: adminEn },

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { Button, Form, Input } from 'antd';
+import { Button, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '@/auth/AuthProvider';
 import { homeOf } from '@/auth/RequireAuth';
@@ -13,6 +13,10 @@ interface Credentials {
   password: string;
 }
 
+type FieldErrors = Partial<Record<keyof Credentials, string>>;
+
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+
 export function LoginPage() {
   const { t } = useTranslation();
   const { login, user } = useAuth();
@@ -20,11 +24,25 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [values, setValues] = useState<Credentials>({ email: '', password: '' });
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const next = params.get('next');
 
   if (user) return <Navigate to={safeNext(next) ?? homeOf(user.kind)} replace />;
 
-  const submit = async ({ email, password }: Credentials) => {
+  // A plain form rather than antd's Form: two fields do not need its validator, and the
+  // login route is in the initial bundle.
+  const validate = ({ email, password }: Credentials): FieldErrors => ({
+    ...(email.trim() === '' ? { email: t('auth.emailRequired') } : EMAIL_SHAPE.test(email.trim()) ? {} : { email: t('auth.emailInvalid') }),
+    ...(password === '' ? { password: t('auth.passwordRequired') } : {}),
+  });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const problems = validate(values);
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    const { email, password } = values;
     setBusy(true);
     setError(null);
     try {
@@ -53,24 +71,55 @@ export function LoginPage() {
             <ProblemAlert error={error} />
           </div>
         ) : null}
-        <Form<Credentials> layout="vertical" onFinish={submit} requiredMark={false} disabled={busy}>
-          <Form.Item
-            label={t('auth.email')}
-            name="email"
-            rules={[
-              { required: true, message: t('auth.emailRequired') },
-              { type: 'email', message: t('auth.emailInvalid') },
-            ]}
-          >
-            <Input autoComplete="username" autoFocus inputMode="email" />
-          </Form.Item>
-          <Form.Item label={t('auth.password')} name="password" rules={[{ required: true, message: t('auth.passwordRequired') }]}>
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
+        <form onSubmit={submit} noValidate aria-busy={busy}>
+          <div className={styles.field}>
+            <label htmlFor="email" className={styles.label}>
+              {t('auth.email')}
+            </label>
+            <Input
+              id="email"
+              name="email"
+              autoComplete="username"
+              autoFocus
+              inputMode="email"
+              value={values.email}
+              disabled={busy}
+              status={fieldErrors.email ? 'error' : undefined}
+              aria-invalid={fieldErrors.email ? true : undefined}
+              aria-describedby={fieldErrors.email ? 'email-error' : undefined}
+              onChange={(e) => setValues((v) => ({ ...v, email: e.target.value }))}
+            />
+            {fieldErrors.email ? (
+              <div id="email-error" role="alert" className={styles.fieldError}>
+                {fieldErrors.email}
+              </div>
+            ) : null}
+          </div>
+          <div className={styles.field}>
+            <label htmlFor="password" className={styles.label}>
+              {t('auth.password')}
+            </label>
+            <Input.Password
+              id="password"
+              name="password"
+              autoComplete="current-password"
+              value={values.password}
+              disabled={busy}
+              status={fieldErrors.password ? 'error' : undefined}
+              aria-invalid={fieldErrors.password ? true : undefined}
+              aria-describedby={fieldErrors.password ? 'password-error' : undefined}
+              onChange={(e) => setValues((v) => ({ ...v, password: e.target.value }))}
+            />
+            {fieldErrors.password ? (
+              <div id="password-error" role="alert" className={styles.fieldError}>
+                {fieldErrors.password}
+              </div>
+            ) : null}
+          </div>
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('auth.submit')}
           </Button>
-        </Form>
+        </form>
       </section>
     </main>
   );
