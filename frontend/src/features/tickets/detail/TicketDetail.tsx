@@ -190,7 +190,7 @@ function TicketTimeline({ ticket, fields }: { ticket: TicketView; fields: Parame
         }}
       />
     );
-  return <Timeline items={items} fields={fields} />;
+  return <Timeline items={items} fields={fields} requesterId={ticket.requester_id} />;
 }
 
 function BackLink() {

@@ -10,7 +10,16 @@ import type { TimelineItem } from './timeline';
 import styles from './TicketDetail.module.css';
 
 /** The merged stream of replies, internal notes and history entries, oldest first. */
-export function Timeline({ items, fields }: { items: TimelineItem[]; fields: readonly FieldDefinition[] }) {
+export function Timeline({
+  items,
+  fields,
+  requesterId,
+}: {
+  items: TimelineItem[];
+  fields: readonly FieldDefinition[];
+  /** Replies by the requester get a tag, so the customer's voice stands out from staff's. */
+  requesterId: number;
+}) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   if (items.length === 0) return <Empty description={t('timeline.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return (
@@ -19,28 +28,36 @@ export function Timeline({ items, fields }: { items: TimelineItem[]; fields: rea
         item.kind === 'event' ? (
           <EventEntry key={item.key} event={item.event} related={item.related} fields={fields} />
         ) : (
-          <CommentEntry key={item.key} comment={item.comment} />
+          <CommentEntry key={item.key} comment={item.comment} byRequester={item.comment.author_id === requesterId} />
         ),
       )}
     </ol>
   );
 }
 
-function CommentEntry({ comment }: { comment: CommentView }) {
+function CommentEntry({ comment, byRequester }: { comment: CommentView; byRequester: boolean }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   const directory = useDirectory();
   const author = comment.author_name ?? directory.userName(comment.author_id);
   const kind = comment.internal ? 'internal' : 'reply';
   return (
     <li data-testid="timeline-item" data-kind={kind} className={styles.commentItem}>
-      <article className={comment.internal ? styles.internalNote : styles.reply} aria-label={`${author}: ${comment.internal ? t('timeline.internalNote') : t('timeline.reply')}`}>
+      <article
+        className={comment.internal ? styles.internalNote : styles.reply}
+        aria-label={t('timeline.entryLabel', { author, kind: comment.internal ? t('timeline.internalNote') : t('timeline.reply') })}
+      >
         <header className={styles.commentHeader}>
           <Avatar size="small" className={comment.internal ? styles.internalAvatar : undefined} aria-hidden>
             {author.slice(0, 1)}
           </Avatar>
           <strong className={styles.commentAuthor}>{author}</strong>
+          {byRequester ? (
+            <Tag color="blue" className={styles.commentTag}>
+              {t('timeline.requester')}
+            </Tag>
+          ) : null}
           {comment.internal ? (
-            <Tag color="warning" icon={<LockOutlined />} className={styles.internalTag}>
+            <Tag color="warning" icon={<LockOutlined />} className={styles.commentTag}>
               {t('timeline.internal')}
             </Tag>
           ) : null}
