@@ -55,3 +55,8 @@ export function useIsPhone(): boolean {
   const screens = Grid.useBreakpoint();
   return screens.md === false;
 }
+
+/** Whether a click landed on a control of its own (so a clickable row should leave it alone). */
+export function isInteractive(target: EventTarget): boolean {
+  return target instanceof Element && target.closest('a, button, input, label, [role="button"], .ant-select') !== null;
+}

@@ -7,7 +7,7 @@ import type { Schemas } from '@/api/client';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { PriorityTag } from '@/components/tags';
 import { useGroups, useTicketTypes } from '../adminApi';
-import { ScreenHeader, useIsPhone } from '../components';
+import { isInteractive, ScreenHeader, useIsPhone } from '../components';
 import { groupPath } from '../groups/groupTree';
 import styles from '../admin.module.css';
 
@@ -122,11 +122,16 @@ export function TicketTypesPage() {
           columns={columns}
           dataSource={shown}
           pagination={false}
+          rowClassName={styles.clickable}
           onRow={(type) =>
             ({
               'data-testid': 'ticket-type-row',
               'data-name': type.name,
               'data-active': String(type.active),
+              // The whole row opens the type; the link and button inside stay the keyboard path.
+              onClick: (event) => {
+                if (!isInteractive(event.target)) void navigate(`/admin/ticket-types/${type.id}`);
+              },
             }) as HTMLAttributes<HTMLElement>
           }
           locale={{

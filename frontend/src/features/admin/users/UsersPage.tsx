@@ -7,7 +7,7 @@ import type { Schemas } from '@/api/client';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { TimeText } from '@/components/TimeText';
 import { useAllOrganizations, useGroups, useRoles, useUserPages, type UserFilters } from '../adminApi';
-import { ScreenHeader, useIsPhone } from '../components';
+import { isInteractive, ScreenHeader, useIsPhone } from '../components';
 import { useRoleLabel } from '../labels';
 import { groupPath } from '../groups/groupTree';
 import { UserDrawer } from './UserDrawer';
@@ -216,7 +216,16 @@ export function UsersPage() {
             columns={columns}
             dataSource={items}
             pagination={false}
-            onRow={(user) => ({ 'data-testid': 'user-row', 'data-email': user.email }) as HTMLAttributes<HTMLElement>}
+            rowClassName={styles.clickable}
+            onRow={(user) =>
+              ({
+                'data-testid': 'user-row',
+                'data-email': user.email,
+                onClick: (event) => {
+                  if (!isInteractive(event.target)) setEditing(user);
+                },
+              }) as HTMLAttributes<HTMLElement>
+            }
             locale={{
               emptyText: (
                 <Empty description={filtered ? t('users.noMatch') : t('users.empty')}>
