@@ -12,10 +12,10 @@ export interface paths {
             cookie?: never;
         };
         /** All API keys (without secrets), with their last use. */
-        get: operations["list"];
+        get: operations["list_api_keys"];
         put?: never;
         /** Create an API key acting as you, limited to the given permissions. The secret is shown once. */
-        post: operations["create"];
+        post: operations["create_api_key"];
         delete?: never;
         options?: never;
         head?: never;
@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke a key: it stops working at once. */
-        delete: operations["revoke"];
+        delete: operations["revoke_api_key"];
         options?: never;
         head?: never;
         patch?: never;
@@ -101,10 +101,10 @@ export interface paths {
             cookie?: never;
         };
         /** All groups with their member ids (`users_read` or `groups_manage`). */
-        get: operations["list"];
+        get: operations["list_groups"];
         put?: never;
         /** Create a group (`groups_manage`), optionally under a parent group. */
-        post: operations["create"];
+        post: operations["create_group"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,7 +119,7 @@ export interface paths {
             cookie?: never;
         };
         /** One group with its member ids. */
-        get: operations["get"];
+        get: operations["get_group"];
         put?: never;
         post?: never;
         delete?: never;
@@ -129,7 +129,7 @@ export interface paths {
          * Rename, describe or move a group (`groups_manage`); `parent_id: null` makes it top-level.
          *     A group cannot become its own ancestor.
          */
-        patch: operations["update"];
+        patch: operations["update_group"];
         trace?: never;
     };
     "/api/v1/groups/{id}/members/{user_id}": {
@@ -141,10 +141,10 @@ export interface paths {
         };
         get?: never;
         /** Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422). */
-        put: operations["add_member"];
+        put: operations["add_group_member"];
         post?: never;
         /** Remove someone from the group (`groups_manage`). Removing a non-member is not an error. */
-        delete: operations["remove_member"];
+        delete: operations["remove_group_member"];
         options?: never;
         head?: never;
         patch?: never;
@@ -175,10 +175,10 @@ export interface paths {
             cookie?: never;
         };
         /** List organisations (`organizations_manage` or `users_read`), one keyset page at a time. */
-        get: operations["list"];
+        get: operations["list_organizations"];
         put?: never;
         /** Create an organisation (`organizations_manage`). */
-        post: operations["create"];
+        post: operations["create_organization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,14 +193,14 @@ export interface paths {
             cookie?: never;
         };
         /** One organisation. Customers may read their own. */
-        get: operations["get"];
+        get: operations["get_organization"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Rename an organisation or switch its shared ticket view (`organizations_manage`). */
-        patch: operations["update"];
+        patch: operations["update_organization"];
         trace?: never;
     };
     "/api/v1/roles": {
@@ -231,13 +231,13 @@ export interface paths {
          * The ticket types, for the new-ticket form. Any signed-in caller may list them;
          *     customers see only active types and only their customer-visible fields.
          */
-        get: operations["list"];
+        get: operations["list_ticket_types"];
         put?: never;
         /**
          * Create a ticket type with its custom fields (`ticket_types_manage`). Field keys are
          *     `^[a-z][a-z0-9_]{0,62}$` and unique; select and multi_select fields need options, other kinds take none.
          */
-        post: operations["create"];
+        post: operations["create_ticket_type"];
         delete?: never;
         options?: never;
         head?: never;
@@ -252,7 +252,7 @@ export interface paths {
             cookie?: never;
         };
         /** One ticket type with its field definitions (customers: customer-visible fields of active types only). */
-        get: operations["get"];
+        get: operations["get_ticket_type"];
         put?: never;
         post?: never;
         delete?: never;
@@ -262,7 +262,7 @@ export interface paths {
          * Edit a ticket type (`ticket_types_manage`); absent fields stay. `fields` replaces all
          *     definitions (values under removed keys stay on existing tickets); `active: false` retires the type.
          */
-        patch: operations["update"];
+        patch: operations["update_ticket_type"];
         trace?: never;
     };
     "/api/v1/tickets": {
@@ -276,13 +276,13 @@ export interface paths {
          * List the tickets you may see. Filters combine with AND; custom fields filter as
          *     `cf.<key>=<value>`. Pages are keyset-based: pass `next_cursor` back as `cursor`.
          */
-        get: operations["list"];
+        get: operations["list_tickets"];
         put?: never;
         /**
          * Create a ticket. Send `Idempotency-Key` to retry safely: a repeat returns the first
          *     response (with `Idempotency-Replayed: true`) and creates nothing.
          */
-        post: operations["create"];
+        post: operations["create_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -297,7 +297,7 @@ export interface paths {
             cookie?: never;
         };
         /** One ticket, with its ETag. Tickets you may not see are 404, like missing ones. */
-        get: operations["get"];
+        get: operations["get_ticket"];
         put?: never;
         post?: never;
         delete?: never;
@@ -307,7 +307,7 @@ export interface paths {
          * Edit fields. Send `If-Match` with the ETag you read: if someone changed the ticket
          *     since, the answer is 412 and nothing is overwritten.
          */
-        patch: operations["update"];
+        patch: operations["update_ticket"];
         trace?: never;
     };
     "/api/v1/tickets/{id}/assign": {
@@ -320,7 +320,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Dispatch by hand: set the assignee and/or group, with a handover note. */
-        post: operations["assign"];
+        post: operations["assign_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -372,7 +372,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Transfer (转交) to another group or person; the reason is required and kept in the history. */
-        post: operations["transfer"];
+        post: operations["transfer_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -392,7 +392,7 @@ export interface paths {
          * Move the ticket to another status: new → assigned → in_progress → pending → resolved → closed;
          *     resolved or closed can be reopened to in_progress. Customers may confirm (resolved → closed) or reopen.
          */
-        post: operations["transition"];
+        post: operations["transition_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -410,13 +410,13 @@ export interface paths {
          * List users, for staff pickers and administration (`users_read` or `users_manage`).
          *     Filters combine with AND; pass `next_cursor` back as `cursor` for the next page.
          */
-        get: operations["list"];
+        get: operations["list_users"];
         put?: never;
         /**
          * Create a user: a staff member (with groups) or a customer (with an organisation).
          *     Needs `users_manage`. The e-mail is stored lower-case and must be unique.
          */
-        post: operations["create"];
+        post: operations["create_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -431,7 +431,7 @@ export interface paths {
             cookie?: never;
         };
         /** One user, with role, permissions and groups. Anyone may read themself; others need `users_read`. */
-        get: operations["get"];
+        get: operations["get_user"];
         put?: never;
         post?: never;
         delete?: never;
@@ -442,7 +442,7 @@ export interface paths {
          *     password ends every session of the user at once. You cannot deactivate yourself or
          *     drop your own `users_manage`.
          */
-        patch: operations["update"];
+        patch: operations["update_user"];
         trace?: never;
     };
     "/healthz": {
@@ -526,6 +526,11 @@ export interface components {
         CommentView: {
             /** Format: int64 */
             author_id: number;
+            /**
+             * @description the author's display name
+             * @example 李工
+             */
+            author_name: string;
             /** @example 已安排工程师明早 9 点上门。 */
             body: string;
             /** Format: date-time */
@@ -558,6 +563,12 @@ export interface components {
              */
             actor_id?: number | null;
             /**
+             * @description who did it, to show: the person's display name, or the API key's name when the change
+             *     came through a key; null for the system
+             * @example 李工
+             */
+            actor_name?: string | null;
+            /**
              * Format: int64
              * @description set when the change came through an API key
              */
@@ -569,9 +580,20 @@ export interface components {
             /** Format: int64 */
             id: number;
             kind: components["schemas"]["EventKind"];
+            /**
+             * @description new_value resolved to a name, as old_label
+             * @example 售后二组
+             */
+            new_label?: string | null;
             new_value?: string | null;
             /** @description transition note, handover note or transfer reason */
             note?: string | null;
+            /**
+             * @description old_value resolved to a name when it is an id: the person's name for assignee_id and
+             *     requester_id, the group's for group_id, the organisation's for organization_id; null otherwise
+             * @example 售后一组
+             */
+            old_label?: string | null;
             old_value?: string | null;
             /** Format: int64 */
             ticket_id: number;
@@ -815,6 +837,11 @@ export interface components {
             items: {
                 /** Format: int64 */
                 author_id: number;
+                /**
+                 * @description the author's display name
+                 * @example 李工
+                 */
+                author_name: string;
                 /** @example 已安排工程师明早 9 点上门。 */
                 body: string;
                 /** Format: date-time */
@@ -838,6 +865,12 @@ export interface components {
                  */
                 actor_id?: number | null;
                 /**
+                 * @description who did it, to show: the person's display name, or the API key's name when the change
+                 *     came through a key; null for the system
+                 * @example 李工
+                 */
+                actor_name?: string | null;
+                /**
                  * Format: int64
                  * @description set when the change came through an API key
                  */
@@ -849,9 +882,20 @@ export interface components {
                 /** Format: int64 */
                 id: number;
                 kind: components["schemas"]["EventKind"];
+                /**
+                 * @description new_value resolved to a name, as old_label
+                 * @example 售后二组
+                 */
+                new_label?: string | null;
                 new_value?: string | null;
                 /** @description transition note, handover note or transfer reason */
                 note?: string | null;
+                /**
+                 * @description old_value resolved to a name when it is an id: the person's name for assignee_id and
+                 *     requester_id, the group's for group_id, the organisation's for organization_id; null otherwise
+                 * @example 售后一组
+                 */
+                old_label?: string | null;
                 old_value?: string | null;
                 /** Format: int64 */
                 ticket_id: number;
@@ -883,6 +927,11 @@ export interface components {
                 allowed_transitions: components["schemas"]["TicketStatus"][];
                 /** Format: int64 */
                 assignee_id?: number | null;
+                /**
+                 * @description the assignee's display name; null when nobody is assigned
+                 * @example 李工
+                 */
+                assignee_name?: string | null;
                 channel: components["schemas"]["Channel"];
                 /** Format: date-time */
                 closed_at?: string | null;
@@ -900,6 +949,11 @@ export interface components {
                 /** Format: int64 */
                 group_id?: number | null;
                 /**
+                 * @description the agent group's name; null when no group handles the ticket
+                 * @example 售后二组
+                 */
+                group_name?: string | null;
+                /**
                  * Format: int64
                  * @example 123
                  */
@@ -911,9 +965,19 @@ export interface components {
                 number: string;
                 /** Format: int64 */
                 organization_id?: number | null;
+                /**
+                 * @description the organisation's name; null when the ticket has no organisation
+                 * @example 华东电力有限公司
+                 */
+                organization_name?: string | null;
                 priority: components["schemas"]["Priority"];
                 /** Format: int64 */
                 requester_id: number;
+                /**
+                 * @description the requester's display name
+                 * @example 王女士
+                 */
+                requester_name: string;
                 /** Format: date-time */
                 resolved_at?: string | null;
                 status: components["schemas"]["TicketStatus"];
@@ -928,6 +992,11 @@ export interface components {
                 tags: string[];
                 /** Format: int64 */
                 type_id: number;
+                /**
+                 * @description the ticket type's name
+                 * @example 设备报修
+                 */
+                type_name: string;
                 /** Format: date-time */
                 updated_at: string;
                 /**
@@ -991,9 +1060,12 @@ export interface components {
          *       "type": "https://loopdesk.dev/problems/validation"
          *     }
          */
-        Problem: Record<string, never> & {
+        Problem: {
             detail: string;
-            errors?: Record<string, never> | null;
+            /** @description on 422: the request field (`subject`, `custom_fields.asset_no`) → its messages */
+            errors?: {
+                [key: string]: string[];
+            } | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -1066,6 +1138,11 @@ export interface components {
             allowed_transitions: components["schemas"]["TicketStatus"][];
             /** Format: int64 */
             assignee_id?: number | null;
+            /**
+             * @description the assignee's display name; null when nobody is assigned
+             * @example 李工
+             */
+            assignee_name?: string | null;
             channel: components["schemas"]["Channel"];
             /** Format: date-time */
             closed_at?: string | null;
@@ -1083,6 +1160,11 @@ export interface components {
             /** Format: int64 */
             group_id?: number | null;
             /**
+             * @description the agent group's name; null when no group handles the ticket
+             * @example 售后二组
+             */
+            group_name?: string | null;
+            /**
              * Format: int64
              * @example 123
              */
@@ -1094,9 +1176,19 @@ export interface components {
             number: string;
             /** Format: int64 */
             organization_id?: number | null;
+            /**
+             * @description the organisation's name; null when the ticket has no organisation
+             * @example 华东电力有限公司
+             */
+            organization_name?: string | null;
             priority: components["schemas"]["Priority"];
             /** Format: int64 */
             requester_id: number;
+            /**
+             * @description the requester's display name
+             * @example 王女士
+             */
+            requester_name: string;
             /** Format: date-time */
             resolved_at?: string | null;
             status: components["schemas"]["TicketStatus"];
@@ -1111,6 +1203,11 @@ export interface components {
             tags: string[];
             /** Format: int64 */
             type_id: number;
+            /**
+             * @description the ticket type's name
+             * @example 设备报修
+             */
+            type_name: string;
             /** Format: date-time */
             updated_at: string;
             /**
@@ -1215,7 +1312,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list: {
+    list_api_keys: {
         parameters: {
             query?: never;
             header?: never;
@@ -1271,7 +1368,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_api_key: {
         parameters: {
             query?: never;
             header?: never;
@@ -1358,7 +1455,7 @@ export interface operations {
             };
         };
     };
-    revoke: {
+    revoke_api_key: {
         parameters: {
             query?: never;
             header?: never;
@@ -1685,7 +1782,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_groups: {
         parameters: {
             query?: never;
             header?: never;
@@ -1741,7 +1838,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -1839,7 +1936,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -1916,7 +2013,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -2024,7 +2121,7 @@ export interface operations {
             };
         };
     };
-    add_member: {
+    add_group_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -2103,7 +2200,7 @@ export interface operations {
             };
         };
     };
-    remove_member: {
+    remove_group_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -2238,7 +2335,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_organizations: {
         parameters: {
             query?: {
                 /**
@@ -2311,7 +2408,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -2409,7 +2506,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -2486,7 +2583,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_organization: {
         parameters: {
             query?: never;
             header?: never;
@@ -2650,7 +2747,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_ticket_types: {
         parameters: {
             query?: {
                 /**
@@ -2721,7 +2818,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_ticket_type: {
         parameters: {
             query?: never;
             header?: never;
@@ -2819,7 +2916,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_ticket_type: {
         parameters: {
             query?: never;
             header?: never;
@@ -2896,7 +2993,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_ticket_type: {
         parameters: {
             query?: never;
             header?: never;
@@ -3004,7 +3101,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_tickets: {
         parameters: {
             query?: {
                 /**
@@ -3113,7 +3210,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_ticket: {
         parameters: {
             query?: never;
             header?: {
@@ -3216,7 +3313,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_ticket: {
         parameters: {
             query?: never;
             header?: never;
@@ -3295,7 +3392,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_ticket: {
         parameters: {
             query?: never;
             header?: {
@@ -3406,7 +3503,7 @@ export interface operations {
             };
         };
     };
-    assign: {
+    assign_ticket: {
         parameters: {
             query?: never;
             header?: never;
@@ -3773,7 +3870,7 @@ export interface operations {
             };
         };
     };
-    transfer: {
+    transfer_ticket: {
         parameters: {
             query?: never;
             header?: never;
@@ -3881,7 +3978,7 @@ export interface operations {
             };
         };
     };
-    transition: {
+    transition_ticket: {
         parameters: {
             query?: never;
             header?: never;
@@ -3989,7 +4086,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_users: {
         parameters: {
             query?: {
                 kind?: components["schemas"]["UserKind"];
@@ -4077,7 +4174,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -4175,7 +4272,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -4252,7 +4349,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    update_user: {
         parameters: {
             query?: never;
             header?: never;

@@ -9,7 +9,7 @@ use crate::extract::{Caller, validated};
 use crate::problem::ApiError;
 
 /// Create an API key acting as you, limited to the given permissions. The secret is shown once.
-#[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = NewApiKeyInput, responses(
+#[utoipa::path(post, path = "/api/v1/api-keys", operation_id = "create_api_key", tag = "api-keys", request_body = NewApiKeyInput, responses(
     (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKeyView),
 ))]
 #[post("/api-keys")]
@@ -25,7 +25,7 @@ pub async fn create(
 }
 
 /// All API keys (without secrets), with their last use.
-#[utoipa::path(get, path = "/api/v1/api-keys", tag = "api-keys", responses(
+#[utoipa::path(get, path = "/api/v1/api-keys", operation_id = "list_api_keys", tag = "api-keys", responses(
     (status = 200, description = "The keys", body = Vec<ApiKeyView>),
 ))]
 #[get("/api-keys")]
@@ -35,7 +35,7 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 }
 
 /// Revoke a key: it stops working at once.
-#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", params(("id" = i64, Path, description = "API key id")), responses(
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", operation_id = "revoke_api_key", tag = "api-keys", params(("id" = i64, Path, description = "API key id")), responses(
     (status = 200, description = "Revoked", body = ApiKeyView),
 ))]
 #[delete("/api-keys/{id}")]

@@ -10,7 +10,7 @@ use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a group (`groups_manage`), optionally under a parent group.
-#[utoipa::path(post, path = "/api/v1/groups", tag = "groups", request_body = NewGroupInput, responses(
+#[utoipa::path(post, path = "/api/v1/groups", operation_id = "create_group", tag = "groups", request_body = NewGroupInput, responses(
     (status = 201, description = "Created", body = GroupView,
         headers(("Location" = String, description = "the group's URL"))),
     (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
@@ -28,7 +28,7 @@ pub async fn create(
 }
 
 /// All groups with their member ids (`users_read` or `groups_manage`).
-#[utoipa::path(get, path = "/api/v1/groups", tag = "groups", responses(
+#[utoipa::path(get, path = "/api/v1/groups", operation_id = "list_groups", tag = "groups", responses(
     (status = 200, description = "All groups", body = Vec<GroupView>),
 ))]
 #[get("/groups")]
@@ -38,7 +38,7 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 }
 
 /// One group with its member ids.
-#[utoipa::path(get, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = i64, Path, description = "group id")), responses(
+#[utoipa::path(get, path = "/api/v1/groups/{id}", operation_id = "get_group", tag = "groups", params(("id" = i64, Path, description = "group id")), responses(
     (status = 200, description = "The group", body = GroupView),
 ))]
 #[get("/groups/{id}")]
@@ -50,7 +50,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Rename, describe or move a group (`groups_manage`); `parent_id: null` makes it top-level.
 /// A group cannot become its own ancestor.
-#[utoipa::path(patch, path = "/api/v1/groups/{id}", tag = "groups", request_body = GroupPatch,
+#[utoipa::path(patch, path = "/api/v1/groups/{id}", operation_id = "update_group", tag = "groups", request_body = GroupPatch,
     params(("id" = i64, Path, description = "group id")),
     responses(
         (status = 200, description = "Updated", body = GroupView),
@@ -70,7 +70,7 @@ pub async fn update(
 }
 
 /// Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422).
-#[utoipa::path(put, path = "/api/v1/groups/{id}/members/{user_id}", tag = "groups",
+#[utoipa::path(put, path = "/api/v1/groups/{id}/members/{user_id}", operation_id = "add_group_member", tag = "groups",
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[put("/groups/{id}/members/{user_id}")]
@@ -85,7 +85,7 @@ pub async fn add_member(
 }
 
 /// Remove someone from the group (`groups_manage`). Removing a non-member is not an error.
-#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user_id}", tag = "groups",
+#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user_id}", operation_id = "remove_group_member", tag = "groups",
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[delete("/groups/{id}/members/{user_id}")]

@@ -22,7 +22,7 @@ pub struct TicketTypeListQuery {
 
 /// Create a ticket type with its custom fields (`ticket_types_manage`). Field keys are
 /// `^[a-z][a-z0-9_]{0,62}$` and unique; select and multi_select fields need options, other kinds take none.
-#[utoipa::path(post, path = "/api/v1/ticket-types", tag = "ticket-types", request_body = NewTicketTypeInput, responses(
+#[utoipa::path(post, path = "/api/v1/ticket-types", operation_id = "create_ticket_type", tag = "ticket-types", request_body = NewTicketTypeInput, responses(
     (status = 201, description = "Created", body = TicketTypeView,
         headers(("Location" = String, description = "the ticket type's URL"))),
     (status = 409, description = "A ticket type with this name already exists", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +43,7 @@ pub async fn create(
 
 /// The ticket types, for the new-ticket form. Any signed-in caller may list them;
 /// customers see only active types and only their customer-visible fields.
-#[utoipa::path(get, path = "/api/v1/ticket-types", tag = "ticket-types", params(TicketTypeListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/ticket-types", operation_id = "list_ticket_types", tag = "ticket-types", params(TicketTypeListQuery), responses(
     (status = 200, description = "The ticket types", body = Vec<TicketTypeView>),
 ))]
 #[get("/ticket-types")]
@@ -58,7 +58,7 @@ pub async fn list(
 }
 
 /// One ticket type with its field definitions (customers: customer-visible fields of active types only).
-#[utoipa::path(get, path = "/api/v1/ticket-types/{id}", tag = "ticket-types", params(("id" = i64, Path, description = "ticket type id")), responses(
+#[utoipa::path(get, path = "/api/v1/ticket-types/{id}", operation_id = "get_ticket_type", tag = "ticket-types", params(("id" = i64, Path, description = "ticket type id")), responses(
     (status = 200, description = "The ticket type", body = TicketTypeView),
 ))]
 #[get("/ticket-types/{id}")]
@@ -70,7 +70,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Edit a ticket type (`ticket_types_manage`); absent fields stay. `fields` replaces all
 /// definitions (values under removed keys stay on existing tickets); `active: false` retires the type.
-#[utoipa::path(patch, path = "/api/v1/ticket-types/{id}", tag = "ticket-types", request_body = TicketTypePatch,
+#[utoipa::path(patch, path = "/api/v1/ticket-types/{id}", operation_id = "update_ticket_type", tag = "ticket-types", request_body = TicketTypePatch,
     params(("id" = i64, Path, description = "ticket type id")),
     responses(
         (status = 200, description = "Updated", body = TicketTypeView),

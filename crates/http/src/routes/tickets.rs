@@ -32,7 +32,7 @@ fn custom_field_filters(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiE
 
 /// List the tickets you may see. Filters combine with AND; custom fields filter as
 /// `cf.<key>=<value>`. Pages are keyset-based: pass `next_cursor` back as `cursor`.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/tickets", operation_id = "list_tickets", tag = "tickets", params(TicketListQuery), responses(
     (status = 200, description = "One page of tickets", body = Page<TicketView>),
 ))]
 #[get("/tickets")]
@@ -50,7 +50,7 @@ pub async fn list(
 
 /// Create a ticket. Send `Idempotency-Key` to retry safely: a repeat returns the first
 /// response (with `Idempotency-Replayed: true`) and creates nothing.
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput,
+#[utoipa::path(post, path = "/api/v1/tickets", operation_id = "create_ticket", tag = "tickets", request_body = NewTicketInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "unique per intended ticket, e.g. a UUID")),
     responses(
         (status = 201, description = "Created (or replayed)", body = TicketView,
@@ -79,7 +79,7 @@ pub async fn create(
 }
 
 /// One ticket, with its ETag. Tickets you may not see are 404, like missing ones.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path, description = "ticket id")), responses(
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", operation_id = "get_ticket", tag = "tickets", params(("id" = i64, Path, description = "ticket id")), responses(
     (status = 200, description = "The ticket", body = TicketView, headers(("ETag" = String, description = "the version, for If-Match"))),
 ))]
 #[get("/tickets/{id}")]
@@ -91,7 +91,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Edit fields. Send `If-Match` with the ETag you read: if someone changed the ticket
 /// since, the answer is 412 and nothing is overwritten.
-#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", request_body = TicketPatch,
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", operation_id = "update_ticket", tag = "tickets", request_body = TicketPatch,
     params(("id" = i64, Path, description = "ticket id"), ("If-Match" = Option<String>, Header, description = "the ETag from GET, e.g. \"3\"")),
     responses(
         (status = 200, description = "Updated", body = TicketView),
@@ -114,7 +114,7 @@ pub async fn update(
 
 /// Move the ticket to another status: new → assigned → in_progress → pending → resolved → closed;
 /// resolved or closed can be reopened to in_progress. Customers may confirm (resolved → closed) or reopen.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/transitions", tag = "tickets", request_body = TransitionInput,
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transitions", operation_id = "transition_ticket", tag = "tickets", request_body = TransitionInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses(
         (status = 200, description = "Moved", body = TicketView),
@@ -134,7 +134,7 @@ pub async fn transition(
 }
 
 /// Dispatch by hand: set the assignee and/or group, with a handover note.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", request_body = AssignInput,
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", operation_id = "assign_ticket", tag = "tickets", request_body = AssignInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "Assigned", body = TicketView),
         (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json")))]
@@ -152,7 +152,7 @@ pub async fn assign(
 }
 
 /// Transfer (转交) to another group or person; the reason is required and kept in the history.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", tag = "tickets", request_body = TransferInput,
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", operation_id = "transfer_ticket", tag = "tickets", request_body = TransferInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "Transferred", body = TicketView),
         (status = 409, description = "Closed, or already with that group and person", body = Problem, content_type = "application/problem+json")))]

@@ -11,7 +11,7 @@ use crate::problem::{ApiError, Problem};
 
 /// Create a user: a staff member (with groups) or a customer (with an organisation).
 /// Needs `users_manage`. The e-mail is stored lower-case and must be unique.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput, responses(
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = NewUserInput, responses(
     (status = 201, description = "Created", body = UserView,
         headers(("Location" = String, description = "the user's URL"))),
     (status = 409, description = "A user with this e-mail already exists", body = Problem, content_type = "application/problem+json"),
@@ -30,7 +30,7 @@ pub async fn create(
 
 /// List users, for staff pickers and administration (`users_read` or `users_manage`).
 /// Filters combine with AND; pass `next_cursor` back as `cursor` for the next page.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", params(UserListQuery), responses(
     (status = 200, description = "One page of users", body = Page<UserView>),
 ))]
 #[get("/users")]
@@ -45,7 +45,7 @@ pub async fn list(
 }
 
 /// One user, with role, permissions and groups. Anyone may read themself; others need `users_read`.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, description = "user id")), responses(
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users", params(("id" = i64, Path, description = "user id")), responses(
     (status = 200, description = "The user", body = UserView),
 ))]
 #[get("/users/{id}")]
@@ -58,7 +58,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 /// Edit a user (`users_manage`); absent fields stay as they are. `active: false` or a new
 /// password ends every session of the user at once. You cannot deactivate yourself or
 /// drop your own `users_manage`.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users", request_body = UserPatch,
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
