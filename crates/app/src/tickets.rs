@@ -60,7 +60,7 @@ pub struct NewTicketInput {
     pub tags: Vec<String>,
     /// values for the type's custom fields, by key
     #[serde(default)]
-    #[schema(value_type = Object, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
     pub custom_fields: JsonMap,
     /// the ticket's id in the calling system (unique together with external_source)
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
@@ -87,7 +87,7 @@ pub struct TicketPatch {
     /// replaces the tags
     pub tags: Option<Vec<String>>,
     /// merged over the current values; null removes a value
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub custom_fields: Option<JsonMap>,
 }
 

@@ -123,7 +123,7 @@ pub struct TicketView {
     #[schema(example = json!(["空调", "VIP"]))]
     pub tags: Vec<String>,
     /// values keyed by field key; customers see only customer-visible fields
-    #[schema(value_type = Object, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
     pub custom_fields: serde_json::Map<String, serde_json::Value>,
     pub external_id: Option<String>,
     pub external_source: Option<String>,

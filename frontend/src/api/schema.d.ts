@@ -693,8 +693,16 @@ export interface components {
              */
             assignee_id?: number | null;
             channel?: components["schemas"]["Channel"] | null;
-            /** @description values for the type's custom fields, by key */
-            custom_fields?: Record<string, never>;
+            /**
+             * @description values for the type's custom fields, by key
+             * @example {
+             *       "asset_no": "AC-3-0412",
+             *       "floor": 3
+             *     }
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            };
             /** @example 三楼东侧会议室空调开机后只吹风不制冷。 */
             description?: string;
             /**
@@ -939,8 +947,16 @@ export interface components {
                 created_at: string;
                 /** Format: int64 */
                 created_by: number;
-                /** @description values keyed by field key; customers see only customer-visible fields */
-                custom_fields: Record<string, never>;
+                /**
+                 * @description values keyed by field key; customers see only customer-visible fields
+                 * @example {
+                 *       "asset_no": "AC-3-0412",
+                 *       "floor": 3
+                 *     }
+                 */
+                custom_fields: {
+                    [key: string]: unknown;
+                };
                 description: string;
                 external_id?: string | null;
                 external_source?: string | null;
@@ -1086,7 +1102,9 @@ export interface components {
         /** @description Fields to change; absent fields stay as they are. */
         TicketPatch: {
             /** @description merged over the current values; null removes a value */
-            custom_fields?: Record<string, never> | null;
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
             description?: string | null;
             /** Format: int64 */
             organization_id?: number | null;
@@ -1150,8 +1168,16 @@ export interface components {
             created_at: string;
             /** Format: int64 */
             created_by: number;
-            /** @description values keyed by field key; customers see only customer-visible fields */
-            custom_fields: Record<string, never>;
+            /**
+             * @description values keyed by field key; customers see only customer-visible fields
+             * @example {
+             *       "asset_no": "AC-3-0412",
+             *       "floor": 3
+             *     }
+             */
+            custom_fields: {
+                [key: string]: unknown;
+            };
             description: string;
             external_id?: string | null;
             external_source?: string | null;

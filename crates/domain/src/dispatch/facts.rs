@@ -26,7 +26,7 @@ pub struct TicketFacts {
     #[schema(example = json!(["空调"]))]
     pub tags: Vec<String>,
     #[serde(default)]
-    #[schema(value_type = Object, example = json!({"fault_type": "空调", "floor": 3}))]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"fault_type": "空调", "floor": 3}))]
     pub custom_fields: Map<String, Value>,
     #[serde(default)]
     #[schema(example = "3 号楼空调不制冷")]

@@ -25,11 +25,6 @@ export const directoryKeys = {
 
 export const TICKET_PAGE_SIZE = 50;
 
-// openapi.json repeats operationIds (`list`, `get`, `create`, `update` on several paths), and the
-// generated `operations` map keeps one of each, so `api.GET('/api/v1/tickets')` is typed with the
-// API keys' list. Until the server names its operations uniquely, the calls below state their
-// response schema from `Schemas`; drop the casts when a regenerated client types them correctly.
-
 export async function fetchTicketPage(
   query: TicketListQuery,
   cursor: string | null,
@@ -37,7 +32,7 @@ export async function fetchTicketPage(
   limit = TICKET_PAGE_SIZE,
 ): Promise<TicketPage> {
   const params = { query: { ...query, limit, ...(cursor ? { cursor } : {}) } };
-  return (await unwrap(api.GET('/api/v1/tickets', { params: params as never, signal }))) as unknown as TicketPage;
+  return unwrap(api.GET('/api/v1/tickets', { params, signal }));
 }
 
 /** One list of tickets, page by page over `next_cursor` ("load more"). A new query starts from the first page. */
@@ -56,10 +51,8 @@ export function useTicketList(query: TicketListQuery) {
 export function useTicketTypes() {
   return useQuery({
     queryKey: directoryKeys.ticketTypes,
-    queryFn: async ({ signal }) =>
-      (await unwrap(
-        api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } } as never, signal }),
-      )) as unknown as Schemas['TicketTypeView'][],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } }, signal })),
     staleTime: 5 * 60_000,
   });
 }
@@ -69,8 +62,7 @@ export function useGroups() {
   const { can } = useAuth();
   return useQuery({
     queryKey: directoryKeys.groups,
-    queryFn: async ({ signal }) =>
-      (await unwrap(api.GET('/api/v1/groups', { signal }))) as unknown as Schemas['GroupView'][],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/groups', { signal })),
     enabled: can('users_read') || can('groups_manage'),
     staleTime: 5 * 60_000,
   });
@@ -86,11 +78,8 @@ export function useStaffUsers() {
       let cursor: string | null = null;
       // Staff is a few dozen people; the page cap only guards against a runaway cursor.
       for (let page = 0; page < 20; page += 1) {
-        const query: Record<string, string | number> = { kind: 'staff', limit: 200 };
-        if (cursor) query.cursor = cursor;
-        const result = (await unwrap(
-          api.GET('/api/v1/users', { params: { query } as never, signal }),
-        )) as unknown as Schemas['Page_UserView'];
+        const query = { kind: 'staff' as const, limit: 200, ...(cursor ? { cursor } : {}) };
+        const result: Schemas['Page_UserView'] = await unwrap(api.GET('/api/v1/users', { params: { query }, signal }));
         users.push(...result.items);
         cursor = result.next_cursor ?? null;
         if (!cursor) break;

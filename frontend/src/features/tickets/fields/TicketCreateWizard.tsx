@@ -46,8 +46,7 @@ function toRequest(type: TicketType, values: CreateTicketValues, staff: boolean)
     type_id: type.id,
     subject: values.subject.trim(),
     description: values.description ?? '',
-    // The spec declares custom_fields as a bare object, which the generator types as Record<string, never>.
-    custom_fields: customFieldsPayload(type.fields, values.custom_fields) as NewTicketInput['custom_fields'],
+    custom_fields: customFieldsPayload(type.fields, values.custom_fields),
   };
   if (!staff) return common;
   return {

@@ -1,3 +1,4 @@
+import type { paths } from '@/api/schema';
 import dayjs from 'dayjs';
 import type { Schemas } from '@/api/client';
 
@@ -219,23 +220,8 @@ export function toSearchParams(state: ListState, context: ViewContext): URLSearc
 
 // ---- API ------------------------------------------------------------------------------------
 
-/**
- * The query string of `GET /api/v1/tickets` (openapi.json: comma lists, `assignee` id|me|none,
- * RFC 3339 bounds, `-` for descending). Kept here because the generated operation types are
- * ambiguous (see `fetchTicketPage` in ../api.ts).
- */
-export interface TicketListQuery {
-  status?: string;
-  priority?: string;
-  type_id?: string;
-  group_id?: string;
-  assignee?: string;
-  tag?: string;
-  created_from?: string;
-  created_to?: string;
-  q?: string;
-  sort?: string;
-}
+/** The query string of `GET /api/v1/tickets` without paging (comma lists, `assignee` id|me|none, `-` for descending). */
+export type TicketListQuery = Omit<NonNullable<paths['/api/v1/tickets']['get']['parameters']['query']>, 'limit' | 'cursor'>;
 
 /** The API query for a list state, without paging (the cursor belongs to the query cache, not to the filters). */
 export function toApiQuery(filters: ListFilters): TicketListQuery {

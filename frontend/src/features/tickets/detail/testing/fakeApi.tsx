@@ -131,7 +131,7 @@ export const TICKET: Schemas['TicketView'] & Record<string, unknown> = {
   assignee_id: 11,
   assignee_name: '李工',
   tags: ['空调'],
-  custom_fields: { asset_no: 'AC-3-0412', parts_cost: 120 } as unknown as Record<string, never>,
+  custom_fields: { asset_no: 'AC-3-0412', parts_cost: 120 },
   external_id: null,
   external_source: null,
   version: 3,
