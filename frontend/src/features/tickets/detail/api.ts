@@ -17,7 +17,6 @@ export const detailKeys = {
   comments: (id: number) => ['ticket', id, 'comments'] as const,
   events: (id: number) => ['ticket', id, 'events'] as const,
   ticketType: (id: number) => ['ticket-type', id] as const,
-  groups: ['groups'] as const,
   staff: (groupId: number | null) => ['users', 'staff', groupId ?? 'all'] as const,
 };
 
@@ -91,14 +90,8 @@ export function useTicketType(typeId: number | undefined) {
   });
 }
 
-export function useGroups(enabled = true) {
-  return useQuery({
-    queryKey: detailKeys.groups,
-    enabled,
-    staleTime: DIRECTORY_STALE_MS,
-    queryFn: () => unwrap(api.GET('/api/v1/groups')),
-  });
-}
+// Groups come from the one shared query of the ticket screens.
+export { useGroups } from '../api';
 
 /** Active staff, optionally only the members of one group (for the assignee pickers). */
 export function useStaff(groupId: number | null, enabled = true) {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { useCurrentUser } from '@/auth/AuthProvider';
 import { UserSelect } from './UserSelect';
+import { useGroups } from '../api';
 
 type Priority = Schemas['Priority'];
 
@@ -34,13 +35,6 @@ function useOrganizations() {
   });
 }
 
-function useGroups() {
-  return useQuery({
-    queryKey: ['groups', 'options'],
-    queryFn: () => unwrap(api.GET('/api/v1/groups')),
-    staleTime: 300_000,
-  });
-}
 
 /** Staff-only part of the create form: on whose behalf, where it goes, how urgent, tags. */
 export function RoutingFields({ defaultGroupId }: { defaultGroupId: number | null | undefined }) {
