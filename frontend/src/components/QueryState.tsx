@@ -1,8 +1,16 @@
 import type { ReactNode } from 'react';
-import type { UseQueryResult } from '@tanstack/react-query';
 import { Empty, Skeleton } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from './ProblemAlert';
+
+/** What QueryState reads of a query: plain and infinite TanStack queries both fit. */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
 
 /**
  * Loading, error and empty states for one query, so every screen shows them the same way.
@@ -14,7 +22,7 @@ export function QueryState<T>({
   empty,
   children,
 }: {
-  query: UseQueryResult<T>;
+  query: QueryLike<T>;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
   children: (data: T) => ReactNode;
@@ -22,6 +30,8 @@ export function QueryState<T>({
   const { t } = useTranslation();
   if (query.isPending) return <Skeleton active aria-busy="true" aria-label={t('state.loading')} />;
   if (query.isError) return <ProblemAlert error={query.error} onRetry={() => void query.refetch()} />;
-  if (isEmpty?.(query.data)) return <>{empty ?? <Empty description={t('state.empty')} />}</>;
-  return <>{children(query.data)}</>;
+  // Neither pending nor failed: TanStack Query guarantees the data is there.
+  const data = query.data as T;
+  if (isEmpty?.(data)) return <>{empty ?? <Empty description={t('state.empty')} />}</>;
+  return <>{children(data)}</>;
 }

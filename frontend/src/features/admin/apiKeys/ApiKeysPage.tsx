@@ -1,11 +1,11 @@
 import { useState, type HTMLAttributes } from 'react';
 import { useMutation, useQueries } from '@tanstack/react-query';
-import { App, Button, Checkbox, Empty, Form, Input, Modal, Skeleton, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Checkbox, Empty, Form, Input, Modal, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
-import { ProblemAlert } from '@/components/ProblemAlert';
+import { QueryState } from '@/components/QueryState';
 import { TimeText } from '@/components/TimeText';
 import { useApiKeys, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
@@ -148,23 +148,21 @@ export function ApiKeysPage() {
           {t('apiKeys.intro')}
         </Typography.Paragraph>
       </ScreenHeader>
-      {keys.isPending ? (
-        <Skeleton active aria-busy="true" aria-label={t('common:state.loading')} />
-      ) : keys.isError ? (
-        <ProblemAlert error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : (
-        <Table<ApiKey>
-          rowKey="id"
-          size={phone ? 'small' : 'middle'}
-          columns={columns}
-          dataSource={sorted}
-          pagination={false}
-          onRow={(key) =>
-            ({ 'data-testid': 'api-key-row', 'data-name': key.name, 'data-revoked': String(!!key.revoked_at) }) as HTMLAttributes<HTMLElement>
-          }
-          locale={{ emptyText: <Empty description={t('apiKeys.empty')} /> }}
-        />
-      )}
+      <QueryState query={keys}>
+        {() => (
+          <Table<ApiKey>
+            rowKey="id"
+            size={phone ? 'small' : 'middle'}
+            columns={columns}
+            dataSource={sorted}
+            pagination={false}
+            onRow={(key) =>
+              ({ 'data-testid': 'api-key-row', 'data-name': key.name, 'data-revoked': String(!!key.revoked_at) }) as HTMLAttributes<HTMLElement>
+            }
+            locale={{ emptyText: <Empty description={t('apiKeys.empty')} /> }}
+          />
+        )}
+      </QueryState>
       <CreateKeyModal
         open={creating}
         onClose={() => setCreating(false)}

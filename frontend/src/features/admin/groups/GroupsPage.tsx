@@ -1,10 +1,10 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { App, Button, Empty, Form, Input, Modal, Select, Skeleton, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Empty, Form, Input, Modal, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
-import { ProblemAlert } from '@/components/ProblemAlert';
+import { QueryState } from '@/components/QueryState';
 import { useGroups, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
 import { showServerErrors } from '../formErrors';
@@ -78,22 +78,20 @@ export function GroupsPage() {
           {t('groups.intro')}
         </Typography.Paragraph>
       </ScreenHeader>
-      {groups.isPending ? (
-        <Skeleton active aria-busy="true" aria-label={t('common:state.loading')} />
-      ) : groups.isError ? (
-        <ProblemAlert error={groups.error} onRetry={() => void groups.refetch()} />
-      ) : (
-        <Table<GroupNode>
-          rowKey="id"
-          size={phone ? 'small' : 'middle'}
-          columns={columns}
-          dataSource={tree}
-          pagination={false}
-          expandable={{ defaultExpandAllRows: true, indentSize: phone ? 12 : 20 }}
-          onRow={(group) => ({ 'data-testid': 'group-row', 'data-name': group.name }) as HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Empty description={t('groups.empty')} /> }}
-        />
-      )}
+      <QueryState query={groups}>
+        {() => (
+          <Table<GroupNode>
+            rowKey="id"
+            size={phone ? 'small' : 'middle'}
+            columns={columns}
+            dataSource={tree}
+            pagination={false}
+            expandable={{ defaultExpandAllRows: true, indentSize: phone ? 12 : 20 }}
+            onRow={(group) => ({ 'data-testid': 'group-row', 'data-name': group.name }) as HTMLAttributes<HTMLElement>}
+            locale={{ emptyText: <Empty description={t('groups.empty')} /> }}
+          />
+        )}
+      </QueryState>
       <GroupFormModal
         open={form.open}
         group={form.group}

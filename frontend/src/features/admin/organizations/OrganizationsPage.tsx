@@ -1,12 +1,12 @@
 import { useState, type HTMLAttributes } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useMutation } from '@tanstack/react-query';
-import { App, Button, Empty, Form, Input, Modal, Skeleton, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Empty, Form, Input, Modal, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
-import { ProblemAlert } from '@/components/ProblemAlert';
+import { QueryState } from '@/components/QueryState';
 import { TimeText } from '@/components/TimeText';
 import { useInvalidate, useOrganizationPages } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
@@ -82,30 +82,28 @@ export function OrganizationsPage() {
           {t('organizations.intro')}
         </Typography.Paragraph>
       </ScreenHeader>
-      {organizations.isPending ? (
-        <Skeleton active aria-busy="true" aria-label={t('common:state.loading')} />
-      ) : organizations.isError ? (
-        <ProblemAlert error={organizations.error} onRetry={() => void organizations.refetch()} />
-      ) : (
-        <>
-          <Table<Organization>
-            rowKey="id"
-            size={phone ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={items}
-            pagination={false}
-            onRow={(o) => ({ 'data-testid': 'organization-row', 'data-name': o.name }) as HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: <Empty description={t('organizations.empty')} /> }}
-          />
-          {organizations.hasNextPage ? (
-            <div className={styles.loadMore}>
-              <Button onClick={() => void organizations.fetchNextPage()} loading={organizations.isFetchingNextPage}>
-                {t('common:action.loadMore')}
-              </Button>
-            </div>
-          ) : null}
-        </>
-      )}
+      <QueryState query={organizations}>
+        {() => (
+          <>
+            <Table<Organization>
+              rowKey="id"
+              size={phone ? 'small' : 'middle'}
+              columns={columns}
+              dataSource={items}
+              pagination={false}
+              onRow={(o) => ({ 'data-testid': 'organization-row', 'data-name': o.name }) as HTMLAttributes<HTMLElement>}
+              locale={{ emptyText: <Empty description={t('organizations.empty')} /> }}
+            />
+            {organizations.hasNextPage ? (
+              <div className={styles.loadMore}>
+                <Button onClick={() => void organizations.fetchNextPage()} loading={organizations.isFetchingNextPage}>
+                  {t('common:action.loadMore')}
+                </Button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </QueryState>
       <OrganizationModal
         open={form.open}
         organization={form.organization}

@@ -1,10 +1,10 @@
 import { useState, type HTMLAttributes } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Button, Empty, Segmented, Skeleton, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Empty, Segmented, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
-import { ProblemAlert } from '@/components/ProblemAlert';
+import { QueryState } from '@/components/QueryState';
 import { PriorityTag } from '@/components/tags';
 import { useGroups, useTicketTypes } from '../adminApi';
 import { isInteractive, ScreenHeader, useIsPhone } from '../components';
@@ -111,36 +111,34 @@ export function TicketTypesPage() {
           />
         </div>
       </ScreenHeader>
-      {types.isPending ? (
-        <Skeleton active aria-busy="true" aria-label={t('common:state.loading')} />
-      ) : types.isError ? (
-        <ProblemAlert error={types.error} onRetry={() => void types.refetch()} />
-      ) : (
-        <Table<TicketType>
-          rowKey="id"
-          size={phone ? 'small' : 'middle'}
-          columns={columns}
-          dataSource={shown}
-          pagination={false}
-          rowClassName={styles.clickable}
-          onRow={(type) =>
-            ({
-              'data-testid': 'ticket-type-row',
-              'data-name': type.name,
-              'data-active': String(type.active),
-              // The whole row opens the type; the link and button inside stay the keyboard path.
-              onClick: (event) => {
-                if (!isInteractive(event.target)) void navigate(`/admin/ticket-types/${type.id}`);
-              },
-            }) as HTMLAttributes<HTMLElement>
-          }
-          locale={{
-            emptyText: (
-              <Empty description={show === 'inactive' ? t('ticketTypes.noInactive') : t('ticketTypes.empty')} />
-            ),
-          }}
-        />
-      )}
+      <QueryState query={types}>
+        {() => (
+          <Table<TicketType>
+            rowKey="id"
+            size={phone ? 'small' : 'middle'}
+            columns={columns}
+            dataSource={shown}
+            pagination={false}
+            rowClassName={styles.clickable}
+            onRow={(type) =>
+              ({
+                'data-testid': 'ticket-type-row',
+                'data-name': type.name,
+                'data-active': String(type.active),
+                // The whole row opens the type; the link and button inside stay the keyboard path.
+                onClick: (event) => {
+                  if (!isInteractive(event.target)) void navigate(`/admin/ticket-types/${type.id}`);
+                },
+              }) as HTMLAttributes<HTMLElement>
+            }
+            locale={{
+              emptyText: (
+                <Empty description={show === 'inactive' ? t('ticketTypes.noInactive') : t('ticketTypes.empty')} />
+              ),
+            }}
+          />
+        )}
+      </QueryState>
     </>
   );
 }

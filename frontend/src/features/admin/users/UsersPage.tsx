@@ -1,10 +1,10 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Button, Empty, Input, Select, Skeleton, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Empty, Input, Select, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { CloseOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
-import { ProblemAlert } from '@/components/ProblemAlert';
+import { QueryState } from '@/components/QueryState';
 import { TimeText } from '@/components/TimeText';
 import { useAllOrganizations, useGroups, useRoles, useUserPages, type UserFilters } from '../adminApi';
 import { isInteractive, ScreenHeader, useIsPhone } from '../components';
@@ -204,54 +204,52 @@ export function UsersPage() {
         ) : null}
       </ScreenHeader>
 
-      {users.isPending ? (
-        <Skeleton active aria-busy="true" aria-label={t('common:state.loading')} />
-      ) : users.isError ? (
-        <ProblemAlert error={users.error} onRetry={() => void users.refetch()} />
-      ) : (
-        <>
-          <Table<User>
-            rowKey="id"
-            size={phone ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={items}
-            pagination={false}
-            rowClassName={styles.clickable}
-            onRow={(user) =>
-              ({
-                'data-testid': 'user-row',
-                'data-email': user.email,
-                onClick: (event) => {
-                  if (!isInteractive(event.target)) setEditing(user);
-                },
-              }) as HTMLAttributes<HTMLElement>
-            }
-            locale={{
-              emptyText: (
-                <Empty description={filtered ? t('users.noMatch') : t('users.empty')}>
-                  {filtered ? (
-                    <Button
-                      onClick={() => {
-                        setSearch('');
-                        setParams(new URLSearchParams(), { replace: true });
-                      }}
-                    >
-                      {t('clearFilters')}
-                    </Button>
-                  ) : null}
-                </Empty>
-              ),
-            }}
-          />
-          {users.hasNextPage ? (
-            <div className={styles.loadMore}>
-              <Button onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
-                {t('common:action.loadMore')}
-              </Button>
-            </div>
-          ) : null}
-        </>
-      )}
+      <QueryState query={users}>
+        {() => (
+          <>
+            <Table<User>
+              rowKey="id"
+              size={phone ? 'small' : 'middle'}
+              columns={columns}
+              dataSource={items}
+              pagination={false}
+              rowClassName={styles.clickable}
+              onRow={(user) =>
+                ({
+                  'data-testid': 'user-row',
+                  'data-email': user.email,
+                  onClick: (event) => {
+                    if (!isInteractive(event.target)) setEditing(user);
+                  },
+                }) as HTMLAttributes<HTMLElement>
+              }
+              locale={{
+                emptyText: (
+                  <Empty description={filtered ? t('users.noMatch') : t('users.empty')}>
+                    {filtered ? (
+                      <Button
+                        onClick={() => {
+                          setSearch('');
+                          setParams(new URLSearchParams(), { replace: true });
+                        }}
+                      >
+                        {t('clearFilters')}
+                      </Button>
+                    ) : null}
+                  </Empty>
+                ),
+              }}
+            />
+            {users.hasNextPage ? (
+              <div className={styles.loadMore}>
+                <Button onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
+                  {t('common:action.loadMore')}
+                </Button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </QueryState>
 
       <UserDrawer
         open={drawer.open}
