@@ -102,9 +102,9 @@ for (const screen of SCREENS) {
       // Work on it, then resolve.
       await page.getByTestId('transition-in_progress').click();
       await page.locator('[data-testid="ticket-status"][data-status="in_progress"]').waitFor();
+      // Resolving asks for an optional note in a dialog.
       await page.getByTestId('transition-resolved').click();
-      const confirm = page.getByTestId('transition-confirm');
-      if (await confirm.isVisible().catch(() => false)) await confirm.click();
+      await page.getByTestId('transition-confirm').click();
       await page.locator('[data-testid="ticket-status"][data-status="resolved"]').waitFor();
       await screenshot(page, `${screen.name}-agent-ticket-detail`);
       if (screen.name === 'phone') await expectNoHorizontalScroll(page);
@@ -128,8 +128,6 @@ for (const screen of SCREENS) {
       assert.ok(!portalText.includes('压缩机'), 'part of the internal note reached the customer portal');
       await screenshot(cpage, `${screen.name}-customer-ticket`);
       await cpage.getByTestId('portal-confirm').click();
-      const ok = cpage.locator('.ant-modal-confirm-btns .ant-btn-primary, .ant-popconfirm-buttons .ant-btn-primary');
-      if (await ok.first().isVisible().catch(() => false)) await ok.first().click();
       await cpage.getByTestId('portal-reopen').waitFor();
       if (screen.name === 'phone') await expectNoHorizontalScroll(cpage);
       customer.assertClean();
