@@ -273,6 +273,7 @@ fn type_input(kind: Kind, default_group_id: i64) -> NewTicketTypeInput {
         default_priority: Some(priority),
         default_group_id: Some(default_group_id),
         fields,
+        required_skills: vec![],
     }
 }
 
@@ -560,7 +561,8 @@ impl App {
         if let Some(group) = self.list_groups(admin)?.into_iter().find(|g| g.name == name) {
             return Ok(group.id);
         }
-        let input = NewGroupInput { name: name.into(), description: Some(description.into()), parent_id };
+        let input =
+            NewGroupInput { name: name.into(), description: Some(description.into()), parent_id, supervisor_id: None };
         Ok(self.create_group(admin, &input)?.id)
     }
 
@@ -576,7 +578,8 @@ impl App {
                 None => break,
             }
         }
-        Ok(self.create_organization(admin, &NewOrganizationInput { name: name.into(), shared_ticket_view })?.id)
+        let input = NewOrganizationInput { name: name.into(), shared_ticket_view, tier: None };
+        Ok(self.create_organization(admin, &input)?.id)
     }
 
     fn ensure_ticket_type(&self, admin: &Actor, input: &NewTicketTypeInput) -> AppResult<i64> {
@@ -777,6 +780,7 @@ impl Seeder {
             group_id: (!by_customer && group != kind.default_group()).then(|| self.groups[group]),
             assignee_id: None,
             tags: if by_customer { vec![] } else { draft.tags.clone() },
+            location: None,
             custom_fields: draft.fields.clone(),
             external_source: external_id.as_ref().map(|_| "crm".to_string()),
             external_id,

@@ -138,6 +138,9 @@ pub struct NewGroupInput {
     /// the parent department, for nested groups
     #[schema(example = json!(null))]
     pub parent_id: Option<i64>,
+    /// the staff member who hears about the group's escalations (部门主管)
+    #[schema(example = json!(null))]
+    pub supervisor_id: Option<i64>,
 }
 
 /// Changes to a group; absent fields stay as they are.
@@ -152,6 +155,10 @@ pub struct GroupPatch {
     #[serde(default, deserialize_with = "crate::directory::double_option")]
     #[schema(value_type = Option<i64>, example = 1)]
     pub parent_id: Option<Option<i64>>,
+    /// null removes the supervisor
+    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[schema(value_type = Option<i64>, example = 2)]
+    pub supervisor_id: Option<Option<i64>>,
 }
 
 /// A new customer organisation (客户单位).
@@ -163,6 +170,10 @@ pub struct NewOrganizationInput {
     /// members see each other's tickets
     #[serde(default)]
     pub shared_ticket_view: bool,
+    /// service tier for routing and SLA rules, e.g. "vip"
+    #[schema(example = "vip")]
+    #[validate(length(max = 50, message = "must be at most 50 characters"))]
+    pub tier: Option<String>,
 }
 
 /// Changes to an organisation; absent fields stay as they are.
@@ -172,6 +183,10 @@ pub struct OrganizationPatch {
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub name: Option<String>,
     pub shared_ticket_view: Option<bool>,
+    /// null or "" removes the tier
+    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[schema(value_type = Option<String>, example = "vip")]
+    pub tier: Option<Option<String>>,
 }
 
 // ---- paging, shared with tickets
@@ -346,6 +361,7 @@ fn group_view(row: &GroupRow, member_ids: Vec<i64>) -> GroupView {
         name: row.name.clone(),
         description: row.description.clone(),
         parent_id: row.parent_id,
+        supervisor_id: row.supervisor_id,
         member_ids,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -357,6 +373,7 @@ fn organization_view(row: &OrganizationRow) -> OrganizationView {
         id: row.id,
         name: row.name.clone(),
         shared_ticket_view: row.shared_ticket_view,
+        tier: row.tier.clone(),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
     }
@@ -567,6 +584,11 @@ impl App {
         {
             errors.add("parent_id", format!("no group with id {parent_id}"));
         }
+        if let Some(supervisor_id) = input.supervisor_id
+            && let Some(problem) = supervisor_problem(&mut conn, supervisor_id)?
+        {
+            errors.add("supervisor_id", problem);
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -577,6 +599,7 @@ impl App {
                 name: &name,
                 description: input.description.as_deref().unwrap_or("").trim(),
                 parent_id: input.parent_id,
+                supervisor_id: input.supervisor_id,
                 created_at: now,
                 updated_at: now,
             },
@@ -624,6 +647,14 @@ impl App {
                     errors.add("parent_id", problem);
                 }
                 changes.parent_id = Some(parent_id);
+            }
+            if let Some(supervisor_id) = patch.supervisor_id {
+                if let Some(supervisor_id) = supervisor_id
+                    && let Some(problem) = supervisor_problem(conn, supervisor_id)?
+                {
+                    errors.add("supervisor_id", problem);
+                }
+                changes.supervisor_id = Some(supervisor_id);
             }
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
@@ -674,6 +705,7 @@ impl App {
             &NewOrganization {
                 name: &name,
                 shared_ticket_view: input.shared_ticket_view,
+                tier: normalized_tier(input.tier.as_deref()),
                 created_at: now,
                 updated_at: now,
             },
@@ -712,6 +744,11 @@ impl App {
         policy::require(actor, Permission::OrganizationsManage)?;
         let mut errors = FieldErrors::new();
         let name = patch.name.as_deref().map(|n| checked_name(n, MAX_ORGANIZATION_NAME_CHARS, "name", &mut errors));
+        if let Some(Some(tier)) = &patch.tier
+            && tier.trim().chars().count() > MAX_TIER_CHARS
+        {
+            errors.add("tier", format!("must be at most {MAX_TIER_CHARS} characters"));
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -719,12 +756,34 @@ impl App {
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
             q::find_organization(conn, id)?.ok_or(AppError::NotFound("organization"))?;
-            let changes =
-                OrganizationChanges { name, shared_ticket_view: patch.shared_ticket_view, updated_at: Some(now) };
+            let changes = OrganizationChanges {
+                name,
+                shared_ticket_view: patch.shared_ticket_view,
+                tier: patch.tier.as_ref().map(|tier| normalized_tier(tier.as_deref())),
+                updated_at: Some(now),
+            };
             let row = q::update_organization(conn, id, &changes).map_err(duplicate_organization)?;
             Ok(organization_view(&row))
         })
     }
+}
+
+const MAX_TIER_CHARS: usize = 50;
+
+/// A tier is trimmed; blank means none.
+fn normalized_tier(tier: Option<&str>) -> Option<String> {
+    tier.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// Why this user cannot supervise a group, if they cannot.
+fn supervisor_problem(conn: &mut DbConn, user_id: i64) -> AppResult<Option<String>> {
+    Ok(match q::find_user(conn, user_id)? {
+        None => Some(format!("no user with id {user_id}")),
+        Some(user) if !user.active || user_kind(&user)? != UserKind::Staff => {
+            Some("must be an active staff user".to_string())
+        }
+        Some(_) => None,
+    })
 }
 
 /// Groups are visible to any staff member who can pick from the directory or manage groups.

@@ -2,10 +2,13 @@
 //! the ticket history appended in that same transaction. Called by the HTTP
 //! layer, the CLI and (later) background workers; all functions are blocking.
 
+pub mod agents;
 pub mod auth;
 pub mod demo;
 pub mod directory;
+pub mod dispatch;
 pub mod error;
+pub mod routing;
 pub mod setup;
 pub mod ticket_types;
 pub mod tickets;

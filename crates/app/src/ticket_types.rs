@@ -1,5 +1,6 @@
 //! Ticket types (工单类型) and their custom-field definitions.
 
+use loopdesk_domain::dispatch::{self, SkillRequirement};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition};
 use loopdesk_domain::policy::{self, Actor, Permission};
@@ -40,6 +41,10 @@ pub struct NewTicketTypeInput {
     ]))]
     #[validate(length(max = 100, message = "at most 100 fields are allowed"))]
     pub fields: Vec<FieldDefinition>,
+    /// skills an agent needs for every ticket of this type (dispatch only picks agents holding them all)
+    #[serde(default)]
+    #[schema(example = json!([{"name": "空调"}]))]
+    pub required_skills: Vec<SkillRequirement>,
 }
 
 /// Changes to a type; absent fields stay as they are.
@@ -60,6 +65,8 @@ pub struct TicketTypePatch {
     pub fields: Option<Vec<FieldDefinition>>,
     /// false hides the type from new tickets and from customers
     pub active: Option<bool>,
+    /// replaces the required skills
+    pub required_skills: Option<Vec<SkillRequirement>>,
 }
 
 fn checked_name(name: &str, errors: &mut FieldErrors) -> String {
@@ -100,6 +107,18 @@ fn parse_definitions(row: &TicketTypeRow) -> AppResult<Vec<FieldDefinition>> {
         .map_err(|e| AppError::Internal(format!("ticket type {} has unreadable field definitions: {e}", row.id)))
 }
 
+/// The type's required skills, trimmed on save.
+pub(crate) fn parse_skills(row: &TicketTypeRow) -> Vec<SkillRequirement> {
+    serde_json::from_str(&row.required_skills).unwrap_or_default()
+}
+
+fn checked_skills(skills: &[SkillRequirement], errors: &mut FieldErrors) -> AppResult<String> {
+    dispatch::check_skill_requirements(errors, "required_skills", skills);
+    let trimmed: Vec<SkillRequirement> =
+        skills.iter().map(|s| SkillRequirement { name: s.name.trim().to_owned(), min_level: s.min_level }).collect();
+    serde_json::to_string(&trimmed).map_err(|e| AppError::Internal(format!("cannot encode skills: {e}")))
+}
+
 fn duplicate_name(e: diesel::result::Error) -> AppError {
     if tx::is_unique_violation(&e) {
         AppError::conflict("a ticket type with this name already exists")
@@ -123,6 +142,7 @@ fn type_view(actor: &Actor, row: &TicketTypeRow, mut defs: Vec<FieldDefinition>)
         default_priority,
         default_group_id: row.default_group_id,
         fields: defs,
+        required_skills: if actor.is_customer() { vec![] } else { parse_skills(row) },
         active: row.active,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -136,6 +156,7 @@ impl App {
         let mut errors = FieldErrors::new();
         let name = checked_name(&input.name, &mut errors);
         let defs = checked_definitions(&input.fields, &mut errors);
+        let required_skills = checked_skills(&input.required_skills, &mut errors)?;
         check_group(&mut conn, input.default_group_id, &mut errors)?;
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
@@ -150,6 +171,7 @@ impl App {
                 default_group_id: input.default_group_id,
                 fields: definitions_json(&defs)?,
                 active: true,
+                required_skills,
                 created_at: now,
                 updated_at: now,
             },
@@ -203,6 +225,9 @@ impl App {
                 None => current_defs,
             };
             changes.active = patch.active;
+            if let Some(skills) = &patch.required_skills {
+                changes.required_skills = Some(checked_skills(skills, &mut errors)?);
+            }
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
             }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use loopdesk_domain::dispatch::{DispatchCause, DispatchReason, GeoPoint, Locale, TicketFacts};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition, WriteMode, Writer};
 use loopdesk_domain::policy::{self, Actor, Permission, TicketAccessFacts, UserKind};
@@ -23,7 +24,8 @@ use validator::Validate;
 
 use crate::auth::sha256_hex;
 use crate::directory::{double_option, id_page, lookahead, next_id_cursor};
-use crate::views::{CommentView, EventView, Page, TicketView};
+use crate::dispatch::RouteBase;
+use crate::views::{CommentView, EventView, Page, TicketLocation, TicketView};
 use crate::{App, AppError, AppResult, utc};
 
 type JsonMap = serde_json::Map<String, serde_json::Value>;
@@ -58,6 +60,8 @@ pub struct NewTicketInput {
     #[serde(default)]
     #[schema(example = json!(["空调"]))]
     pub tags: Vec<String>,
+    /// where the work is (region rules read the label, the nearest strategy the position)
+    pub location: Option<TicketLocation>,
     /// values for the type's custom fields, by key
     #[serde(default)]
     #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
@@ -86,6 +90,10 @@ pub struct TicketPatch {
     pub organization_id: Option<Option<i64>>,
     /// replaces the tags
     pub tags: Option<Vec<String>>,
+    /// replaces the location; null removes it
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<TicketLocation>)]
+    pub location: Option<Option<TicketLocation>>,
     /// merged over the current values; null removes a value
     #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub custom_fields: Option<JsonMap>,
@@ -173,6 +181,8 @@ pub struct TicketListQuery {
     pub limit: Option<i64>,
     /// next_cursor from the previous page
     pub cursor: Option<String>,
+    /// true: only tickets waiting in the claim pool (抢单) for someone to claim
+    pub pool: Option<bool>,
 }
 
 /// Result of creating a ticket: `replayed` when an Idempotency-Key matched an earlier request.
@@ -192,7 +202,7 @@ pub struct HistoryQuery {
 
 // ---------------------------------------------------------------------------
 
-fn facts(row: &TicketRow) -> TicketAccessFacts {
+pub(crate) fn facts(row: &TicketRow) -> TicketAccessFacts {
     TicketAccessFacts {
         requester_id: row.requester_id,
         organization_id: row.organization_id,
@@ -201,24 +211,24 @@ fn facts(row: &TicketRow) -> TicketAccessFacts {
     }
 }
 
-fn status_of(row: &TicketRow) -> AppResult<TicketStatus> {
+pub(crate) fn status_of(row: &TicketRow) -> AppResult<TicketStatus> {
     TicketStatus::parse(&row.status)
         .ok_or_else(|| AppError::Internal(format!("ticket {} has status {}", row.id, row.status)))
 }
 
-fn parse_json_map(text: &str) -> JsonMap {
+pub(crate) fn parse_json_map(text: &str) -> JsonMap {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn parse_tags(text: &str) -> Vec<String> {
+pub(crate) fn parse_tags(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn to_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
-fn id_text(id: Option<i64>) -> Option<String> {
+pub(crate) fn id_text(id: Option<i64>) -> Option<String> {
     id.map(|v| v.to_string())
 }
 
@@ -230,20 +240,78 @@ fn writer(actor: &Actor) -> Writer {
     if actor.is_customer() { Writer::Customer } else { Writer::Staff }
 }
 
-fn trimmed_note(note: &Option<String>) -> Option<String> {
+const MAX_LOCATION_LABEL_CHARS: usize = 300;
+
+/// A location as stored: the label trimmed (blank: none), the position checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CheckedLocation {
+    pub label: Option<String>,
+    pub point: Option<GeoPoint>,
+}
+
+pub(crate) fn checked_location(location: Option<&TicketLocation>, errors: &mut FieldErrors) -> CheckedLocation {
+    let Some(location) = location else { return CheckedLocation::default() };
+    let label = location.label.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
+    if label.as_ref().is_some_and(|l| l.chars().count() > MAX_LOCATION_LABEL_CHARS) {
+        errors.add("location.label", format!("must be at most {MAX_LOCATION_LABEL_CHARS} characters"));
+    }
+    let point = match (location.lat, location.lon) {
+        (Some(lat), Some(lon)) => {
+            let point = GeoPoint::new(lat, lon);
+            if !point.is_valid() {
+                errors.add("location", "lat must be within ±90 and lon within ±180");
+            }
+            Some(point)
+        }
+        (None, None) => None,
+        _ => {
+            errors.add("location", "give both lat and lon, or neither");
+            None
+        }
+    };
+    CheckedLocation { label, point }
+}
+
+fn location_view(row: &TicketRow) -> Option<TicketLocation> {
+    if row.location_label.is_none() && row.location_lat.is_none() {
+        return None;
+    }
+    Some(TicketLocation { label: row.location_label.clone(), lat: row.location_lat, lon: row.location_lon })
+}
+
+pub(crate) fn trimmed_note(note: &Option<String>) -> Option<String> {
     note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string)
 }
 
-/// Builds events for one ticket change; the actor and time are fixed per change.
-struct EventLog<'a> {
-    ticket_id: i64,
-    actor: &'a Actor,
-    at: NaiveDateTime,
-    events: Vec<NewEvent>,
+/// Who makes a change: a person (or system acting through an API key), or Loopdesk itself
+/// (the escalation worker), which sees every ticket and is recorded as no actor.
+#[derive(Clone, Copy)]
+pub(crate) enum By<'a> {
+    Actor(&'a Actor),
+    System,
 }
 
-impl EventLog<'_> {
-    fn push(
+/// Builds events for one ticket change; the actor and time are fixed per change.
+pub(crate) struct EventLog {
+    pub(crate) ticket_id: i64,
+    actor_id: Option<i64>,
+    api_key_id: Option<i64>,
+    pub(crate) at: NaiveDateTime,
+    events: Vec<NewEvent>,
+    /// dispatch wrote the ticket's dispatch state in this change itself
+    pub(crate) dispatch_written: bool,
+}
+
+impl EventLog {
+    pub(crate) fn new(ticket_id: i64, by: By, at: NaiveDateTime) -> Self {
+        let (actor_id, api_key_id) = match by {
+            By::Actor(actor) => (Some(actor.user_id), actor.api_key_id),
+            By::System => (None, None),
+        };
+        EventLog { ticket_id, actor_id, api_key_id, at, events: vec![], dispatch_written: false }
+    }
+
+    pub(crate) fn push(
         &mut self,
         kind: EventKind,
         field: Option<&str>,
@@ -253,8 +321,8 @@ impl EventLog<'_> {
     ) {
         self.events.push(NewEvent {
             ticket_id: self.ticket_id,
-            actor_id: Some(self.actor.user_id),
-            api_key_id: self.actor.api_key_id,
+            actor_id: self.actor_id,
+            api_key_id: self.api_key_id,
             kind: kind.as_str().to_string(),
             field: field.map(str::to_string),
             old_value: old,
@@ -264,7 +332,7 @@ impl EventLog<'_> {
         });
     }
 
-    fn status(&mut self, from: TicketStatus, to: TicketStatus, note: Option<String>) {
+    pub(crate) fn status(&mut self, from: TicketStatus, to: TicketStatus, note: Option<String>) {
         self.push(EventKind::StatusChanged, Some("status"), Some(from.to_string()), Some(to.to_string()), note);
     }
 }
@@ -272,7 +340,7 @@ impl EventLog<'_> {
 /// Gives the ticket to `assignee_id` in `group_id`: one event of `kind` per changed
 /// field (group first, then person, each with the note), and the status that follows
 /// from having an assignee or not (new ⇄ assigned).
-fn hand_over(
+pub(crate) fn hand_over(
     row: &mut TicketRow,
     log: &mut EventLog,
     from: TicketStatus,
@@ -297,7 +365,7 @@ fn hand_over(
 }
 
 /// Moves the ticket to `to`, stamping the resolution/closing times.
-fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
+pub(crate) fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateTime) {
     let from = TicketStatus::parse(&row.status);
     row.status = to.as_str().to_string();
     match to {
@@ -356,6 +424,7 @@ impl App {
             assignee_id: row.assignee_id,
             assignee_name: names.assignee_name,
             tags: parse_tags(&row.tags),
+            location: location_view(row),
             custom_fields,
             external_id: row.external_id.clone(),
             external_source: row.external_source.clone(),
@@ -603,6 +672,7 @@ impl App {
             }
         };
         self.check_user_fields(conn, &defs, &custom_fields, &mut errors)?;
+        let location = checked_location(input.location.as_ref(), &mut errors);
         let subject = input.subject.trim();
         if subject.is_empty() {
             errors.add("subject", "must not be blank");
@@ -622,6 +692,47 @@ impl App {
             && let Some(existing) = q::find_by_external(conn, source, external_id)?
         {
             return Err(existing_external(existing.id, source, external_id));
+        }
+        // Routing fills in what the creator left open; naming an assignee skips it.
+        let (mut group_id, mut priority, mut tags, mut assignee_id) = (group_id, priority, tags, assignee_id);
+        let decision = if assignee_id.is_none() {
+            let tier = match organization_id {
+                Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
+                None => None,
+            };
+            let facts = TicketFacts {
+                type_id: ticket_type.id,
+                priority,
+                channel,
+                organization_id,
+                organization_tier: tier,
+                requester_id: requester.id,
+                tags: tags.clone(),
+                custom_fields: custom_fields.clone(),
+                subject: subject.to_string(),
+                description: input.description.clone(),
+                location_label: location.label.clone(),
+                location: location.point,
+                created_at: utc(now),
+                routed_at: None,
+            };
+            let base = RouteBase {
+                cause: DispatchCause::Created,
+                group_id,
+                assignee_id: None,
+                keep_group: !customer && input.group_id.is_some(),
+                keep_priority: !customer && input.priority.is_some(),
+                excluded: vec![],
+            };
+            self.route_new_ticket(conn, &facts, base, now)?
+        } else {
+            None
+        };
+        if let Some(decision) = &decision {
+            group_id = decision.group_id;
+            priority = decision.priority;
+            tags = decision.tags.clone();
+            assignee_id = decision.assignee_id;
         }
         let status = rules::status_after_assignment(TicketStatus::New, assignee_id.is_some());
         let row = q::insert(
@@ -645,6 +756,9 @@ impl App {
                 created_by: actor.user_id,
                 created_at: now,
                 updated_at: now,
+                location_label: location.label.clone(),
+                location_lat: location.point.map(|p| p.lat),
+                location_lon: location.point.map(|p| p.lon),
             },
         )
         .map_err(|e| {
@@ -657,13 +771,19 @@ impl App {
         })?;
         q::replace_tags(conn, row.id, &tags)?;
         q::replace_field_values(conn, row.id, &fields::index_entries(&defs, &custom_fields))?;
-        let mut log = EventLog { ticket_id: row.id, actor, at: now, events: vec![] };
+        let mut log = EventLog::new(row.id, By::Actor(actor), now);
         log.push(EventKind::Created, None, None, Some(status.to_string()), None);
+        if let Some(decision) = &decision {
+            log.push(EventKind::Dispatched, None, None, Some(to_json(&decision.reason)), None);
+        }
         if assignee_id.is_some() {
             log.push(EventKind::Assigned, Some("assignee_id"), None, id_text(assignee_id), None);
         }
         for event in &log.events {
             q::insert_event(conn, event)?;
+        }
+        if let Some(decision) = &decision {
+            self.record_decision(conn, &row, decision, now)?;
         }
         Ok(row)
     }
@@ -713,9 +833,20 @@ impl App {
     /// With `expected_version` (If-Match) a mismatch is a 412. Writers of one ticket
     /// queue on its row lock; should a version check still fail, the change is
     /// retried on the fresh row so that the rules are checked again.
-    fn change_ticket<T>(
+    pub(crate) fn change_ticket<T>(
         &self,
         actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        change: impl FnMut(&mut DbConn, &mut TicketRow, &mut EventLog) -> AppResult<T>,
+    ) -> AppResult<(TicketRow, T)> {
+        self.change_ticket_by(By::Actor(actor), id, expected_version, change)
+    }
+
+    /// `change_ticket` for a person or for Loopdesk itself.
+    pub(crate) fn change_ticket_by<T>(
+        &self,
+        by: By,
         id: i64,
         expected_version: Option<i64>,
         mut change: impl FnMut(&mut DbConn, &mut TicketRow, &mut EventLog) -> AppResult<T>,
@@ -724,7 +855,10 @@ impl App {
         for _ in 0..WRITE_ATTEMPTS {
             let saved = tx::write(&mut conn, |conn| -> AppResult<Option<(TicketRow, T)>> {
                 q::lock_for_update(conn, id)?;
-                let before = self.visible_ticket(conn, actor, id)?;
+                let before = match by {
+                    By::Actor(actor) => self.visible_ticket(conn, actor, id)?,
+                    By::System => q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?,
+                };
                 if let Some(expected) = expected_version
                     && expected != before.version
                 {
@@ -732,7 +866,7 @@ impl App {
                 }
                 let now = self.now_naive();
                 let mut after = before.clone();
-                let mut log = EventLog { ticket_id: id, actor, at: now, events: vec![] };
+                let mut log = EventLog::new(id, by, now);
                 let outcome = change(conn, &mut after, &mut log)?;
                 if log.events.is_empty() {
                     return Ok(Some((before, outcome))); // nothing changed: no write, no version bump
@@ -754,6 +888,9 @@ impl App {
                 }
                 for event in &log.events {
                     q::insert_event(conn, event)?;
+                }
+                if !log.dispatch_written {
+                    self.settle_dispatch(conn, &before, &saved, log.at)?;
                 }
                 Ok(Some((saved, outcome)))
             })?;
@@ -873,6 +1010,25 @@ impl App {
                         }
                     }
                     Err(e) => errors.merge(e),
+                }
+            }
+            if let Some(location) = &patch.location {
+                let checked = checked_location(location.as_ref(), &mut errors);
+                let (lat, lon) = (checked.point.map(|p| p.lat), checked.point.map(|p| p.lon));
+                if (checked.label.as_ref(), lat, lon)
+                    != (row.location_label.as_ref(), row.location_lat, row.location_lon)
+                {
+                    let old = location_view(row).map(|l| to_json(&l));
+                    row.location_label = checked.label;
+                    row.location_lat = lat;
+                    row.location_lon = lon;
+                    log.push(
+                        EventKind::FieldChanged,
+                        Some("location"),
+                        old,
+                        location_view(row).map(|l| to_json(&l)),
+                        None,
+                    );
                 }
             }
             if let Some(incoming) = &patch.custom_fields {
@@ -1055,7 +1211,14 @@ impl App {
     }
 
     /// The history; customers see only the customer-visible kinds (no notes, no internal routing).
-    pub fn list_events(&self, actor: &Actor, ticket_id: i64, query: &HistoryQuery) -> AppResult<Page<EventView>> {
+    /// The history, oldest first. Dispatch reasons are rendered in `locale` with the names of today.
+    pub fn list_events(
+        &self,
+        actor: &Actor,
+        ticket_id: i64,
+        query: &HistoryQuery,
+        locale: Locale,
+    ) -> AppResult<Page<EventView>> {
         let page = id_page(query.limit, query.cursor.as_deref())?;
         let mut conn = self.conn()?;
         self.visible_ticket(&mut conn, actor, ticket_id)?;
@@ -1067,6 +1230,14 @@ impl App {
         let mut rows = q::list_events(&mut conn, ticket_id, kinds, fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |e| e.id);
         let book = NameBook::for_events(&mut conn, &rows)?;
+        let reasons: HashMap<i64, DispatchReason> = rows
+            .iter()
+            .filter(|e| e.kind == EventKind::Dispatched.as_str())
+            .filter_map(|e| Some((e.id, serde_json::from_str(e.new_value.as_deref()?).ok()?)))
+            .collect();
+        let (reason_ids, reason_list): (Vec<i64>, Vec<DispatchReason>) = reasons.clone().into_iter().unzip();
+        let rendered: HashMap<i64, String> =
+            reason_ids.into_iter().zip(self.render_reasons(&mut conn, &reason_list, locale)?).collect();
         let items = rows
             .iter()
             .map(|e| EventView {
@@ -1086,7 +1257,13 @@ impl App {
                 old_label: book.label(e.field.as_deref(), e.old_value.as_deref()),
                 new_label: book.label(e.field.as_deref(), e.new_value.as_deref()),
                 // Notes on status changes are staff talk unless the viewer wrote them.
-                note: if sees_internal || e.actor_id == Some(actor.user_id) { e.note.clone() } else { None },
+                note: match (rendered.get(&e.id), &e.note) {
+                    (Some(reason), Some(note)) => Some(format!("{reason} — {note}")),
+                    (Some(reason), None) => Some(reason.clone()),
+                    (None, note) if sees_internal || e.actor_id == Some(actor.user_id) => note.clone(),
+                    (None, _) => None,
+                },
+                dispatch: reasons.get(&e.id).cloned(),
                 created_at: utc(e.created_at),
             })
             .collect();
@@ -1183,6 +1360,7 @@ impl App {
         filter.updated_to = query.updated_to.map(|t| t.naive_utc());
         filter.external_source = query.external_source.clone();
         filter.external_id = query.external_id.clone();
+        filter.pooled = query.pool.unwrap_or(false);
         if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             if text.chars().count() > 200 {
                 errors.add("q", "must be at most 200 characters");

@@ -56,6 +56,8 @@ pub struct GroupView {
     pub description: String,
     /// the parent department, when groups nest
     pub parent_id: Option<i64>,
+    /// who hears about the group's escalations
+    pub supervisor_id: Option<i64>,
     pub member_ids: Vec<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -68,6 +70,8 @@ pub struct OrganizationView {
     pub name: String,
     /// members of the organisation see each other's tickets
     pub shared_ticket_view: bool,
+    /// service tier for routing and SLA rules, e.g. "vip"
+    pub tier: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -82,9 +86,25 @@ pub struct TicketTypeView {
     pub default_group_id: Option<i64>,
     /// custom field definitions; customers see only customer-visible ones
     pub fields: Vec<FieldDefinition>,
+    /// skills an agent needs for every ticket of this type; empty for customers
+    pub required_skills: Vec<loopdesk_domain::dispatch::SkillRequirement>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Where the work is: a label for people and for region rules, a position (WGS 84) for the nearest agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TicketLocation {
+    #[serde(default)]
+    #[schema(example = "上海市浦东新区张江路 88 号 3 号楼 301")]
+    pub label: Option<String>,
+    #[serde(default)]
+    #[schema(example = 31.2034)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    #[schema(example = 121.5914)]
+    pub lon: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -122,6 +142,9 @@ pub struct TicketView {
     pub assignee_name: Option<String>,
     #[schema(example = json!(["空调", "VIP"]))]
     pub tags: Vec<String>,
+    /// where the work is; null when not given
+    #[serde(default)]
+    pub location: Option<TicketLocation>,
     /// values keyed by field key; customers see only customer-visible fields
     #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"asset_no": "AC-3-0412", "floor": 3}))]
     pub custom_fields: serde_json::Map<String, serde_json::Value>,
@@ -179,8 +202,12 @@ pub struct EventView {
     /// new_value resolved to a name, as old_label
     #[schema(example = "售后二组")]
     pub new_label: Option<String>,
-    /// transition note, handover note or transfer reason
+    /// transition note, handover note, transfer or decline reason; for `dispatched`, the decision in words
+    /// ("rule 'VIP 投诉' → group 售后二组, least loaded: 李工 (3 open)"), in the language of Accept-Language
     pub note: Option<String>,
+    /// for `dispatched`: the decision as data (rules matched, group, strategy and its result)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch: Option<loopdesk_domain::dispatch::DispatchReason>,
     pub created_at: DateTime<Utc>,
 }
 

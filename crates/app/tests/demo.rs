@@ -55,7 +55,10 @@ both_backends!(seed_demo_builds_a_usable_data_set, |db| {
     // Every ticket has its history, starting with its creation; notes exist.
     let mut internal_notes = 0;
     for ticket in &tickets {
-        let events = app.list_events(&admin, ticket.id, &HistoryQuery::default()).expect("events").items;
+        let events = app
+            .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+            .expect("events")
+            .items;
         assert_eq!(events.first().map(|e| e.kind), Some(EventKind::Created), "{}", ticket.number);
         internal_notes += comments(&app, &admin, ticket.id).iter().filter(|c| c.internal).count();
     }

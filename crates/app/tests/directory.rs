@@ -51,11 +51,14 @@ both_backends!(admin_creates_staff_and_customer, |db| {
     let org = app
         .create_organization(
             &admin,
-            &NewOrganizationInput { name: "华东电力有限公司".into(), shared_ticket_view: false },
+            &NewOrganizationInput { name: "华东电力有限公司".into(), shared_ticket_view: false, tier: None },
         )
         .unwrap();
     let group = app
-        .create_group(&admin, &NewGroupInput { name: "售后二组".into(), description: None, parent_id: None })
+        .create_group(
+            &admin,
+            &NewGroupInput { name: "售后二组".into(), description: None, parent_id: None, supervisor_id: None },
+        )
         .unwrap();
 
     let staff = app
@@ -138,8 +141,12 @@ both_backends!(input_and_kind_role_rules, |db| {
     assert_eq!(invalid_keys(app.update_user(&admin, customer.id, &patch)), ["role"]);
 
     // Customers cannot be put in groups, at creation or later.
-    let group =
-        app.create_group(&admin, &NewGroupInput { name: "一线".into(), description: None, parent_id: None }).unwrap();
+    let group = app
+        .create_group(
+            &admin,
+            &NewGroupInput { name: "一线".into(), description: None, parent_id: None, supervisor_id: None },
+        )
+        .unwrap();
     let input =
         NewUserInput { group_ids: vec![group.id], ..user_input("c2@example.com", UserKind::Customer, "customer") };
     assert_eq!(invalid_keys(app.create_user(&admin, &input)), ["group_ids"]);
@@ -257,7 +264,8 @@ both_backends!(password_change_revokes_sessions, |db| {
 both_backends!(group_nesting_rejects_cycles, |db| {
     let app = app_for(&db);
     let admin = admin(&app);
-    let new = |name: &str, parent_id| NewGroupInput { name: name.into(), description: None, parent_id };
+    let new =
+        |name: &str, parent_id| NewGroupInput { name: name.into(), description: None, parent_id, supervisor_id: None };
     let a = app.create_group(&admin, &new("华东区", None)).unwrap();
     let b = app.create_group(&admin, &new("上海站", Some(a.id))).unwrap();
     let c = app.create_group(&admin, &new("浦东组", Some(b.id))).unwrap();
@@ -289,11 +297,19 @@ both_backends!(group_membership_shows_on_both_sides, |db| {
     let group = app
         .create_group(
             &admin,
-            &NewGroupInput { name: "售后二组".into(), description: Some("华东".into()), parent_id: None },
+            &NewGroupInput {
+                name: "售后二组".into(),
+                description: Some("华东".into()),
+                parent_id: None,
+                supervisor_id: None,
+            },
         )
         .unwrap();
     let other = app
-        .create_group(&admin, &NewGroupInput { name: "售后三组".into(), description: None, parent_id: None })
+        .create_group(
+            &admin,
+            &NewGroupInput { name: "售后三组".into(), description: None, parent_id: None, supervisor_id: None },
+        )
         .unwrap();
     let agent = create(&app, &admin, "agent@example.com", UserKind::Staff, "agent");
     let customer = create(&app, &admin, "cust@example.com", UserKind::Customer, "customer");
@@ -381,7 +397,7 @@ both_backends!(user_pages_cover_everyone_once, |db| {
 both_backends!(organizations_crud, |db| {
     let app = app_for(&db);
     let admin = admin(&app);
-    let new = |name: &str, shared| NewOrganizationInput { name: name.into(), shared_ticket_view: shared };
+    let new = |name: &str, shared| NewOrganizationInput { name: name.into(), shared_ticket_view: shared, tier: None };
     let org = app.create_organization(&admin, &new(" 华东电力有限公司 ", false)).unwrap();
     assert_eq!(org.name, "华东电力有限公司");
     assert!(!org.shared_ticket_view);

@@ -25,7 +25,14 @@ fn def(key: &str, kind: FieldKind, customer_visible: bool) -> FieldDefinition {
 }
 
 fn new_type(name: &str, fields: Vec<FieldDefinition>) -> NewTicketTypeInput {
-    NewTicketTypeInput { name: name.into(), description: None, default_priority: None, default_group_id: None, fields }
+    NewTicketTypeInput {
+        name: name.into(),
+        description: None,
+        default_priority: None,
+        default_group_id: None,
+        fields,
+        required_skills: vec![],
+    }
 }
 
 /// Signs in a new user of the given kind and role.
@@ -192,7 +199,10 @@ both_backends!(default_group_must_exist, |db| {
     assert_eq!(invalid_keys(app.create_ticket_type(&admin, &input)), ["default_group_id"]);
 
     let group = app
-        .create_group(&admin, &NewGroupInput { name: "售后二组".into(), description: None, parent_id: None })
+        .create_group(
+            &admin,
+            &NewGroupInput { name: "售后二组".into(), description: None, parent_id: None, supervisor_id: None },
+        )
         .unwrap();
     let input = NewTicketTypeInput { default_group_id: Some(group.id), ..new_type("设备报修", vec![]) };
     let t = app.create_ticket_type(&admin, &input).unwrap();

@@ -57,7 +57,8 @@ loopdesk_persistence::both_backends!(concurrent_retries_with_one_idempotency_key
     assert!(ids.iter().all(|id| *id == ids[0]), "all retries answer with the same ticket: {ids:?}");
     let page = app.list_tickets(&admin, &TicketListQuery::default(), &[]).unwrap();
     assert_eq!(page.items.len(), 1, "exactly one ticket exists");
-    let events = app.list_events(&admin, ids[0], &HistoryQuery::default()).unwrap();
+    let events =
+        app.list_events(&admin, ids[0], &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En).unwrap();
     assert_eq!(events.items.iter().filter(|e| e.kind.as_str() == "created").count(), 1);
 });
 
@@ -80,7 +81,9 @@ loopdesk_persistence::both_backends!(concurrent_replies_are_all_kept_with_their_
     );
     let comments = app.list_comments(&admin, ticket.id, &HistoryQuery::default()).unwrap();
     assert_eq!(comments.items.len(), 8);
-    let events = app.list_events(&admin, ticket.id, &HistoryQuery::default()).unwrap();
+    let events = app
+        .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .unwrap();
     assert_eq!(events.items.len(), 1 + 8, "one event per reply, plus created");
     let now = app.get_ticket(&admin, ticket.id).unwrap();
     assert_eq!(now.version, 1 + 8, "each reply bumped the version exactly once");
@@ -102,11 +105,19 @@ struct NamedSetup {
 fn named_setup(app: &App) -> NamedSetup {
     let admin = admin(app);
     let group = |name: &str| {
-        app.create_group(&admin, &NewGroupInput { name: name.into(), description: None, parent_id: None }).unwrap().id
+        app.create_group(
+            &admin,
+            &NewGroupInput { name: name.into(), description: None, parent_id: None, supervisor_id: None },
+        )
+        .unwrap()
+        .id
     };
     let (first_group, second_group) = (group("售后一组"), group("售后二组"));
     let org_id = app
-        .create_organization(&admin, &NewOrganizationInput { name: "华东电力".into(), shared_ticket_view: false })
+        .create_organization(
+            &admin,
+            &NewOrganizationInput { name: "华东电力".into(), shared_ticket_view: false, tier: None },
+        )
         .unwrap()
         .id;
     let user = |email: &str, name: &str, kind: UserKind, role: &str, group_ids: Vec<i64>, org: Option<i64>| {
@@ -173,7 +184,10 @@ loopdesk_persistence::both_backends!(views_carry_the_names_of_what_they_refer_to
     assert_eq!(moved.requester_name, "王女士");
 
     // The staff timeline says who did it and resolves ids to names: "售后一组 → 售后二组".
-    let events = app.list_events(&s.admin, created.id, &HistoryQuery::default()).unwrap().items;
+    let events = app
+        .list_events(&s.admin, created.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .unwrap()
+        .items;
     let created_event = &events[0];
     assert_eq!(created_event.actor_name.as_deref(), Some("王女士"));
     let group_move = events.iter().find(|e| e.kind == EventKind::Transferred && e.field.as_deref() == Some("group_id"));
@@ -197,7 +211,10 @@ loopdesk_persistence::both_backends!(views_carry_the_names_of_what_they_refer_to
     assert_eq!((seen.assignee_name.as_deref(), seen.group_name.as_deref()), (Some("李工"), Some("售后二组")));
     let comments = app.list_comments(&s.customer, created.id, &HistoryQuery::default()).unwrap().items;
     assert_eq!(comments.iter().map(|c| c.author_name.as_str()).collect::<Vec<_>>(), vec!["李工"]);
-    let visible = app.list_events(&s.customer, created.id, &HistoryQuery::default()).unwrap().items;
+    let visible = app
+        .list_events(&s.customer, created.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .unwrap()
+        .items;
     assert!(visible.iter().all(|e| e.old_label.is_none() && e.new_label.is_none()), "no routing for customers");
     assert!(visible.iter().any(|e| e.actor_name.as_deref() == Some("李工")));
 });
@@ -277,7 +294,10 @@ loopdesk_persistence::both_backends!(api_key_events_are_named_after_the_key, |db
     let comment =
         app.add_comment(&system, ticket.id, &NewCommentInput { body: "同步".into(), internal: false }).unwrap();
     assert_eq!(comment.author_name, "Admin");
-    let events = app.list_events(&admin, ticket.id, &HistoryQuery::default()).unwrap().items;
+    let events = app
+        .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .unwrap()
+        .items;
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(|e| e.api_key_id == Some(key.api_key.id) && e.actor_name.as_deref() == Some("CRM 同步")));
 });
@@ -326,7 +346,12 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     let others: Vec<(i64, i64)> = (0..6)
         .map(|i| {
             let group = app
-                .create_group(&s.admin, &NewGroupInput { name: format!("组 {i}"), description: None, parent_id: None })
+                .create_group(
+                    &s.admin,
+                    &NewGroupInput {
+                        name: format!("组 {i}"), description: None, parent_id: None, supervisor_id: None
+                    },
+                )
                 .unwrap()
                 .id;
             let input = NewUserInput {
@@ -369,8 +394,11 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     let (large, comments) = queries(|| app.list_comments(&s.admin, ticket, &history(50)).unwrap());
     assert_eq!(comments.items.len(), 5);
     assert_eq!((small, large), (3, 3), "ticket, comments, users");
-    let (small, _) = queries(|| app.list_events(&s.admin, ticket, &history(1)).unwrap());
-    let (large, events) = queries(|| app.list_events(&s.admin, ticket, &history(50)).unwrap());
+    let (small, _) =
+        queries(|| app.list_events(&s.admin, ticket, &history(1), loopdesk_app::domain::dispatch::Locale::En).unwrap());
+    let (large, events) = queries(|| {
+        app.list_events(&s.admin, ticket, &history(50), loopdesk_app::domain::dispatch::Locale::En).unwrap()
+    });
     assert!(events.items.len() > 10);
     assert_eq!((small, large), (3, 4), "ticket, events, users (+ groups once a page holds a transfer)");
 });

@@ -113,6 +113,9 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
                 created_by: refs.creator_id,
                 created_at,
                 updated_at,
+                location_label: None,
+                location_lat: None,
+                location_lon: None,
             });
             extras.push((subject, tags, fields::index_entries(&defs, &custom), created_at));
         }

@@ -30,6 +30,8 @@ pub enum Permission {
     ApiKeysManage,
     /// List users, groups, organizations and types for pickers.
     UsersRead,
+    /// Edit routing rules and agents' capacity and skills.
+    RoutingManage,
 }
 
 wire_names!(Permission, "permission" {
@@ -47,6 +49,7 @@ wire_names!(Permission, "permission" {
     TicketTypesManage => "ticket_types_manage",
     ApiKeysManage => "api_keys_manage",
     UsersRead => "users_read",
+    RoutingManage => "routing_manage",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -202,6 +202,16 @@ pub enum EventKind {
     FieldChanged,
     CommentAdded,
     InternalNoteAdded,
+    /// Routing ran: the rules that matched and where the ticket went; `new_value` holds the reason as JSON.
+    Dispatched,
+    /// The assignee accepted the ticket.
+    Accepted,
+    /// The assignee declined; `note` holds the reason.
+    Declined,
+    /// The assignee did not accept within the limit.
+    Escalated,
+    /// An agent claimed the ticket from the pool (抢单).
+    Claimed,
 }
 
 wire_names!(EventKind, "event kind" {
@@ -212,6 +222,11 @@ wire_names!(EventKind, "event kind" {
     FieldChanged => "field_changed",
     CommentAdded => "comment_added",
     InternalNoteAdded => "internal_note_added",
+    Dispatched => "dispatched",
+    Accepted => "accepted",
+    Declined => "declined",
+    Escalated => "escalated",
+    Claimed => "claimed",
 });
 
 impl EventKind {

@@ -1082,3 +1082,23 @@ fn operators_fit_kinds() {
         assert!(!operators_for(kind).is_empty(), "{kind}");
     }
 }
+
+#[test]
+fn agent_and_type_skill_lists_are_checked_alike() {
+    use loopdesk_domain::errors::FieldErrors;
+
+    let mut errors = FieldErrors::new();
+    check_agent_skills(
+        &mut errors,
+        "skills",
+        &[AgentSkill::new("空调", Some(3)), AgentSkill::new(" 空调 ", None), AgentSkill::new("电梯", Some(0))],
+    );
+    assert_eq!(errors.0["skills"], ["skill \"空调\" is listed twice", "level must be at least 1"]);
+
+    let mut errors = FieldErrors::new();
+    check_skill_requirements(&mut errors, "required_skills", &[SkillRequirement::new("高压电工")]);
+    assert!(errors.is_empty());
+    let too_many: Vec<SkillRequirement> = (0..=MAX_SKILLS).map(|i| SkillRequirement::new(format!("s{i}"))).collect();
+    check_skill_requirements(&mut errors, "required_skills", &too_many);
+    assert_eq!(errors.0["required_skills"], [format!("at most {MAX_SKILLS} skills are allowed")]);
+}

@@ -110,3 +110,13 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
     Ok(Some(key.to_string()))
 }
+
+/// The reader's language from `Accept-Language` (the first tag): Chinese when it starts with `zh`, else English.
+/// Without the header: Chinese, the product's primary language.
+pub fn locale(req: &HttpRequest) -> loopdesk_app::domain::dispatch::Locale {
+    use loopdesk_app::domain::dispatch::Locale;
+    match req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        Some(value) => Locale::from_tag(value.split([',', ';']).next().unwrap_or_default()),
+        None => Locale::ZhCn,
+    }
+}

@@ -35,6 +35,7 @@ pub struct OrganizationRow {
     pub shared_ticket_view: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub tier: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -42,6 +43,7 @@ pub struct OrganizationRow {
 pub struct NewOrganization<'a> {
     pub name: &'a str,
     pub shared_ticket_view: bool,
+    pub tier: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -87,6 +89,7 @@ pub struct GroupRow {
     pub parent_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub supervisor_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -95,6 +98,7 @@ pub struct NewGroup<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub parent_id: Option<i64>,
+    pub supervisor_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -156,6 +160,7 @@ pub struct TicketTypeRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub required_skills: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -167,6 +172,7 @@ pub struct NewTicketType<'a> {
     pub default_group_id: Option<i64>,
     pub fields: String,
     pub active: bool,
+    pub required_skills: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -196,6 +202,9 @@ pub struct TicketRow {
     pub first_response_at: Option<NaiveDateTime>,
     pub resolved_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    pub location_label: Option<String>,
+    pub location_lat: Option<f64>,
+    pub location_lon: Option<f64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -219,6 +228,9 @@ pub struct NewTicket {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub location_label: Option<String>,
+    pub location_lat: Option<f64>,
+    pub location_lon: Option<f64>,
 }
 
 /// The mutable part of a ticket, written back as a whole with a version check.
@@ -239,6 +251,9 @@ pub struct TicketChanges {
     pub first_response_at: Option<NaiveDateTime>,
     pub resolved_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    pub location_label: Option<String>,
+    pub location_lat: Option<f64>,
+    pub location_lon: Option<f64>,
 }
 
 impl TicketRow {
@@ -258,6 +273,9 @@ impl TicketRow {
             first_response_at: self.first_response_at,
             resolved_at: self.resolved_at,
             closed_at: self.closed_at,
+            location_label: self.location_label.clone(),
+            location_lat: self.location_lat,
+            location_lon: self.location_lon,
         }
     }
 }
@@ -334,5 +352,83 @@ pub struct NewIdempotencyKey<'a> {
     pub ticket_id: Option<i64>,
     pub response_status: i32,
     pub response_body: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = routing_rules)]
+pub struct RoutingRuleRow {
+    pub id: i64,
+    pub name: String,
+    pub position: i32,
+    pub enabled: bool,
+    pub conditions: String,
+    pub actions: String,
+    pub continue_matching: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = routing_rules)]
+pub struct RoutingRuleValues {
+    pub name: String,
+    pub position: i32,
+    pub enabled: bool,
+    pub conditions: String,
+    pub actions: String,
+    pub continue_matching: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, AsChangeset)]
+#[diesel(table_name = agent_profiles, primary_key(user_id), treat_none_as_null = true)]
+pub struct AgentProfileRow {
+    pub user_id: i64,
+    pub availability: String,
+    pub capacity: Option<i32>,
+    pub skills: String,
+    pub position_lat: Option<f64>,
+    pub position_lon: Option<f64>,
+    pub position_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, AsChangeset)]
+#[diesel(table_name = ticket_dispatch, primary_key(ticket_id), treat_none_as_null = true)]
+pub struct TicketDispatchRow {
+    pub ticket_id: i64,
+    pub rule_id: Option<i64>,
+    /// the AssignStrategy as JSON
+    pub strategy: Option<String>,
+    pub accept_within_minutes: Option<i32>,
+    pub required_skills: String,
+    pub excluded: String,
+    pub pooled: bool,
+    pub accept_by: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification {
+    pub user_id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub title: String,
+    pub body: String,
     pub created_at: NaiveDateTime,
 }

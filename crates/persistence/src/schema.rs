@@ -19,6 +19,7 @@ diesel::table! {
         shared_ticket_view -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        tier -> Nullable<Text>,
     }
 }
 
@@ -48,6 +49,7 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        supervisor_id -> Nullable<BigInt>,
     }
 }
 
@@ -55,6 +57,7 @@ diesel::table! {
     group_members (group_id, user_id) {
         group_id -> BigInt,
         user_id -> BigInt,
+        last_assigned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -103,6 +106,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        required_skills -> Text,
     }
 }
 
@@ -130,6 +134,9 @@ diesel::table! {
         first_response_at -> Nullable<Timestamp>,
         resolved_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        location_label -> Nullable<Text>,
+        location_lat -> Nullable<Double>,
+        location_lon -> Nullable<Double>,
     }
 }
 
@@ -187,6 +194,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        enabled -> Bool,
+        conditions -> Text,
+        actions -> Text,
+        continue_matching -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agent_profiles (user_id) {
+        user_id -> BigInt,
+        availability -> Text,
+        capacity -> Nullable<Integer>,
+        skills -> Text,
+        position_lat -> Nullable<Double>,
+        position_lon -> Nullable<Double>,
+        position_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_dispatch (ticket_id) {
+        ticket_id -> BigInt,
+        rule_id -> Nullable<BigInt>,
+        strategy -> Nullable<Text>,
+        accept_within_minutes -> Nullable<Integer>,
+        required_skills -> Text,
+        excluded -> Text,
+        pooled -> Bool,
+        accept_by -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        ticket_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -199,6 +260,9 @@ diesel::joinable!(ticket_tags -> tickets (ticket_id));
 diesel::joinable!(ticket_field_values -> tickets (ticket_id));
 diesel::joinable!(comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(agent_profiles -> users (user_id));
+diesel::joinable!(ticket_dispatch -> tickets (ticket_id));
+diesel::joinable!(notifications -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     roles,
@@ -216,4 +280,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     ticket_events,
     idempotency_keys,
+    routing_rules,
+    agent_profiles,
+    ticket_dispatch,
+    notifications,
 );

@@ -4,6 +4,41 @@
  */
 
 export interface paths {
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`). */
+        get: operations["list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent's dispatch profile and load (yourself, or anyone with `tickets_assign`). */
+        get: operations["get_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set an agent's capacity and skills (`routing_manage`), or availability (`routing_manage`, or yourself). */
+        patch: operations["update_agent"];
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -167,6 +202,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own dispatch profile. */
+        get: operations["get_my_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Go online, away or offline. Only online agents get new work from dispatch. */
+        put: operations["set_my_availability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Report where you are (from the phone), for the nearest-agent strategy. */
+        put: operations["set_my_location"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read: the given ids, or all of yours. */
+        post: operations["mark_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of your notifications are unread (the bell's badge). */
+        get: operations["unread_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -203,6 +340,40 @@ export interface paths {
         patch: operations["update_organization"];
         trace?: never;
     };
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your groups' queues (every group with `tickets_read_all`): unassigned tickets and each member's load. */
+        get: operations["list_queues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers between groups in a period, most frequent first (`tickets_assign`). */
+        get: operations["transfer_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -215,6 +386,83 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The routing rules in evaluation order (`routing_manage` or `tickets_assign`). */
+        get: operations["list_routing_rules"];
+        put?: never;
+        /**
+         * Add a rule (`routing_manage`). Conditions all must hold; the first matching rule wins unless it says
+         *     `continue_matching`. A rule naming a group, agent, type, field or organisation that does not exist is a 422.
+         */
+        post: operations["create_routing_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the rules in a new order (`routing_manage`): list every rule id once, first to last. */
+        post: operations["reorder_routing_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test routing on a sample ticket without changing anything: which rules match (condition by condition), where
+         *     the ticket would go and which agent today's snapshot would pick. Send `rules` to test unsaved edits.
+         */
+        post: operations["test_routing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One routing rule. */
+        get: operations["get_routing_rule"];
+        /** Replace a rule (`routing_manage`); `position` may be left out to keep it where it is. */
+        put: operations["update_routing_rule"];
+        post?: never;
+        /** Delete a rule (`routing_manage`). Tickets it routed keep their history. */
+        delete: operations["delete_routing_rule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -310,6 +558,23 @@ export interface paths {
         patch: operations["update_ticket"];
         trace?: never;
     };
+    "/api/v1/tickets/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an assigned ticket (the assignee only): it moves to in_progress and its acceptance deadline ends. */
+        post: operations["accept_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/assign": {
         parameters: {
             query?: never;
@@ -321,6 +586,26 @@ export interface paths {
         put?: never;
         /** Dispatch by hand: set the assignee and/or group, with a handover note. */
         post: operations["assign_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a ticket from the pool (抢单): exactly one claim wins, even when many arrive at once; the winner starts
+         *     work at once (in_progress). Every other claim is a 409 naming who has it.
+         */
+        post: operations["claim_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -345,6 +630,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an assigned ticket with a reason (the assignee only); dispatch runs again without you. The answer is
+         *     404 when the ticket left your sight.
+         */
+        post: operations["decline_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/events": {
         parameters: {
             query?: never;
@@ -356,6 +661,23 @@ export interface paths {
         get: operations["list_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Route the ticket again now (`tickets_assign`): the rules, then the strategy, with the decision in the history. */
+        post: operations["reroute_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -483,6 +805,113 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What a matching rule does. JSON: `{"kind": "set_group", "group_id": 3}`. */
+        Action: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            group_id: number;
+            /** @enum {string} */
+            kind: "set_group";
+        } | {
+            /** @enum {string} */
+            kind: "set_priority";
+            priority: components["schemas"]["Priority"];
+        } | {
+            /** @enum {string} */
+            kind: "add_tags";
+            /**
+             * @example [
+             *       "VIP"
+             *     ]
+             */
+            tags: string[];
+        } | {
+            /** @enum {string} */
+            kind: "require_skills";
+            skills: components["schemas"]["SkillRequirement"][];
+        } | {
+            /**
+             * Format: int32
+             * @example 15
+             */
+            accept_within_minutes?: number | null;
+            /** @enum {string} */
+            kind: "assign";
+            strategy: components["schemas"]["AssignStrategy"];
+        };
+        /** @description Changes to an agent's dispatch profile; absent fields stay as they are. */
+        AgentPatch: {
+            availability?: components["schemas"]["Availability"] | null;
+            /**
+             * Format: int32
+             * @description null removes the limit
+             * @example 8
+             */
+            capacity?: number | null;
+            /**
+             * @description replaces the skills
+             * @example [
+             *       {
+             *         "level": 3,
+             *         "name": "空调"
+             *       },
+             *       {
+             *         "name": "高压电工"
+             *       }
+             *     ]
+             */
+            skills?: components["schemas"]["AgentSkill"][] | null;
+        };
+        /** @description A skill an agent holds, with an optional level (higher is better). */
+        AgentSkill: {
+            /**
+             * Format: int32
+             * @example 3
+             */
+            level?: number | null;
+            /** @example 空调 */
+            name: string;
+        };
+        /** @description An agent as dispatch sees them now. */
+        AgentView: {
+            /** @description only online agents get new work; new agents start offline */
+            availability: components["schemas"]["Availability"];
+            /**
+             * Format: int32
+             * @description the most open tickets dispatch gives this agent; null: no limit
+             * @example 8
+             */
+            capacity?: number | null;
+            email: string;
+            group_ids: number[];
+            /** @description holds at least one open urgent ticket (the nearest strategy passes over such agents) */
+            holds_urgent: boolean;
+            /** @example 李工 */
+            name: string;
+            /**
+             * Format: int32
+             * @description open tickets assigned to the agent
+             * @example 3
+             */
+            open_count: number;
+            /**
+             * Format: int32
+             * @description open tickets weighted by priority (low 1, normal 2, high 3, urgent 5)
+             * @example 7
+             */
+            open_load: number;
+            position?: components["schemas"]["GeoPoint"] | null;
+            /** Format: date-time */
+            position_at?: string | null;
+            skills: components["schemas"]["AgentSkill"][];
+            /**
+             * Format: int64
+             * @example 7
+             */
+            user_id: number;
+        };
         ApiKeyView: {
             /** Format: date-time */
             created_at: string;
@@ -521,8 +950,94 @@ export interface components {
             /** @description handover note, kept in the history */
             note?: string | null;
         };
+        /** @description The assignment a rule asked for. */
+        AssignPlan: {
+            /**
+             * Format: int32
+             * @example 15
+             */
+            accept_within_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description The rule whose assign action this is.
+             * @example 12
+             */
+            rule_id: number;
+            strategy: components["schemas"]["AssignStrategy"];
+        };
+        /**
+         * @description How an assignee is chosen among the candidates (the members of the ticket's group, as loaded by the app).
+         *     JSON: `{"kind": "least_loaded"}`, `{"kind": "named_agent", "user_id": 7}`, `{"kind": "skills", "then": "round_robin"}`.
+         */
+        AssignStrategy: {
+            /** @enum {string} */
+            kind: "named_agent";
+            /**
+             * Format: int64
+             * @example 7
+             */
+            user_id: number;
+        } | {
+            /** @enum {string} */
+            kind: "round_robin";
+        } | {
+            /** @enum {string} */
+            kind: "least_loaded";
+        } | {
+            /** @enum {string} */
+            kind: "skills";
+            then?: components["schemas"]["SkillsThen"];
+        } | {
+            /** @enum {string} */
+            kind: "nearest";
+        } | {
+            /** @enum {string} */
+            kind: "pool";
+        };
+        /** @description The result of applying a strategy. JSON: `{"outcome": "agent", "user_id": 7, …}`. */
+        Assignment: (components["schemas"]["Choice"] & {
+            /** @enum {string} */
+            outcome: "agent";
+        }) | {
+            offered_to: number[];
+            /** @enum {string} */
+            outcome: "pool";
+        } | {
+            /** @enum {string} */
+            outcome: "queue";
+            reason: components["schemas"]["QueueReason"];
+        };
+        /** @enum {string} */
+        Availability: "online" | "away" | "offline";
+        AvailabilityInput: {
+            availability: components["schemas"]["Availability"];
+        };
         /** @enum {string} */
         Channel: "web" | "portal" | "api" | "email" | "phone" | "monitoring";
+        /** @description The chosen agent and the figures the reason shows ("李工 (3 open)"). */
+        Choice: {
+            /**
+             * Format: double
+             * @description Distance to the ticket (nearest only).
+             * @example 1.2
+             */
+            distance_km?: number | null;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            open_count: number;
+            /**
+             * Format: int32
+             * @example 7
+             */
+            open_load: number;
+            /**
+             * Format: int64
+             * @example 7
+             */
+            user_id: number;
+        };
         CommentView: {
             /** Format: int64 */
             author_id: number;
@@ -542,6 +1057,71 @@ export interface components {
             /** Format: int64 */
             ticket_id: number;
         };
+        /** @description One test on a ticket. JSON: `{"kind": "priority", "priorities": ["high", "urgent"]}`. */
+        Condition: {
+            /** @enum {string} */
+            kind: "ticket_type";
+            type_ids: number[];
+        } | {
+            /** @enum {string} */
+            kind: "priority";
+            priorities: components["schemas"]["Priority"][];
+        } | {
+            channels: components["schemas"]["Channel"][];
+            /** @enum {string} */
+            kind: "channel";
+        } | {
+            /** @enum {string} */
+            kind: "organization";
+            organization_ids: number[];
+        } | {
+            /** @enum {string} */
+            kind: "organization_tier";
+            tiers: string[];
+        } | {
+            /** @enum {string} */
+            kind: "requester";
+            user_ids: number[];
+        } | {
+            /** @enum {string} */
+            kind: "tags";
+            mode: components["schemas"]["TagMatch"];
+            tags: string[];
+        } | {
+            /** @example fault_type */
+            field: string;
+            /** @enum {string} */
+            kind: "custom_field";
+            operator: components["schemas"]["FieldOperator"];
+            value: unknown;
+        } | {
+            /**
+             * @example [
+             *       "不制冷",
+             *       "漏水"
+             *     ]
+             */
+            keywords: string[];
+            /** @enum {string} */
+            kind: "keywords";
+            scope?: components["schemas"]["KeywordScope"];
+        } | {
+            /** @example city */
+            field?: string | null;
+            /** @enum {string} */
+            kind: "region";
+            operator: components["schemas"]["RegionOperator"];
+            /**
+             * @example [
+             *       "上海",
+             *       "苏州"
+             *     ]
+             */
+            values: string[];
+        } | (components["schemas"]["TimeWindow"] & {
+            /** @enum {string} */
+            kind: "time_window";
+        });
         /** @description Returned once, at creation: the only time the secret is shown. */
         CreatedApiKeyView: components["schemas"]["ApiKeyView"] & {
             /**
@@ -550,11 +1130,47 @@ export interface components {
              */
             key: string;
         };
+        /** @description Decline an assignment; the reason is kept in the history and dispatch runs again without you. */
+        DeclineInput: {
+            /** @example 明天休假，无法上门 */
+            reason: string;
+        };
+        /** @description What started the dispatch. */
+        DispatchCause: {
+            /** @enum {string} */
+            kind: "created";
+        } | {
+            /** @enum {string} */
+            kind: "reroute";
+        } | {
+            /** @enum {string} */
+            kind: "declined";
+            /** Format: int64 */
+            user_id: number;
+        } | {
+            /** @enum {string} */
+            kind: "escalated";
+            /** Format: int64 */
+            user_id: number;
+        };
+        /** @description The whole decision, as data. */
+        DispatchReason: {
+            added_tags?: string[];
+            assignment?: components["schemas"]["Assignment"] | null;
+            cause?: components["schemas"]["DispatchCause"];
+            /** Format: int64 */
+            group_id?: number | null;
+            priority?: components["schemas"]["Priority"] | null;
+            required_skills?: components["schemas"]["SkillRequirement"][];
+            /** @description Matching rules, in order. */
+            rules?: components["schemas"]["MatchedRule"][];
+            strategy?: components["schemas"]["AssignStrategy"] | null;
+        };
         /**
          * @description Kinds of entries in a ticket's history.
          * @enum {string}
          */
-        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added";
+        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added" | "dispatched" | "accepted" | "declined" | "escalated" | "claimed";
         /** @description One entry of a ticket's append-only history. */
         EventView: {
             /**
@@ -575,6 +1191,7 @@ export interface components {
             api_key_id?: number | null;
             /** Format: date-time */
             created_at: string;
+            dispatch?: components["schemas"]["DispatchReason"] | null;
             /** @description what changed: status, assignee_id, group_id, subject, custom_fields.<key> … */
             field?: string | null;
             /** Format: int64 */
@@ -586,7 +1203,10 @@ export interface components {
              */
             new_label?: string | null;
             new_value?: string | null;
-            /** @description transition note, handover note or transfer reason */
+            /**
+             * @description transition note, handover note, transfer or decline reason; for `dispatched`, the decision in words
+             *     ("rule 'VIP 投诉' → group 售后二组, least loaded: 李工 (3 open)"), in the language of Accept-Language
+             */
             note?: string | null;
             /**
              * @description old_value resolved to a name when it is an id: the person's name for assignee_id and
@@ -608,6 +1228,30 @@ export interface components {
         };
         /** @enum {string} */
         FieldKind: "text" | "long_text" | "number" | "date" | "datetime" | "select" | "multi_select" | "checkbox" | "user" | "email" | "phone" | "url";
+        /**
+         * @description Custom field operators. A missing value matches only `not_equals`. For a list value (multi_select) a test holds
+         *     when it holds for some element (`not_equals`: for no element).
+         *
+         *     - `equals` / `not_equals`: numbers numerically, dates and datetimes as instants, text case-insensitively.
+         *     - `in`: `value` is a list; equals one of them.
+         *     - `contains`: text: the value contains `value` (normalised substring); multi_select: `value` is selected.
+         *     - `gt`, `gte`, `lt`, `lte`: numbers, or dates ("2026-10-01") or datetimes (RFC 3339) compared in time.
+         * @enum {string}
+         */
+        FieldOperator: "equals" | "not_equals" | "in" | "contains" | "gt" | "gte" | "lt" | "lte";
+        /** @description A WGS 84 position in decimal degrees. */
+        GeoPoint: {
+            /**
+             * Format: double
+             * @example 31.2304
+             */
+            lat: number;
+            /**
+             * Format: double
+             * @example 121.4737
+             */
+            lon: number;
+        };
         /** @description Changes to a group; absent fields stay as they are. */
         GroupPatch: {
             description?: string | null;
@@ -619,6 +1263,28 @@ export interface components {
              * @example 1
              */
             parent_id?: number | null;
+            /**
+             * Format: int64
+             * @description null removes the supervisor
+             * @example 2
+             */
+            supervisor_id?: number | null;
+        };
+        /** @description One group's queue: what waits unassigned, and each member's load. */
+        GroupQueueView: {
+            agents: components["schemas"]["AgentView"][];
+            /** Format: int64 */
+            group_id: number;
+            /** @example 售后二组 */
+            group_name: string;
+            /** Format: int64 */
+            supervisor_id?: number | null;
+            /**
+             * Format: int64
+             * @description open tickets of the group nobody holds (waiting in the queue or the claim pool)
+             * @example 4
+             */
+            unassigned: number;
         };
         GroupView: {
             /** Format: date-time */
@@ -634,6 +1300,11 @@ export interface components {
              * @description the parent department, when groups nest
              */
             parent_id?: number | null;
+            /**
+             * Format: int64
+             * @description who hears about the group's escalations
+             */
+            supervisor_id?: number | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -641,11 +1312,46 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /**
+         * @description Where keywords are looked for.
+         * @enum {string}
+         */
+        KeywordScope: "subject_or_description" | "subject" | "description";
+        /** @description The phone's position, reported by the agent. */
+        LocationInput: {
+            /**
+             * Format: double
+             * @example 31.2034
+             */
+            lat: number;
+            /**
+             * Format: double
+             * @example 121.5914
+             */
+            lon: number;
+        };
         LoginInput: {
             /** @example admin@loopdesk.local */
             email: string;
             /** @example loopdesk-demo */
             password: string;
+        };
+        /** @description Which notifications to mark read; without ids, all of yours. */
+        MarkReadInput: {
+            ids?: number[] | null;
+        };
+        MarkedRead: {
+            marked: number;
+        };
+        /** @description A rule that matched, in evaluation order. */
+        MatchedRule: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** @example VIP 投诉 */
+            name: string;
         };
         NewApiKeyInput: {
             /** @example CRM 同步 */
@@ -678,6 +1384,12 @@ export interface components {
              * @example null
              */
             parent_id?: number | null;
+            /**
+             * Format: int64
+             * @description the staff member who hears about the group's escalations (部门主管)
+             * @example null
+             */
+            supervisor_id?: number | null;
         };
         /** @description A new customer organisation (客户单位). */
         NewOrganizationInput: {
@@ -685,6 +1397,11 @@ export interface components {
             name: string;
             /** @description members see each other's tickets */
             shared_ticket_view?: boolean;
+            /**
+             * @description service tier for routing and SLA rules, e.g. "vip"
+             * @example vip
+             */
+            tier?: string | null;
         };
         NewTicketInput: {
             /**
@@ -720,6 +1437,7 @@ export interface components {
              * @description defaults to the ticket type's default group
              */
             group_id?: number | null;
+            location?: components["schemas"]["TicketLocation"] | null;
             /**
              * Format: int64
              * @description defaults to the requester's organisation
@@ -787,6 +1505,15 @@ export interface components {
             fields?: components["schemas"]["FieldDefinition"][];
             /** @example 设备报修 */
             name: string;
+            /**
+             * @description skills an agent needs for every ticket of this type (dispatch only picks agents holding them all)
+             * @example [
+             *       {
+             *         "name": "空调"
+             *       }
+             *     ]
+             */
+            required_skills?: components["schemas"]["SkillRequirement"][];
         };
         /** @description A new user: staff (`kind: staff`, optionally in agent groups) or a customer (`kind: customer`, optionally in an organisation). */
         NewUserInput: {
@@ -822,11 +1549,34 @@ export interface components {
              */
             role: string;
         };
+        NotificationView: {
+            /** @example 3 号楼空调不制冷 */
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description ticket_assigned, ticket_escalated …
+             * @example ticket_assigned
+             */
+            kind: string;
+            read: boolean;
+            /** Format: int64 */
+            ticket_id?: number | null;
+            /** @example T-000042 已分配给你 / assigned to you */
+            title: string;
+        };
         /** @description Changes to an organisation; absent fields stay as they are. */
         OrganizationPatch: {
             /** @example 华东电力有限公司 */
             name?: string | null;
             shared_ticket_view?: boolean | null;
+            /**
+             * @description null or "" removes the tier
+             * @example vip
+             */
+            tier?: string | null;
         };
         OrganizationView: {
             /** Format: date-time */
@@ -837,6 +1587,8 @@ export interface components {
             name: string;
             /** @description members of the organisation see each other's tickets */
             shared_ticket_view: boolean;
+            /** @description service tier for routing and SLA rules, e.g. "vip" */
+            tier?: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -885,6 +1637,7 @@ export interface components {
                 api_key_id?: number | null;
                 /** Format: date-time */
                 created_at: string;
+                dispatch?: components["schemas"]["DispatchReason"] | null;
                 /** @description what changed: status, assignee_id, group_id, subject, custom_fields.<key> … */
                 field?: string | null;
                 /** Format: int64 */
@@ -896,7 +1649,10 @@ export interface components {
                  */
                 new_label?: string | null;
                 new_value?: string | null;
-                /** @description transition note, handover note or transfer reason */
+                /**
+                 * @description transition note, handover note, transfer or decline reason; for `dispatched`, the decision in words
+                 *     ("rule 'VIP 投诉' → group 售后二组, least loaded: 李工 (3 open)"), in the language of Accept-Language
+                 */
                 note?: string | null;
                 /**
                  * @description old_value resolved to a name when it is an id: the person's name for assignee_id and
@@ -912,6 +1668,29 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
+        Page_NotificationView: {
+            items: {
+                /** @example 3 号楼空调不制冷 */
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int64 */
+                id: number;
+                /**
+                 * @description ticket_assigned, ticket_escalated …
+                 * @example ticket_assigned
+                 */
+                kind: string;
+                read: boolean;
+                /** Format: int64 */
+                ticket_id?: number | null;
+                /** @example T-000042 已分配给你 / assigned to you */
+                title: string;
+            }[];
+            /** @example null */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_OrganizationView: {
             items: {
                 /** Format: date-time */
@@ -922,6 +1701,8 @@ export interface components {
                 name: string;
                 /** @description members of the organisation see each other's tickets */
                 shared_ticket_view: boolean;
+                /** @description service tier for routing and SLA rules, e.g. "vip" */
+                tier?: string | null;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -974,6 +1755,7 @@ export interface components {
                  * @example 123
                  */
                 id: number;
+                location?: components["schemas"]["TicketLocation"] | null;
                 /**
                  * @description human-readable number
                  * @example T-000123
@@ -1058,7 +1840,7 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @enum {string} */
-        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read";
+        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage";
         /** @enum {string} */
         Priority: "low" | "normal" | "high" | "urgent";
         /**
@@ -1087,8 +1869,23 @@ export interface components {
             title: string;
             type: string;
         };
+        /**
+         * @description Why a ticket waits in its group's queue.
+         * @enum {string}
+         */
+        QueueReason: "no_eligible_agent" | "named_agent_unavailable" | "no_ticket_location";
         RefreshInput: {
             refresh_token: string;
+        };
+        /**
+         * @description Region tests, all on normalised text (case-insensitive, whitespace-collapsed).
+         * @enum {string}
+         */
+        RegionOperator: "equals" | "in" | "contains";
+        /** @description Re-run routing on a ticket (after its fields changed, or to try again when agents came online). */
+        RerouteInput: {
+            /** @description kept in the history with the decision */
+            note?: string | null;
         };
         RoleView: {
             builtin: boolean;
@@ -1099,6 +1896,232 @@ export interface components {
             name: string;
             permissions: components["schemas"]["Permission"][];
         };
+        /**
+         * @description What the matching rules decided. `None` / empty means "no rule said anything": the app keeps the ticket's
+         *     current value or applies the ticket type's default.
+         */
+        RoutingOutcome: {
+            /** @description Tags to add, in order, without the ones the ticket already has (compared case-insensitively). */
+            added_tags: string[];
+            assign?: components["schemas"]["AssignPlan"] | null;
+            /**
+             * Format: int64
+             * @description The group set by the last matching rule that set one.
+             * @example 3
+             */
+            group_id?: number | null;
+            /** @description Matching rules in evaluation order (at most one unless rules say `continue_matching`). */
+            matched: components["schemas"]["MatchedRule"][];
+            priority?: components["schemas"]["Priority"] | null;
+            /** @description Skills accumulated from every matching rule (one entry per skill, the highest `min_level` asked for). */
+            required_skills: components["schemas"]["SkillRequirement"][];
+        };
+        /** @description A routing rule as sent by the editor: conditions (all must hold) and actions, as plain JSON. */
+        RoutingRuleInput: {
+            /**
+             * @example [
+             *       {
+             *         "group_id": 3,
+             *         "kind": "set_group"
+             *       },
+             *       {
+             *         "kind": "set_priority",
+             *         "priority": "high"
+             *       },
+             *       {
+             *         "accept_within_minutes": 15,
+             *         "kind": "assign",
+             *         "strategy": {
+             *           "kind": "least_loaded"
+             *         }
+             *       }
+             *     ]
+             */
+            actions?: components["schemas"]["Action"][];
+            /**
+             * @example [
+             *       {
+             *         "kind": "organization_tier",
+             *         "tiers": [
+             *           "vip"
+             *         ]
+             *       },
+             *       {
+             *         "keywords": [
+             *           "投诉",
+             *           "不满意"
+             *         ],
+             *         "kind": "keywords"
+             *       }
+             *     ]
+             */
+            conditions?: components["schemas"]["Condition"][];
+            /** @description keep evaluating later rules after this one matched */
+            continue_matching?: boolean;
+            enabled?: boolean;
+            /** @example VIP 投诉 */
+            name: string;
+            /**
+             * Format: int32
+             * @description evaluation order, ascending; defaults to after the last rule
+             * @example 10
+             */
+            position?: number | null;
+        };
+        RoutingRuleView: {
+            actions: components["schemas"]["Action"][];
+            conditions: components["schemas"]["Condition"][];
+            continue_matching: boolean;
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            position: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A sample ticket to route, and optionally rules to try instead of the saved ones (the editor's unsaved state). */
+        RoutingTestInput: {
+            /** @description rules to test instead of the saved ones, in order; ids may be anything (e.g. 0 for a new rule) */
+            rules?: components["schemas"]["RoutingRuleInput"][] | null;
+            ticket: components["schemas"]["TicketFacts"];
+        };
+        /**
+         * @description What routing would do with the sample ticket now: which rules matched (and why the others did not), the group,
+         *     priority, tags and skills, and the agent the strategy would pick from today's candidates.
+         */
+        RoutingTestView: {
+            /** Format: int64 */
+            assignee_id?: number | null;
+            assignee_name?: string | null;
+            assignment?: components["schemas"]["Assignment"] | null;
+            /**
+             * Format: int64
+             * @description the group the ticket would go to
+             */
+            group_id?: number | null;
+            group_name?: string | null;
+            outcome: components["schemas"]["RoutingOutcome"];
+            /** @description the decision as the ticket history would show it */
+            reason: string;
+            /** @description per rule, whether it was evaluated, each condition's result, and whether it matched */
+            trace: components["schemas"]["RuleTrace"][];
+        };
+        /** @description The new order of the rules: every rule id, first to last. */
+        RuleOrderInput: {
+            /**
+             * @example [
+             *       4,
+             *       1,
+             *       2
+             *     ]
+             */
+            rule_ids: number[];
+        };
+        /** @description How one rule fared, for the rule editor's "test" box. */
+        RuleTrace: {
+            /** @description Per condition, in order, whether it held (empty when not evaluated). */
+            conditions: boolean[];
+            enabled: boolean;
+            /** @description False for disabled rules and for rules after the one that stopped the evaluation. */
+            evaluated: boolean;
+            matched: boolean;
+            name: string;
+            /** Format: int64 */
+            rule_id: number;
+        };
+        /** @description A skill a ticket needs, e.g. "高压电工" at level 3 or more. */
+        SkillRequirement: {
+            /**
+             * Format: int32
+             * @description The agent's level must be at least this; an agent without a level for the skill then does not qualify.
+             * @example 2
+             */
+            min_level?: number | null;
+            /** @example 高压电工 */
+            name: string;
+        };
+        /**
+         * @description The order among skilled agents.
+         * @enum {string}
+         */
+        SkillsThen: "least_loaded" | "round_robin";
+        /** @enum {string} */
+        TagMatch: "any" | "all";
+        /** @description A ticket as the routing rules see it. Also the body of a "test these rules" request, hence the defaults. */
+        TicketFacts: {
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @example {
+             *       "fault_type": "空调",
+             *       "floor": 3
+             *     }
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            };
+            description?: string;
+            location?: components["schemas"]["GeoPoint"] | null;
+            /**
+             * @description Free-text location ("3 号楼 301", "上海市浦东新区…"), tested by region conditions without a field.
+             * @example 上海市浦东新区张江路 88 号
+             */
+            location_label?: string | null;
+            /**
+             * Format: int64
+             * @example 5
+             */
+            organization_id?: number | null;
+            /**
+             * @description The organisation's tier, e.g. "vip".
+             * @example vip
+             */
+            organization_tier?: string | null;
+            priority: components["schemas"]["Priority"];
+            /**
+             * Format: int64
+             * @example 42
+             */
+            requester_id: number;
+            /**
+             * Format: date-time
+             * @description The moment time-window conditions test; defaults to `created_at`. Set it to "now" when re-routing.
+             */
+            routed_at?: string | null;
+            /** @example 3 号楼空调不制冷 */
+            subject?: string;
+            /**
+             * @example [
+             *       "空调"
+             *     ]
+             */
+            tags?: string[];
+            /**
+             * Format: int64
+             * @example 2
+             */
+            type_id: number;
+        };
+        /** @description Where the work is: a label for people and for region rules, a position (WGS 84) for the nearest agent. */
+        TicketLocation: {
+            /** @example 上海市浦东新区张江路 88 号 3 号楼 301 */
+            label?: string | null;
+            /**
+             * Format: double
+             * @example 31.2034
+             */
+            lat?: number | null;
+            /**
+             * Format: double
+             * @example 121.5914
+             */
+            lon?: number | null;
+        };
         /** @description Fields to change; absent fields stay as they are. */
         TicketPatch: {
             /** @description merged over the current values; null removes a value */
@@ -1106,6 +2129,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             description?: string | null;
+            location?: components["schemas"]["TicketLocation"] | null;
             /** Format: int64 */
             organization_id?: number | null;
             priority?: components["schemas"]["Priority"] | null;
@@ -1133,6 +2157,8 @@ export interface components {
             fields?: components["schemas"]["FieldDefinition"][] | null;
             /** @example 设备报修 */
             name?: string | null;
+            /** @description replaces the required skills */
+            required_skills?: components["schemas"]["SkillRequirement"][] | null;
         };
         TicketTypeView: {
             active: boolean;
@@ -1148,6 +2174,8 @@ export interface components {
             id: number;
             /** @example 设备报修 */
             name: string;
+            /** @description skills an agent needs for every ticket of this type; empty for customers */
+            required_skills: components["schemas"]["SkillRequirement"][];
             /** Format: date-time */
             updated_at: string;
         };
@@ -1195,6 +2223,7 @@ export interface components {
              * @example 123
              */
             id: number;
+            location?: components["schemas"]["TicketLocation"] | null;
             /**
              * @description human-readable number
              * @example T-000123
@@ -1242,6 +2271,36 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description A weekly window in local time, e.g. weekdays 18:00–08:30 at UTC+8.
+         *
+         *     - `from` and `to` are "HH:MM" local time; `to` may be "24:00". The window is `from` ≤ t < `to`.
+         *     - `from` > `to` crosses midnight: Fri 22:00–06:00 covers Friday 22:00 to Saturday 06:00. The weekday
+         *       is the day the window **starts**, so Saturday 03:00 is inside when Friday is listed.
+         *     - `from` = `to` means the whole day.
+         *     - Local time is UTC + `utc_offset_minutes` (China: 480). Fixed offsets only: no IANA zones (no DST in China).
+         */
+        TimeWindow: {
+            /** @example 18:00 */
+            from: string;
+            /** @example 08:30 */
+            to: string;
+            /**
+             * Format: int32
+             * @example 480
+             */
+            utc_offset_minutes?: number;
+            /**
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri"
+             *     ]
+             */
+            weekdays: components["schemas"]["Weekday"][];
+        };
         TokenView: {
             access_token: string;
             /**
@@ -1254,6 +2313,22 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["UserView"];
+        };
+        /** @description How often tickets moved from one group to another (转交统计). */
+        TransferCountView: {
+            /**
+             * Format: int64
+             * @example 12
+             */
+            count: number;
+            /** Format: int64 */
+            from_group_id?: number | null;
+            /** @example 技术部 */
+            from_group_name?: string | null;
+            /** Format: int64 */
+            to_group_id?: number | null;
+            /** @example 产品部 */
+            to_group_name?: string | null;
         };
         /** @description Hand the ticket to another person or group; the reason is required and kept in the history. */
         TransferInput: {
@@ -1271,6 +2346,10 @@ export interface components {
             /** @example 已更换压缩机电容，制冷恢复。 */
             note?: string | null;
             status: components["schemas"]["TicketStatus"];
+        };
+        UnreadCount: {
+            /** Format: int64 */
+            unread: number;
         };
         /** @enum {string} */
         UserKind: "staff" | "customer";
@@ -1329,6 +2408,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @enum {string} */
+        Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
     };
     responses: never;
     parameters: never;
@@ -1338,6 +2419,250 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_agents: {
+        parameters: {
+            query?: {
+                /** @description only members of this group */
+                group_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Agents, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the agent's user id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the agent's user id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentPatch"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_api_keys: {
         parameters: {
             query?: never;
@@ -2361,6 +3686,450 @@ export interface operations {
             };
         };
     };
+    get_my_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_my_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AvailabilityInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_my_location: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description only unread ones */
+                unread?: boolean;
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadInput"];
+            };
+        };
+        responses: {
+            /** @description How many changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unread_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_organizations: {
         parameters: {
             query?: {
@@ -2717,6 +4486,130 @@ export interface operations {
             };
         };
     };
+    list_queues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupQueueView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfer_stats: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per pair of groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferCountView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_roles: {
         parameters: {
             query?: never;
@@ -2755,6 +4648,579 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_routing_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every rule, first to last */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_routing_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the rule's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorder_routing_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleOrderInput"];
+            };
+        };
+        responses: {
+            /** @description The rules in their new order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_routing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en, for the reason text */
+                "Accept-Language"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingTestInput"];
+            };
+        };
+        responses: {
+            /** @description What routing would do */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingTestView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_routing_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_routing_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_routing_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3173,6 +5639,8 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor from the previous page */
                 cursor?: string;
+                /** @description true: only tickets waiting in the claim pool (抢单) for someone to claim */
+                pool?: boolean;
             };
             header?: never;
             path?: never;
@@ -3529,6 +5997,92 @@ export interface operations {
             };
         };
     };
+    accept_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is not waiting for acceptance */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assign_ticket: {
         parameters: {
             query?: never;
@@ -3610,6 +6164,92 @@ export interface operations {
             };
             /** @description Content-Type must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claim_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Claimed: the ticket is yours */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already claimed, not in the pool, or you may not claim it now (offline, full, missing a skill) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3816,13 +6456,124 @@ export interface operations {
             };
         };
     };
+    decline_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineInput"];
+            };
+        };
+        responses: {
+            /** @description Declined and dispatched again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already accepted: transfer it instead */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_events: {
         parameters: {
             query?: {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of dispatch reasons */
+                "Accept-Language"?: string | null;
+            };
             path: {
                 /** @description ticket id */
                 id: number;
@@ -3869,6 +6620,114 @@ export interface operations {
             };
             /** @description Not found, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reroute_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RerouteInput"];
+            };
+        };
+        responses: {
+            /** @description Routed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is resolved or closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

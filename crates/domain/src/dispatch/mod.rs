@@ -40,7 +40,8 @@ pub use strategy::{
 pub use text::{eq_normalized, normalize_text};
 pub use validate::{
     KnownRefs, MAX_ACCEPT_MINUTES, MAX_ACTIONS, MAX_CONDITIONS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_LIST_ITEMS,
-    MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, operators_for, validate_rule,
+    MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, check_agent_skills, check_skill_requirements, operators_for,
+    validate_rule,
 };
 pub use window::{
     MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, MINUTES_PER_DAY, TimeWindow, Weekday, parse_time_of_day,

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::evaluate::{parse_date, parse_instant};
-use super::rules::{Action, AssignStrategy, Condition, FieldOperator, RegionOperator, RoutingRule};
+use super::rules::{Action, AssignStrategy, Condition, FieldOperator, RegionOperator, RoutingRule, SkillRequirement};
+use super::strategy::AgentSkill;
 use super::text::is_blank;
 use super::window::{MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, MINUTES_PER_DAY, TimeWindow, parse_time_of_day};
 use crate::errors::FieldErrors;
@@ -114,6 +115,43 @@ fn check_list<T>(errors: &mut FieldErrors, path: &str, items: &[T], what: &str, 
         false
     } else {
         true
+    }
+}
+
+/// Required skills (of a rule action or a ticket type): at most `MAX_SKILLS`, names not blank and short, levels ≥ 1.
+pub fn check_skill_requirements(errors: &mut FieldErrors, path: &str, skills: &[SkillRequirement]) {
+    check_skill_names(errors, path, skills.iter().map(|s| (s.name.as_str(), s.min_level)), skills.len(), "min_level");
+}
+
+/// The skills an agent holds: the same limits as required skills.
+pub fn check_agent_skills(errors: &mut FieldErrors, path: &str, skills: &[AgentSkill]) {
+    check_skill_names(errors, path, skills.iter().map(|s| (s.name.as_str(), s.level)), skills.len(), "level");
+}
+
+fn check_skill_names<'a>(
+    errors: &mut FieldErrors,
+    path: &str,
+    skills: impl Iterator<Item = (&'a str, Option<u8>)>,
+    count: usize,
+    level_name: &str,
+) {
+    if count > MAX_SKILLS {
+        errors.add(path, format!("at most {MAX_SKILLS} skills are allowed"));
+        return;
+    }
+    let mut seen = BTreeSet::new();
+    for (name, level) in skills {
+        let trimmed = name.trim();
+        if is_blank(trimmed) {
+            errors.add(path, "a skill name must not be blank");
+        } else if trimmed.chars().count() > MAX_SKILL_CHARS {
+            errors.add(path, format!("skill {name:?} is longer than {MAX_SKILL_CHARS} characters"));
+        } else if !seen.insert(trimmed.to_lowercase()) {
+            errors.add(path, format!("skill {trimmed:?} is listed twice"));
+        }
+        if level == Some(0) {
+            errors.add(path, format!("{level_name} must be at least 1"));
+        }
     }
 }
 
@@ -330,17 +368,10 @@ fn check_action(path: &str, action: &Action, known: &KnownRefs, errors: &mut Fie
             }
         }
         Action::RequireSkills { skills } => {
-            let path = at("skills");
-            if check_list(errors, &path, skills, "skill", MAX_SKILLS) {
-                if skills.iter().any(|s| is_blank(&s.name)) {
-                    errors.add(&path, "a skill name must not be blank");
-                }
-                if let Some(long) = skills.iter().find(|s| s.name.trim().chars().count() > MAX_SKILL_CHARS) {
-                    errors.add(&path, format!("skill {:?} is longer than {MAX_SKILL_CHARS} characters", long.name));
-                }
-                if skills.iter().any(|s| s.min_level == Some(0)) {
-                    errors.add(&path, "min_level must be at least 1");
-                }
+            if skills.is_empty() {
+                errors.add(at("skills"), "needs at least one skill");
+            } else {
+                check_skill_requirements(errors, &at("skills"), skills);
             }
         }
         Action::Assign { strategy, accept_within_minutes } => {

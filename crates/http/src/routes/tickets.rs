@@ -204,7 +204,8 @@ pub async fn add_comment(
 
 /// The ticket's append-only history, oldest first. Customers see status changes and public replies only.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets",
-    params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
+    params(("id" = i64, Path, description = "ticket id"), HistoryQuery,
+        ("Accept-Language" = Option<String>, Header, description = "zh-CN (default) or en: the language of dispatch reasons")),
     responses((status = 200, description = "One page of events", body = Page<EventView>)))]
 #[get("/tickets/{id}/events")]
 pub async fn list_events(
@@ -212,8 +213,9 @@ pub async fn list_events(
     caller: Caller,
     id: web::Path<i64>,
     query: web::Query<HistoryQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, query) = (id.into_inner(), query.into_inner());
-    let page = caller.run(&app, move |app, actor| app.list_events(actor, id, &query)).await?;
+    let (id, query, locale) = (id.into_inner(), query.into_inner(), crate::extract::locale(&req));
+    let page = caller.run(&app, move |app, actor| app.list_events(actor, id, &query, locale)).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -156,10 +156,16 @@ pub fn group_ids_of_users(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i
         .load(conn)
 }
 
-/// Replaces the user's group memberships.
+/// Replaces the user's group memberships. Memberships kept keep their round-robin position.
 pub fn set_user_groups(conn: &mut DbConn, user_id: i64, group_ids: &[i64]) -> QResult<()> {
-    diesel::delete(group_members::table.filter(group_members::user_id.eq(user_id))).execute(conn)?;
-    for group_id in group_ids {
+    diesel::delete(
+        group_members::table
+            .filter(group_members::user_id.eq(user_id))
+            .filter(group_members::group_id.ne_all(group_ids.to_vec())),
+    )
+    .execute(conn)?;
+    let current = group_ids_of_user(conn, user_id)?;
+    for group_id in group_ids.iter().filter(|g| !current.contains(g)) {
         diesel::insert_into(group_members::table)
             .values((group_members::group_id.eq(group_id), group_members::user_id.eq(user_id)))
             .execute(conn)?;
@@ -179,6 +185,16 @@ pub fn add_group_member(conn: &mut DbConn, group_id: i64, user_id: i64) -> QResu
 
 pub fn remove_group_member(conn: &mut DbConn, group_id: i64, user_id: i64) -> QResult<bool> {
     Ok(diesel::delete(group_members::table.find((group_id, user_id))).execute(conn)? > 0)
+}
+
+/// Every active staff user, by id.
+pub fn active_staff_ids(conn: &mut DbConn) -> QResult<Vec<i64>> {
+    users::table
+        .filter(users::active.eq(true))
+        .filter(users::kind.eq("staff"))
+        .order(users::id.asc())
+        .select(users::id)
+        .load(conn)
 }
 
 pub fn existing_user_ids(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<i64>> {
@@ -232,6 +248,7 @@ pub struct GroupChanges {
     pub name: Option<String>,
     pub description: Option<String>,
     pub parent_id: Option<Option<i64>>,
+    pub supervisor_id: Option<Option<i64>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -296,6 +313,7 @@ pub fn list_organizations(conn: &mut DbConn, page: IdPage) -> QResult<Vec<Organi
 pub struct OrganizationChanges {
     pub name: Option<String>,
     pub shared_ticket_view: Option<bool>,
+    pub tier: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

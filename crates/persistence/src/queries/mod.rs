@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod directory;
+pub mod dispatch;
 pub mod ticket_types;
 pub mod tickets;
 

@@ -41,6 +41,7 @@ pub struct TicketTypeChanges {
     pub default_group_id: Option<Option<i64>>,
     pub fields: Option<String>,
     pub active: Option<bool>,
+    pub required_skills: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

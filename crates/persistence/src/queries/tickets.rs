@@ -7,8 +7,8 @@ use loopdesk_domain::policy::TicketVisibility;
 use crate::db::DbConn;
 use crate::models::*;
 use crate::schema::{
-    agent_groups, comments, idempotency_keys, organizations, ticket_events, ticket_field_values, ticket_tags,
-    ticket_types, tickets, users,
+    agent_groups, comments, idempotency_keys, organizations, ticket_dispatch, ticket_events, ticket_field_values,
+    ticket_tags, ticket_types, tickets, users,
 };
 
 type QResult<T> = Result<T, diesel::result::Error>;
@@ -211,6 +211,8 @@ pub struct TicketFilter {
     pub number_id: Option<i64>,
     pub external_source: Option<String>,
     pub external_id: Option<String>,
+    /// only tickets waiting in the claim pool
+    pub pooled: bool,
 }
 
 impl TicketFilter {
@@ -234,6 +236,7 @@ impl TicketFilter {
             number_id: None,
             external_source: None,
             external_id: None,
+            pooled: false,
         }
     }
 }
@@ -352,6 +355,10 @@ fn apply_filters<'a, ST: 'a>(mut query: BoxedTickets<'a, ST>, f: &TicketFilter) 
     }
     if let Some(external_id) = &f.external_id {
         query = query.filter(tickets::external_id.eq(external_id.clone()));
+    }
+    if f.pooled {
+        let pooled = ticket_dispatch::table.filter(ticket_dispatch::pooled.eq(true)).select(ticket_dispatch::ticket_id);
+        query = query.filter(tickets::id.eq_any(pooled)).filter(tickets::assignee_id.is_null());
     }
     if let Some(text) = f.subject_contains.as_deref().filter(|t| !t.is_empty()) {
         let pattern = super::directory::like_pattern(&text.to_lowercase());

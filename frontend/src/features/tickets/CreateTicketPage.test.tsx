@@ -29,6 +29,7 @@ const repair: Schemas['TicketTypeView'] = {
   description: 'Air conditioning, lifts, lighting',
   default_priority: 'high',
   default_group_id: 5,
+  required_skills: [],
   active: true,
   fields: [
     { key: 'asset_no', label: 'Asset number', kind: 'text', required: true, options: [], customer_visible: true },

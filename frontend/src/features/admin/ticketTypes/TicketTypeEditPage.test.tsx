@@ -12,6 +12,7 @@ const TYPE: Schemas['TicketTypeView'] = {
   description: 'Equipment repair',
   default_priority: 'high',
   default_group_id: 2,
+  required_skills: [],
   active: true,
   created_at: '2026-09-23T08:59:52Z',
   updated_at: '2026-09-23T08:59:52Z',

@@ -150,6 +150,7 @@ export const TICKET_TYPE: Schemas['TicketTypeView'] = {
   description: '',
   default_priority: 'high',
   default_group_id: 5,
+  required_skills: [],
   active: true,
   created_at: '2026-09-01T00:00:00Z',
   updated_at: '2026-09-01T00:00:00Z',

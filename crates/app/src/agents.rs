@@ -1,0 +1,442 @@
+//! Agents as dispatch sees them (availability, capacity, skills, last position, open work), the supervisor's
+//! view of group queues, in-app notifications, and transfer statistics.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use loopdesk_domain::dispatch::{AgentSkill, Availability, GeoPoint, priority_weight};
+use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
+use loopdesk_domain::ticket::Priority;
+use loopdesk_persistence::models::{AgentProfileRow, NotificationRow, UserRow};
+use loopdesk_persistence::queries::directory;
+use loopdesk_persistence::queries::dispatch as q;
+use loopdesk_persistence::{DbConn, tx};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::directory::{double_option, id_page};
+use crate::dispatch::checked_agent_skills;
+use crate::tickets::to_json;
+use crate::views::Page;
+use crate::{App, AppError, AppResult, utc};
+
+/// The most open tickets a capacity may allow.
+pub const MAX_CAPACITY: u32 = 1000;
+
+/// An agent as dispatch sees them now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AgentView {
+    #[schema(example = 7)]
+    pub user_id: i64,
+    #[schema(example = "李工")]
+    pub name: String,
+    pub email: String,
+    /// only online agents get new work; new agents start offline
+    pub availability: Availability,
+    /// the most open tickets dispatch gives this agent; null: no limit
+    #[schema(example = 8)]
+    pub capacity: Option<u32>,
+    pub skills: Vec<AgentSkill>,
+    /// last reported position (PUT /me/location)
+    pub position: Option<GeoPoint>,
+    pub position_at: Option<DateTime<Utc>>,
+    /// open tickets assigned to the agent
+    #[schema(example = 3)]
+    pub open_count: u32,
+    /// open tickets weighted by priority (low 1, normal 2, high 3, urgent 5)
+    #[schema(example = 7)]
+    pub open_load: u32,
+    /// holds at least one open urgent ticket (the nearest strategy passes over such agents)
+    pub holds_urgent: bool,
+    pub group_ids: Vec<i64>,
+}
+
+/// Changes to an agent's dispatch profile; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct AgentPatch {
+    pub availability: Option<Availability>,
+    /// null removes the limit
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<u32>, example = 8)]
+    pub capacity: Option<Option<u32>>,
+    /// replaces the skills
+    #[schema(example = json!([{"name": "空调", "level": 3}, {"name": "高压电工"}]))]
+    pub skills: Option<Vec<AgentSkill>>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct AvailabilityInput {
+    pub availability: Availability,
+}
+
+/// The phone's position, reported by the agent.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct LocationInput {
+    #[schema(example = 31.2034)]
+    pub lat: f64,
+    #[schema(example = 121.5914)]
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgentListQuery {
+    /// only members of this group
+    pub group_id: Option<i64>,
+}
+
+/// One group's queue: what waits unassigned, and each member's load.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GroupQueueView {
+    pub group_id: i64,
+    #[schema(example = "售后二组")]
+    pub group_name: String,
+    pub supervisor_id: Option<i64>,
+    /// open tickets of the group nobody holds (waiting in the queue or the claim pool)
+    #[schema(example = 4)]
+    pub unassigned: i64,
+    pub agents: Vec<AgentView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    /// ticket_assigned, ticket_escalated …
+    #[schema(example = "ticket_assigned")]
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    #[schema(example = "T-000042 已分配给你 / assigned to you")]
+    pub title: String,
+    #[schema(example = "3 号楼空调不制冷")]
+    pub body: String,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationQuery {
+    /// only unread ones
+    #[serde(default)]
+    pub unread: bool,
+    pub limit: Option<i64>,
+    /// next_cursor from the previous page
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UnreadCount {
+    pub unread: i64,
+}
+
+/// Which notifications to mark read; without ids, all of yours.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct MarkReadInput {
+    #[serde(default)]
+    pub ids: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MarkedRead {
+    pub marked: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TransferStatsQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// How often tickets moved from one group to another (转交统计).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TransferCountView {
+    pub from_group_id: Option<i64>,
+    #[schema(example = "技术部")]
+    pub from_group_name: Option<String>,
+    pub to_group_id: Option<i64>,
+    #[schema(example = "产品部")]
+    pub to_group_name: Option<String>,
+    #[schema(example = 12)]
+    pub count: i64,
+}
+
+fn empty_profile(user_id: i64, at: chrono::NaiveDateTime) -> AgentProfileRow {
+    AgentProfileRow {
+        user_id,
+        availability: Availability::Offline.as_str().to_string(),
+        capacity: None,
+        skills: "[]".into(),
+        position_lat: None,
+        position_lon: None,
+        position_at: None,
+        updated_at: at,
+    }
+}
+
+fn notification_view(row: &NotificationRow) -> NotificationView {
+    NotificationView {
+        id: row.id,
+        kind: row.kind.clone(),
+        ticket_id: row.ticket_id,
+        title: row.title.clone(),
+        body: row.body.clone(),
+        read: row.read_at.is_some(),
+        created_at: utc(row.created_at),
+    }
+}
+
+/// Agent views of these staff users, with their profiles, open work and groups, in a fixed number of queries.
+fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>> {
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let profiles: HashMap<i64, AgentProfileRow> =
+        q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
+    let mut work: HashMap<i64, (u32, u32, bool)> = HashMap::new();
+    for (user_id, rank, count) in q::open_work_of(conn, &ids)? {
+        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        let entry = work.entry(user_id).or_default();
+        entry.0 = entry.0.saturating_add(count);
+        entry.1 = entry.1.saturating_add(priority_weight(priority).saturating_mul(count));
+        entry.2 |= priority == Priority::Urgent;
+    }
+    let mut groups: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (user_id, group_id) in directory::group_ids_of_users(conn, &ids)? {
+        groups.entry(user_id).or_default().push(group_id);
+    }
+    Ok(users
+        .iter()
+        .map(|user| {
+            let profile = profiles.get(&user.id);
+            let (open_count, open_load, holds_urgent) = work.get(&user.id).copied().unwrap_or_default();
+            AgentView {
+                user_id: user.id,
+                name: user.name.clone(),
+                email: user.email.clone(),
+                availability: profile
+                    .and_then(|p| Availability::parse(&p.availability))
+                    .unwrap_or(Availability::Offline),
+                capacity: profile.and_then(|p| p.capacity).and_then(|c| u32::try_from(c).ok()),
+                skills: profile.map(|p| serde_json::from_str(&p.skills).unwrap_or_default()).unwrap_or_default(),
+                position: profile.and_then(|p| match (p.position_lat, p.position_lon) {
+                    (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
+                    _ => None,
+                }),
+                position_at: profile.and_then(|p| p.position_at).map(utc),
+                open_count,
+                open_load,
+                holds_urgent,
+                group_ids: groups.remove(&user.id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+fn require_dispatcher(actor: &Actor) -> AppResult<()> {
+    policy::require(actor, Permission::RoutingManage).or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
+    Ok(())
+}
+
+fn staff_user(conn: &mut DbConn, id: i64) -> AppResult<UserRow> {
+    directory::find_user(conn, id)?
+        .filter(|u| UserKind::parse(&u.kind) == Some(UserKind::Staff))
+        .ok_or(AppError::NotFound("agent"))
+}
+
+impl App {
+    /// Active staff with their dispatch profile and load, optionally of one group.
+    pub fn list_agents(&self, actor: &Actor, query: &AgentListQuery) -> AppResult<Vec<AgentView>> {
+        require_dispatcher(actor)?;
+        let mut conn = self.conn()?;
+        let ids: Vec<i64> = match query.group_id {
+            Some(group) => {
+                directory::find_group(&mut conn, group)?.ok_or(AppError::NotFound("group"))?;
+                q::active_staff_members(&mut conn, group)?.into_iter().map(|m| m.user_id).collect()
+            }
+            None => directory::active_staff_ids(&mut conn)?,
+        };
+        let users = directory::find_users(&mut conn, &ids)?;
+        let mut views = agent_views(&mut conn, &users)?;
+        views.sort_by_key(|v| v.user_id);
+        Ok(views)
+    }
+
+    pub fn get_agent(&self, actor: &Actor, user_id: i64) -> AppResult<AgentView> {
+        if actor.user_id != user_id {
+            require_dispatcher(actor)?;
+        }
+        let mut conn = self.conn()?;
+        let user = staff_user(&mut conn, user_id)?;
+        agent_views(&mut conn, &[user])?.pop().ok_or(AppError::NotFound("agent"))
+    }
+
+    /// Changes an agent's profile: capacity and skills need routing_manage; anyone may set their own availability.
+    pub fn update_agent(&self, actor: &Actor, user_id: i64, patch: &AgentPatch) -> AppResult<AgentView> {
+        let own_availability_only = actor.user_id == user_id && patch.capacity.is_none() && patch.skills.is_none();
+        if !own_availability_only {
+            policy::require(actor, Permission::RoutingManage)?;
+        }
+        if actor.is_customer() {
+            return Err(AppError::Forbidden("customers have no agent profile".into()));
+        }
+        let mut errors = FieldErrors::new();
+        if let Some(Some(capacity)) = patch.capacity
+            && !(1..=MAX_CAPACITY).contains(&capacity)
+        {
+            errors.add("capacity", format!("must be between 1 and {MAX_CAPACITY}, or null for no limit"));
+        }
+        let skills = patch.skills.as_deref().map(|s| checked_agent_skills(s, &mut errors));
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        tx::write(&mut conn, |conn| {
+            let user = staff_user(conn, user_id)?;
+            let mut profile = q::find_profile(conn, user_id)?.unwrap_or_else(|| empty_profile(user_id, now));
+            if let Some(availability) = patch.availability {
+                profile.availability = availability.as_str().to_string();
+            }
+            if let Some(capacity) = patch.capacity {
+                profile.capacity = capacity.map(|c| c as i32);
+            }
+            if let Some(skills) = &skills {
+                profile.skills = to_json(skills);
+            }
+            profile.updated_at = now;
+            q::save_profile(conn, &profile)?;
+            agent_views(conn, &[user])?.pop().ok_or(AppError::NotFound("agent"))
+        })
+    }
+
+    /// Online, away or offline: the header switch.
+    pub fn set_my_availability(&self, actor: &Actor, input: &AvailabilityInput) -> AppResult<AgentView> {
+        let patch = AgentPatch { availability: Some(input.availability), ..AgentPatch::default() };
+        self.update_agent(actor, actor.user_id, &patch)
+    }
+
+    /// The phone reports where the agent is, for the nearest strategy.
+    pub fn set_my_location(&self, actor: &Actor, input: &LocationInput) -> AppResult<AgentView> {
+        if actor.is_customer() {
+            return Err(AppError::Forbidden("customers have no agent profile".into()));
+        }
+        let point = GeoPoint::new(input.lat, input.lon);
+        if !point.is_valid() {
+            return Err(AppError::invalid("lat", "lat must be within ±90 and lon within ±180"));
+        }
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        tx::write(&mut conn, |conn| {
+            let user = staff_user(conn, actor.user_id)?;
+            let mut profile =
+                q::find_profile(conn, actor.user_id)?.unwrap_or_else(|| empty_profile(actor.user_id, now));
+            profile.position_lat = Some(point.lat);
+            profile.position_lon = Some(point.lon);
+            profile.position_at = Some(now);
+            profile.updated_at = now;
+            q::save_profile(conn, &profile)?;
+            agent_views(conn, &[user])?.pop().ok_or(AppError::NotFound("agent"))
+        })
+    }
+
+    /// The supervisor's view: for each of the caller's groups (every group with tickets_read_all), how many tickets
+    /// wait unassigned and each member's load.
+    pub fn list_queues(&self, actor: &Actor) -> AppResult<Vec<GroupQueueView>> {
+        policy::require(actor, Permission::TicketsAssign)?;
+        let mut conn = self.conn()?;
+        let groups: Vec<_> = directory::list_groups(&mut conn)?
+            .into_iter()
+            .filter(|g| actor.has(Permission::TicketsReadAll) || actor.group_ids.contains(&g.id))
+            .collect();
+        let group_ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+        let waiting: HashMap<i64, i64> = q::queue_lengths(&mut conn, &group_ids)?.into_iter().collect();
+        let memberships = directory::memberships_of_groups(&mut conn, &group_ids)?;
+        let mut everyone: Vec<i64> = memberships.iter().map(|(_, user)| *user).collect();
+        everyone.sort_unstable();
+        everyone.dedup();
+        let users: Vec<UserRow> = directory::find_users(&mut conn, &everyone)?
+            .into_iter()
+            .filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff))
+            .collect();
+        let mut members: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (group, user) in memberships {
+            members.entry(group).or_default().push(user);
+        }
+        let views: HashMap<i64, AgentView> =
+            agent_views(&mut conn, &users)?.into_iter().map(|v| (v.user_id, v)).collect();
+        Ok(groups
+            .iter()
+            .map(|g| GroupQueueView {
+                group_id: g.id,
+                group_name: g.name.clone(),
+                supervisor_id: g.supervisor_id,
+                unassigned: waiting.get(&g.id).copied().unwrap_or_default(),
+                agents: members
+                    .get(&g.id)
+                    .map(|ids| ids.iter().filter_map(|id| views.get(id).cloned()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    // ---- notifications
+
+    /// The caller's notifications, newest first.
+    pub fn list_notifications(&self, actor: &Actor, query: &NotificationQuery) -> AppResult<Page<NotificationView>> {
+        let page = id_page(query.limit, query.cursor.as_deref())?;
+        let mut conn = self.conn()?;
+        // Newest first: the cursor is the last id shown, and the next page holds older ones.
+        let mut rows = q::list_notifications(&mut conn, actor.user_id, page.after_id, query.unread, page.limit + 1)?;
+        let has_more = rows.len() as i64 > page.limit;
+        rows.truncate(page.limit as usize);
+        let next_cursor = if has_more { rows.last().map(|r| r.id.to_string()) } else { None };
+        Ok(Page { items: rows.iter().map(notification_view).collect(), next_cursor })
+    }
+
+    pub fn unread_notifications(&self, actor: &Actor) -> AppResult<UnreadCount> {
+        let mut conn = self.conn()?;
+        Ok(UnreadCount { unread: q::unread_notifications(&mut conn, actor.user_id)? })
+    }
+
+    pub fn mark_notifications_read(&self, actor: &Actor, input: &MarkReadInput) -> AppResult<MarkedRead> {
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        let marked = q::mark_notifications_read(&mut conn, actor.user_id, input.ids.as_deref(), now)?;
+        Ok(MarkedRead { marked })
+    }
+
+    // ---- transfer statistics
+
+    /// Transfers between groups in a period, most frequent first (转交统计).
+    pub fn transfer_stats(&self, actor: &Actor, query: &TransferStatsQuery) -> AppResult<Vec<TransferCountView>> {
+        policy::require(actor, Permission::TicketsAssign)?;
+        if let (Some(from), Some(to)) = (query.from, query.to)
+            && from >= to
+        {
+            return Err(AppError::invalid("to", "must be after from"));
+        }
+        let mut conn = self.conn()?;
+        let counts = q::transfer_counts(&mut conn, query.from.map(|t| t.naive_utc()), query.to.map(|t| t.naive_utc()))?;
+        let parse = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+        let mut ids: Vec<i64> = counts.iter().flat_map(|(a, b, _)| [parse(a), parse(b)]).flatten().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: HashMap<i64, String> = directory::group_names(&mut conn, &ids)?.into_iter().collect();
+        let mut views: Vec<TransferCountView> = counts
+            .iter()
+            .map(|(from, to, count)| {
+                let (from, to) = (parse(from), parse(to));
+                TransferCountView {
+                    from_group_id: from,
+                    from_group_name: from.and_then(|id| names.get(&id).cloned()),
+                    to_group_id: to,
+                    to_group_name: to.and_then(|id| names.get(&id).cloned()),
+                    count: *count,
+                }
+            })
+            .collect();
+        views.sort_by(|a, b| b.count.cmp(&a.count).then(a.from_group_id.cmp(&b.from_group_id)));
+        Ok(views)
+    }
+}

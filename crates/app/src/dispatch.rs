@@ -1,0 +1,673 @@
+//! Smart dispatch (事找人) as use cases: routing runs when a ticket is created and on re-route; the assignee accepts
+//! or declines; a pool ticket goes to the first agent who claims it; an assignment not accepted in time escalates.
+//!
+//! The decisions are the domain's (`loopdesk_domain::dispatch`); this module loads the snapshot it decides on
+//! (rules, the ticket's facts, the group's candidates), writes the outcome with its history in the ticket's
+//! transaction, and keeps the ticket's dispatch state (`ticket_dispatch`) in step.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use loopdesk_domain::dispatch::{
+    self, AgentCandidate, AgentSkill, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext,
+    DispatchReason, GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
+};
+use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
+use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
+use loopdesk_persistence::DbConn;
+use loopdesk_persistence::models::{AgentProfileRow, NewNotification, TicketDispatchRow, TicketRow};
+use loopdesk_persistence::queries::dispatch as q;
+use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::tickets::{By, EventLog, hand_over, id_text, parse_json_map, parse_tags, status_of, to_json, trimmed_note};
+use crate::views::TicketView;
+use crate::{App, AppError, AppResult, utc};
+
+/// How many overdue acceptances one escalation pass handles; the rest wait for the next pass.
+const ESCALATION_BATCH: i64 = 100;
+
+// ---- inputs
+
+/// Decline an assignment; the reason is kept in the history and dispatch runs again without you.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+pub struct DeclineInput {
+    #[schema(example = "明天休假，无法上门")]
+    #[validate(length(min = 1, max = 2000, message = "is required (1 to 2000 characters)"))]
+    pub reason: String,
+}
+
+/// Re-run routing on a ticket (after its fields changed, or to try again when agents came online).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, Validate)]
+pub struct RerouteInput {
+    /// kept in the history with the decision
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub note: Option<String>,
+}
+
+// ---- what a decision needs and yields
+
+/// What the ticket already has, and what routing must leave alone.
+pub(crate) struct RouteBase {
+    pub cause: DispatchCause,
+    pub group_id: Option<i64>,
+    /// the person holding the ticket now (kept when routing assigns nobody and the group stays)
+    pub assignee_id: Option<i64>,
+    /// the creator chose the group: rules do not move it
+    pub keep_group: bool,
+    /// the creator chose the priority: rules do not change it
+    pub keep_priority: bool,
+    /// agents never to pick: who declined or let the ticket escalate
+    pub excluded: Vec<i64>,
+}
+
+/// The outcome of one dispatch, ready to be written.
+pub(crate) struct Decision {
+    pub group_id: Option<i64>,
+    pub priority: Priority,
+    pub tags: Vec<String>,
+    pub assignee_id: Option<i64>,
+    /// the agent dispatch picked (as opposed to one kept from before)
+    pub picked: Option<i64>,
+    pub state: TicketDispatchRow,
+    pub reason: DispatchReason,
+}
+
+fn parse_rule(row: &loopdesk_persistence::models::RoutingRuleRow) -> Option<RoutingRule> {
+    let conditions = serde_json::from_str(&row.conditions).ok()?;
+    let actions = serde_json::from_str(&row.actions).ok()?;
+    Some(RoutingRule {
+        id: row.id,
+        name: row.name.clone(),
+        position: row.position,
+        enabled: row.enabled,
+        conditions,
+        actions,
+        continue_matching: row.continue_matching,
+    })
+}
+
+fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn location_of(row: &TicketRow) -> Option<GeoPoint> {
+    match (row.location_lat, row.location_lon) {
+        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
+        _ => None,
+    }
+}
+
+/// An agent's availability as stored; no profile means offline (nobody gets work they did not sign up for).
+fn availability_of(profile: Option<&AgentProfileRow>) -> Availability {
+    profile.and_then(|p| Availability::parse(&p.availability)).unwrap_or(Availability::Offline)
+}
+
+fn position_of(profile: &AgentProfileRow) -> Option<GeoPoint> {
+    match (profile.position_lat, profile.position_lon) {
+        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
+        _ => None,
+    }
+}
+
+/// Snapshots of agents with their open work, in the given order.
+fn candidates_of(conn: &mut DbConn, members: &[(i64, Option<NaiveDateTime>)]) -> AppResult<Vec<AgentCandidate>> {
+    let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
+    let profiles: HashMap<i64, AgentProfileRow> =
+        q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
+    let mut work: HashMap<i64, (u32, u32, bool)> = HashMap::new();
+    for (user_id, rank, count) in q::open_work_of(conn, &ids)? {
+        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        let entry = work.entry(user_id).or_default();
+        entry.0 = entry.0.saturating_add(count);
+        entry.1 = entry.1.saturating_add(dispatch::priority_weight(priority).saturating_mul(count));
+        entry.2 |= priority == Priority::Urgent;
+    }
+    Ok(members
+        .iter()
+        .map(|(user_id, last_assigned_at)| {
+            let profile = profiles.get(user_id);
+            let (open_count, open_load, holds_urgent) = work.get(user_id).copied().unwrap_or_default();
+            AgentCandidate {
+                user_id: *user_id,
+                availability: availability_of(profile),
+                capacity: profile.and_then(|p| p.capacity).and_then(|c| u32::try_from(c).ok()),
+                open_load,
+                open_count,
+                holds_urgent,
+                skills: profile.map(|p| parse_list(&p.skills)).unwrap_or_default(),
+                position: profile.and_then(position_of),
+                last_assigned_at: last_assigned_at.map(utc),
+            }
+        })
+        .collect())
+}
+
+/// The members of a group who may take tickets, as dispatch sees them now.
+fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCandidate>> {
+    let members: Vec<(i64, Option<NaiveDateTime>)> =
+        q::active_staff_members(conn, group_id)?.into_iter().map(|m| (m.user_id, m.last_assigned_at)).collect();
+    candidates_of(conn, &members)
+}
+
+/// The enabled rules in evaluation order. A rule that no longer parses is skipped (and logged), never fatal:
+/// tickets keep flowing while an admin fixes it.
+fn enabled_rules(conn: &mut DbConn) -> AppResult<Vec<RoutingRule>> {
+    let rows = q::list_rules(conn)?;
+    Ok(rows
+        .iter()
+        .filter(|r| r.enabled)
+        .filter_map(|row| {
+            let parsed = parse_rule(row);
+            if parsed.is_none() {
+                log::warn!("routing rule {} ({}) is unreadable and was skipped", row.id, row.name);
+            }
+            parsed
+        })
+        .collect())
+}
+
+/// Decides where a ticket goes. Takes the group's lock (PostgreSQL) so that concurrent decisions in one group
+/// see each other's assignments.
+pub(crate) fn decide(
+    conn: &mut DbConn,
+    rules_in_force: &[RoutingRule],
+    facts: &TicketFacts,
+    type_skills: &[SkillRequirement],
+    base: RouteBase,
+    at: NaiveDateTime,
+) -> AppResult<Decision> {
+    let outcome = dispatch::evaluate(rules_in_force, facts);
+    decide_on_outcome(conn, &outcome, facts, type_skills, base, at)
+}
+
+/// `decide` after the rules were evaluated. Reads only: the caller writes the decision (`record_decision`).
+pub(crate) fn decide_on_outcome(
+    conn: &mut DbConn,
+    outcome: &RoutingOutcome,
+    facts: &TicketFacts,
+    type_skills: &[SkillRequirement],
+    base: RouteBase,
+    at: NaiveDateTime,
+) -> AppResult<Decision> {
+    let group_id = if base.keep_group { base.group_id } else { outcome.group_id.or(base.group_id) };
+    let priority = if base.keep_priority { facts.priority } else { outcome.final_priority(facts) };
+    let mut tags = facts.tags.clone();
+    tags.extend(outcome.added_tags.iter().cloned());
+    // More tags than allowed: keep the ticket's own rather than fail its creation.
+    let tags = rules::normalize_tags(&tags).unwrap_or_else(|_| facts.tags.clone());
+    let mut required = type_skills.to_vec();
+    dispatch::merge_skill_requirements(&mut required, &outcome.required_skills);
+
+    let mut applied: Option<(AssignStrategy, Assignment)> = None;
+    if let Some(plan) = &outcome.assign {
+        let candidates = match (&plan.strategy, group_id) {
+            (_, Some(group)) => {
+                q::lock_group(conn, group)?;
+                group_candidates(conn, group)?
+            }
+            // A named agent needs no group; every other strategy picks among a group's members.
+            (AssignStrategy::NamedAgent { user_id }, None) => {
+                let staff = directory::find_user(conn, *user_id)?
+                    .filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff));
+                match staff {
+                    Some(user) => candidates_of(conn, &[(user.id, None)])?,
+                    None => vec![],
+                }
+            }
+            (_, None) => vec![],
+        };
+        let ctx =
+            DispatchContext { required_skills: &required, excluded: &base.excluded, ticket_location: facts.location };
+        applied = Some((plan.strategy.clone(), dispatch::assign(&plan.strategy, &candidates, &ctx)));
+    }
+
+    let picked = applied.as_ref().and_then(|(_, a)| a.user_id());
+    let pooled = matches!(applied, Some((_, Assignment::Pool { .. })));
+    let assignee_id = match (&applied, picked) {
+        (_, Some(agent)) => Some(agent),
+        // Routing chose a strategy but nobody now: the ticket waits in the group's queue (or pool).
+        (Some(_), None) => None,
+        // No strategy: whoever holds it keeps it, unless it moved group or they are excluded.
+        (None, None) => base.assignee_id.filter(|a| group_id == base.group_id && !base.excluded.contains(a)),
+    };
+    let accept_within = outcome.assign.as_ref().and_then(|p| p.accept_within_minutes);
+    let accept_by = match picked {
+        Some(_) => dispatch::accept_deadline(utc(at), accept_within).map(|t| t.naive_utc()),
+        None => None,
+    };
+    let mut reason = DispatchReason::new(base.cause, outcome, applied.as_ref().map(|(s, a)| (s, a)));
+    if base.keep_group {
+        reason.group_id = None;
+    }
+    if base.keep_priority {
+        reason.priority = None;
+    }
+    reason.required_skills = required.clone();
+    let state = TicketDispatchRow {
+        ticket_id: 0, // set by record_decision
+        rule_id: outcome.assign.as_ref().map(|p| p.rule_id),
+        strategy: outcome.assign.as_ref().map(|p| to_json(&p.strategy)),
+        accept_within_minutes: accept_within.and_then(|m| i32::try_from(m).ok()),
+        required_skills: to_json(&required),
+        excluded: to_json(&base.excluded),
+        pooled,
+        accept_by,
+        updated_at: at,
+    };
+    Ok(Decision { group_id, priority, tags, assignee_id, picked, state, reason })
+}
+
+/// The facts routing tests, for an existing ticket.
+fn facts_of(conn: &mut DbConn, row: &TicketRow, routed_at: DateTime<Utc>) -> AppResult<TicketFacts> {
+    let tier = match row.organization_id {
+        Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
+        None => None,
+    };
+    Ok(TicketFacts {
+        type_id: row.type_id,
+        priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
+        channel: Channel::parse(&row.channel).unwrap_or(Channel::Api),
+        organization_id: row.organization_id,
+        organization_tier: tier,
+        requester_id: row.requester_id,
+        tags: parse_tags(&row.tags),
+        custom_fields: parse_json_map(&row.custom_fields),
+        subject: row.subject.clone(),
+        description: row.description.clone(),
+        location_label: row.location_label.clone(),
+        location: location_of(row),
+        created_at: utc(row.created_at),
+        routed_at: Some(routed_at),
+    })
+}
+
+fn type_skills(conn: &mut DbConn, type_id: i64) -> AppResult<Vec<SkillRequirement>> {
+    Ok(types_q::find(conn, type_id)?.map(|t| crate::ticket_types::parse_skills(&t)).unwrap_or_default())
+}
+
+/// Tells an agent a ticket is theirs now, and a supervisor that one escalated.
+fn notify(
+    conn: &mut DbConn,
+    user_id: i64,
+    kind: &str,
+    ticket: &TicketRow,
+    title: String,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    q::insert_notification(
+        conn,
+        &NewNotification {
+            user_id,
+            kind: kind.to_string(),
+            ticket_id: Some(ticket.id),
+            title,
+            body: ticket.subject.clone(),
+            created_at: at,
+        },
+    )?;
+    Ok(())
+}
+
+impl App {
+    /// Writes a decision onto a ticket being changed: group, assignee, priority and tags with their events, the
+    /// dispatch state, the round-robin mark, the reason in the history, and a notification to the picked agent.
+    pub(crate) fn apply_decision(
+        &self,
+        conn: &mut DbConn,
+        row: &mut TicketRow,
+        log: &mut EventLog,
+        decision: Decision,
+        note: Option<String>,
+    ) -> AppResult<()> {
+        let from = status_of(row)?;
+        let priority = decision.priority.rank();
+        if priority != row.priority {
+            let old = Priority::from_rank(row.priority).map(|p| p.to_string());
+            log.push(EventKind::FieldChanged, Some("priority"), old, Some(decision.priority.to_string()), None);
+            row.priority = priority;
+        }
+        let tags = to_json(&decision.tags);
+        if tags != row.tags {
+            log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(tags.clone()), None);
+            row.tags = tags;
+        }
+        log.push(EventKind::Dispatched, None, None, Some(to_json(&decision.reason)), note);
+        hand_over(row, log, from, EventKind::Assigned, decision.assignee_id, decision.group_id, None);
+        log.dispatch_written = true;
+        self.record_decision(conn, row, &decision, log.at)
+    }
+
+    /// The part of a decision outside the ticket row (shared with creation, which inserts the row itself).
+    pub(crate) fn record_decision(
+        &self,
+        conn: &mut DbConn,
+        row: &TicketRow,
+        decision: &Decision,
+        at: NaiveDateTime,
+    ) -> AppResult<()> {
+        q::save_dispatch(conn, &TicketDispatchRow { ticket_id: row.id, ..decision.state.clone() })?;
+        if let (Some(agent), Some(group)) = (decision.picked, decision.group_id) {
+            q::touch_last_assigned(conn, group, agent, at)?;
+        }
+        if let Some(agent) = decision.picked {
+            let title = format!("{} 已分配给你 / assigned to you", rules::format_ticket_number(row.id));
+            notify(conn, agent, "ticket_assigned", row, title, at)?;
+        }
+        Ok(())
+    }
+
+    /// Routing for a ticket about to be created: the facts come from the validated input. None when no rule is
+    /// enabled: without routing, tickets go where their creator or type sends them and the history stays quiet.
+    pub(crate) fn route_new_ticket(
+        &self,
+        conn: &mut DbConn,
+        facts: &TicketFacts,
+        base: RouteBase,
+        at: NaiveDateTime,
+    ) -> AppResult<Option<Decision>> {
+        let rules_in_force = enabled_rules(conn)?;
+        if rules_in_force.is_empty() {
+            return Ok(None);
+        }
+        let skills = type_skills(conn, facts.type_id)?;
+        decide(conn, &rules_in_force, facts, &skills, base, at).map(Some)
+    }
+
+    /// Runs routing again on a ticket being changed, excluding `excluded` on top of whoever was excluded before.
+    fn reroute_row(
+        &self,
+        conn: &mut DbConn,
+        row: &mut TicketRow,
+        log: &mut EventLog,
+        cause: DispatchCause,
+        newly_excluded: Option<i64>,
+        note: Option<String>,
+    ) -> AppResult<()> {
+        let previous = q::find_dispatch(conn, row.id)?;
+        let mut excluded: Vec<i64> = previous.as_ref().map(|d| parse_list(&d.excluded)).unwrap_or_default();
+        if let Some(user) = newly_excluded
+            && !excluded.contains(&user)
+        {
+            excluded.push(user);
+        }
+        let facts = facts_of(conn, row, utc(log.at))?;
+        let rules_in_force = enabled_rules(conn)?;
+        let skills = type_skills(conn, row.type_id)?;
+        let base = RouteBase {
+            cause,
+            group_id: row.group_id,
+            assignee_id: row.assignee_id,
+            keep_group: false,
+            keep_priority: false,
+            excluded,
+        };
+        let decision = decide(conn, &rules_in_force, &facts, &skills, base, log.at)?;
+        self.apply_decision(conn, row, log, decision, note)
+    }
+
+    /// Keeps the dispatch state true to the ticket after a change that dispatch did not make itself: a ticket
+    /// that someone holds is not in the pool, and an acceptance deadline ends when the ticket leaves "assigned" or
+    /// changes hands.
+    pub(crate) fn settle_dispatch(
+        &self,
+        conn: &mut DbConn,
+        before: &TicketRow,
+        after: &TicketRow,
+        at: NaiveDateTime,
+    ) -> AppResult<()> {
+        let Some(mut state) = q::find_dispatch(conn, after.id)? else { return Ok(()) };
+        let handed_over = before.assignee_id != after.assignee_id || before.group_id != after.group_id;
+        let mut changed = false;
+        if state.pooled && (after.assignee_id.is_some() || before.group_id != after.group_id || !is_open(after)) {
+            state.pooled = false;
+            changed = true;
+        }
+        if state.accept_by.is_some() && (handed_over || after.status != TicketStatus::Assigned.as_str()) {
+            state.accept_by = None;
+            changed = true;
+        }
+        if changed {
+            state.updated_at = at;
+            q::save_dispatch(conn, &state)?;
+        }
+        Ok(())
+    }
+
+    // ---- use cases
+
+    /// Routes the ticket again now (rules, then the strategy), recording the decision in the history.
+    pub fn reroute_ticket(&self, actor: &Actor, id: i64, input: &RerouteInput) -> AppResult<TicketView> {
+        let note = trimmed_note(&input.note);
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            policy::require(actor, Permission::TicketsAssign)?;
+            if !is_open(row) {
+                return Err(AppError::conflict("the ticket is resolved or closed; reopen it before routing it again"));
+            }
+            self.reroute_row(conn, row, log, DispatchCause::Reroute, None, note.clone())
+        })?;
+        self.ticket_for(actor, &row)
+    }
+
+    /// The assignee takes the ticket on: assigned → in_progress, and the acceptance deadline ends.
+    pub fn accept_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+        let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
+            if row.assignee_id != Some(actor.user_id) {
+                return Err(AppError::Forbidden("only the assignee can accept a ticket".into()));
+            }
+            let from = status_of(row)?;
+            if from != TicketStatus::Assigned {
+                return Err(AppError::conflict(format!(
+                    "the ticket is {from}; only an assigned ticket can be accepted"
+                )));
+            }
+            log.push(EventKind::Accepted, Some("assignee_id"), None, id_text(row.assignee_id), None);
+            crate::tickets::apply_status(row, TicketStatus::InProgress, log.at);
+            log.status(from, TicketStatus::InProgress, None);
+            Ok(())
+        })?;
+        self.ticket_for(actor, &row)
+    }
+
+    /// The assignee turns the ticket down with a reason; dispatch runs again without them.
+    pub fn decline_ticket(&self, actor: &Actor, id: i64, input: &DeclineInput) -> AppResult<TicketView> {
+        let reason = input.reason.trim().to_string();
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "is required"));
+        }
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            if row.assignee_id != Some(actor.user_id) {
+                return Err(AppError::Forbidden("only the assignee can decline a ticket".into()));
+            }
+            let from = status_of(row)?;
+            if from != TicketStatus::Assigned {
+                return Err(AppError::conflict(format!(
+                    "the ticket is {from}; only a ticket not yet accepted can be declined (transfer it instead)"
+                )));
+            }
+            log.push(EventKind::Declined, Some("assignee_id"), id_text(row.assignee_id), None, Some(reason.clone()));
+            let cause = DispatchCause::Declined { user_id: actor.user_id };
+            self.reroute_row(conn, row, log, cause, Some(actor.user_id), None)
+        })?;
+        // The decliner may no longer see the ticket (it left their hands and maybe their group).
+        self.ticket_for(actor, &row)
+    }
+
+    /// Claims a pool ticket (抢单): the first claim wins, atomically; every later one is a 409.
+    pub fn claim_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+        if actor.kind != UserKind::Staff {
+            return Err(AppError::Forbidden("only staff can claim tickets".into()));
+        }
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            let state =
+                q::find_dispatch(conn, row.id)?.filter(|s| s.pooled && row.assignee_id.is_none() && is_open(row));
+            let Some(state) = state else {
+                let holder = match row.assignee_id {
+                    Some(user) => directory::user_names(conn, &[user])?.pop().map(|(_, n)| n),
+                    None => None,
+                };
+                let detail = match holder {
+                    Some(name) => format!("already claimed by {name}"),
+                    None => "the ticket is not in the claim pool".to_string(),
+                };
+                return Err(AppError::conflict(detail));
+            };
+            let Some(group) = row.group_id else {
+                return Err(AppError::conflict("the ticket has no group to claim it from"));
+            };
+            let last_assigned = q::active_staff_members(conn, group)?
+                .into_iter()
+                .find(|m| m.user_id == actor.user_id)
+                .map(|m| m.last_assigned_at);
+            let Some(last_assigned) = last_assigned else {
+                return Err(AppError::Forbidden("only members of the ticket's group can claim it".into()));
+            };
+            let me = candidates_of(conn, &[(actor.user_id, last_assigned)])?.pop();
+            let required: Vec<SkillRequirement> = parse_list(&state.required_skills);
+            let excluded: Vec<i64> = parse_list(&state.excluded);
+            let ctx = DispatchContext { required_skills: &required, excluded: &excluded, ticket_location: None };
+            if let Some(me) = me.filter(|me| !dispatch::may_claim(me, &ctx)) {
+                return Err(AppError::conflict(claim_refusal(&me, &ctx)));
+            }
+            let from = status_of(row)?;
+            log.push(EventKind::Claimed, Some("assignee_id"), None, id_text(Some(actor.user_id)), None);
+            row.assignee_id = Some(actor.user_id);
+            // Claiming is accepting: the claimant starts at once.
+            if from != TicketStatus::InProgress {
+                crate::tickets::apply_status(row, TicketStatus::InProgress, log.at);
+                log.status(from, TicketStatus::InProgress, None);
+            }
+            q::save_dispatch(conn, &TicketDispatchRow { pooled: false, accept_by: None, updated_at: log.at, ..state })?;
+            log.dispatch_written = true;
+            q::touch_last_assigned(conn, group, actor.user_id, log.at)?;
+            Ok(())
+        })?;
+        self.ticket_for(actor, &row)
+    }
+
+    /// One pass of the escalation worker: every assignment not accepted by its deadline is taken back and
+    /// dispatched again without that agent, and the group's supervisor is told. Safe with several instances on
+    /// one database: each ticket is re-checked under its row lock, so it escalates once. Returns how many escalated.
+    pub fn escalate_overdue_acceptances(&self) -> AppResult<usize> {
+        let now = self.now_naive();
+        let due = {
+            let mut conn = self.conn()?;
+            q::overdue_acceptances(&mut conn, now, ESCALATION_BATCH)?
+        };
+        let mut escalated = 0;
+        for ticket_id in due {
+            let outcome = self.change_ticket_by(By::System, ticket_id, None, |conn, row, log| {
+                let Some(state) = q::find_dispatch(conn, row.id)? else { return Ok(None) };
+                let overdue = state.accept_by.is_some_and(|deadline| deadline <= log.at);
+                let (Some(agent), true, true) =
+                    (row.assignee_id, overdue, row.status == TicketStatus::Assigned.as_str())
+                else {
+                    return Ok(None); // accepted, handed over or escalated by another instance meanwhile
+                };
+                let limit = state.accept_within_minutes.unwrap_or_default();
+                log.push(
+                    EventKind::Escalated,
+                    Some("assignee_id"),
+                    id_text(Some(agent)),
+                    None,
+                    Some(format!("not accepted within {limit} min")),
+                );
+                let group_before = row.group_id;
+                self.reroute_row(conn, row, log, DispatchCause::Escalated { user_id: agent }, Some(agent), None)?;
+                let supervisor = match group_before.or(row.group_id) {
+                    Some(group) => q::group_supervisor(conn, group)?,
+                    None => None,
+                };
+                if let Some(supervisor) = supervisor {
+                    let title = format!(
+                        "{} 超时未接单，已升级 / not accepted in time, escalated",
+                        rules::format_ticket_number(row.id)
+                    );
+                    notify(conn, supervisor, "ticket_escalated", row, title, log.at)?;
+                }
+                Ok(Some(agent))
+            });
+            match outcome {
+                Ok((_, Some(_))) => escalated += 1,
+                Ok((_, None)) | Err(AppError::NotFound(_)) => {}
+                Err(e) => log::warn!("escalating ticket {ticket_id} failed: {e}"),
+            }
+        }
+        Ok(escalated)
+    }
+
+    /// The ticket as the caller may now see it: after a decline or a re-route it may have left their sight, and
+    /// then the answer is the bare fact that it moved.
+    fn ticket_for(&self, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
+        match self.get_ticket(actor, row.id) {
+            Err(AppError::NotFound(_)) => Err(AppError::NotFound("ticket")),
+            other => other,
+        }
+    }
+
+    /// Reads a dispatch reason stored in an event and renders it with today's names.
+    pub(crate) fn render_reasons(
+        &self,
+        conn: &mut DbConn,
+        reasons: &[DispatchReason],
+        locale: Locale,
+    ) -> AppResult<Vec<String>> {
+        let mut user_ids = BTreeSet::new();
+        let mut group_ids = BTreeSet::new();
+        for reason in reasons {
+            group_ids.extend(reason.group_id);
+            match reason.cause {
+                DispatchCause::Declined { user_id } | DispatchCause::Escalated { user_id } => {
+                    user_ids.insert(user_id);
+                }
+                _ => {}
+            }
+            match &reason.assignment {
+                Some(Assignment::Agent(choice)) => {
+                    user_ids.insert(choice.user_id);
+                }
+                Some(Assignment::Pool { offered_to }) => user_ids.extend(offered_to.iter().copied()),
+                _ => {}
+            }
+            if let Some(AssignStrategy::NamedAgent { user_id }) = &reason.strategy {
+                user_ids.insert(*user_id);
+            }
+        }
+        let names = ReasonNames {
+            groups: directory::group_names(conn, &group_ids.into_iter().collect::<Vec<_>>())?.into_iter().collect(),
+            users: directory::user_names(conn, &user_ids.into_iter().collect::<Vec<_>>())?.into_iter().collect(),
+        };
+        Ok(reasons.iter().map(|r| r.render(locale, &names)).collect())
+    }
+}
+
+fn is_open(row: &TicketRow) -> bool {
+    TicketStatus::parse(&row.status).is_some_and(TicketStatus::is_open)
+}
+
+/// Why this agent may not claim: the first unmet condition, in words an agent can act on.
+fn claim_refusal(me: &AgentCandidate, ctx: &DispatchContext) -> String {
+    if ctx.excluded.contains(&me.user_id) {
+        return "you declined this ticket or let it escalate; someone else must take it".into();
+    }
+    if me.availability != Availability::Online {
+        return format!("you are {}; set yourself online to claim tickets", me.availability);
+    }
+    if !me.is_available() {
+        return format!("you already hold {} open tickets, your limit", me.open_count);
+    }
+    let missing: Vec<&str> = ctx.required_skills.iter().filter(|s| !me.has_skill(s)).map(|s| s.name.as_str()).collect();
+    format!("the ticket needs skills you do not hold: {}", missing.join(", "))
+}
+
+/// Ensures a skill list an agent holds is well formed; returns it trimmed.
+pub(crate) fn checked_agent_skills(
+    skills: &[AgentSkill],
+    errors: &mut loopdesk_domain::errors::FieldErrors,
+) -> Vec<AgentSkill> {
+    dispatch::check_agent_skills(errors, "skills", skills);
+    skills.iter().map(|s| AgentSkill { name: s.name.trim().to_string(), level: s.level }).collect()
+}

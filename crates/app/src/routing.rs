@@ -1,0 +1,371 @@
+//! Routing rules (派单规则) as admins edit them: an ordered list, validated on save against what exists, and a
+//! "test" that shows which rule and which agent a sample ticket would get, without changing anything.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use loopdesk_domain::dispatch::{
+    self, Action, AssignStrategy, Assignment, Condition, DispatchCause, DispatchReason, KnownRefs, Locale,
+    RoutingOutcome, RoutingRule, RuleTrace, TicketFacts,
+};
+use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::fields::FieldDefinition;
+use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
+use loopdesk_persistence::models::{RoutingRuleRow, RoutingRuleValues};
+use loopdesk_persistence::queries::dispatch as q;
+use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use loopdesk_persistence::{DbConn, tx};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::dispatch::{self as use_cases, RouteBase};
+use crate::tickets::to_json;
+use crate::{App, AppError, AppResult, utc};
+
+/// A routing rule as sent by the editor: conditions (all must hold) and actions, as plain JSON.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RoutingRuleInput {
+    #[schema(example = "VIP 投诉")]
+    pub name: String,
+    /// evaluation order, ascending; defaults to after the last rule
+    #[schema(example = 10)]
+    pub position: Option<i32>,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    #[serde(default)]
+    #[schema(example = json!([
+        {"kind": "organization_tier", "tiers": ["vip"]},
+        {"kind": "keywords", "keywords": ["投诉", "不满意"]}
+    ]))]
+    pub conditions: Vec<Condition>,
+    #[serde(default)]
+    #[schema(example = json!([
+        {"kind": "set_group", "group_id": 3},
+        {"kind": "set_priority", "priority": "high"},
+        {"kind": "assign", "strategy": {"kind": "least_loaded"}, "accept_within_minutes": 15}
+    ]))]
+    pub actions: Vec<Action>,
+    /// keep evaluating later rules after this one matched
+    #[serde(default)]
+    pub continue_matching: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RoutingRuleView {
+    pub id: i64,
+    pub name: String,
+    pub position: i32,
+    pub enabled: bool,
+    pub conditions: Vec<Condition>,
+    pub actions: Vec<Action>,
+    pub continue_matching: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The new order of the rules: every rule id, first to last.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RuleOrderInput {
+    #[schema(example = json!([4, 1, 2]))]
+    pub rule_ids: Vec<i64>,
+}
+
+/// A sample ticket to route, and optionally rules to try instead of the saved ones (the editor's unsaved state).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RoutingTestInput {
+    pub ticket: TicketFacts,
+    /// rules to test instead of the saved ones, in order; ids may be anything (e.g. 0 for a new rule)
+    #[serde(default)]
+    pub rules: Option<Vec<RoutingRuleInput>>,
+}
+
+/// What routing would do with the sample ticket now: which rules matched (and why the others did not), the group,
+/// priority, tags and skills, and the agent the strategy would pick from today's candidates.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoutingTestView {
+    pub outcome: RoutingOutcome,
+    /// per rule, whether it was evaluated, each condition's result, and whether it matched
+    pub trace: Vec<RuleTrace>,
+    /// the group the ticket would go to
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+    /// the strategy's result; null when no rule assigns
+    pub assignment: Option<Assignment>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    /// the decision as the ticket history would show it
+    pub reason: String,
+}
+
+fn rule_view(row: &RoutingRuleRow) -> AppResult<RoutingRuleView> {
+    let unreadable = |e: serde_json::Error| AppError::Internal(format!("routing rule {} is unreadable: {e}", row.id));
+    Ok(RoutingRuleView {
+        id: row.id,
+        name: row.name.clone(),
+        position: row.position,
+        enabled: row.enabled,
+        conditions: serde_json::from_str(&row.conditions).map_err(unreadable)?,
+        actions: serde_json::from_str(&row.actions).map_err(unreadable)?,
+        continue_matching: row.continue_matching,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    })
+}
+
+fn as_rule(id: i64, position: i32, input: &RoutingRuleInput) -> RoutingRule {
+    RoutingRule {
+        id,
+        name: input.name.trim().to_string(),
+        position,
+        enabled: input.enabled,
+        conditions: input.conditions.clone(),
+        actions: input.actions.clone(),
+        continue_matching: input.continue_matching,
+    }
+}
+
+/// Numbers a rule refers to that may be user ids: requesters, a named agent, values of user fields.
+fn referenced_user_ids(rule: &RoutingRule) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for condition in &rule.conditions {
+        match condition {
+            Condition::Requester { user_ids } => ids.extend(user_ids),
+            Condition::CustomField { value, .. } => match value {
+                serde_json::Value::Array(items) => ids.extend(items.iter().filter_map(serde_json::Value::as_i64)),
+                other => ids.extend(other.as_i64()),
+            },
+            _ => {}
+        }
+    }
+    for action in &rule.actions {
+        if let Action::Assign { strategy: AssignStrategy::NamedAgent { user_id }, .. } = action {
+            ids.push(*user_id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn referenced_organization_ids(rule: &RoutingRule) -> Vec<i64> {
+    rule.conditions
+        .iter()
+        .filter_map(|c| match c {
+            Condition::Organization { organization_ids } => Some(organization_ids.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// What exists among what the rule names, for `validate_rule`.
+fn known_refs(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<KnownRefs> {
+    let users = directory::find_users(conn, &referenced_user_ids(rule))?;
+    let agent_ids =
+        users.iter().filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff)).map(|u| u.id).collect();
+    let mut organization_ids = BTreeSet::new();
+    for id in referenced_organization_ids(rule) {
+        if directory::find_organization(conn, id)?.is_some() {
+            organization_ids.insert(id);
+        }
+    }
+    let ticket_types: BTreeMap<i64, Vec<FieldDefinition>> = types_q::list(conn, true)?
+        .iter()
+        .map(|t| (t.id, serde_json::from_str(&t.fields).unwrap_or_default()))
+        .collect();
+    Ok(KnownRefs {
+        group_ids: directory::list_groups(conn)?.iter().map(|g| g.id).collect(),
+        agent_ids,
+        user_ids: users.iter().map(|u| u.id).collect(),
+        organization_ids,
+        ticket_types,
+    })
+}
+
+fn checked(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<()> {
+    let known = known_refs(conn, rule)?;
+    dispatch::validate_rule(rule, &known).map_err(AppError::Validation)
+}
+
+fn values(rule: &RoutingRule, at: chrono::NaiveDateTime) -> RoutingRuleValues {
+    RoutingRuleValues {
+        name: rule.name.clone(),
+        position: rule.position,
+        enabled: rule.enabled,
+        conditions: to_json(&rule.conditions),
+        actions: to_json(&rule.actions),
+        continue_matching: rule.continue_matching,
+        updated_at: at,
+    }
+}
+
+impl App {
+    /// Every rule in evaluation order. Staff who dispatch may read them (to understand where tickets went).
+    pub fn list_routing_rules(&self, actor: &Actor) -> AppResult<Vec<RoutingRuleView>> {
+        policy::require(actor, Permission::RoutingManage)
+            .or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
+        let mut conn = self.conn()?;
+        q::list_rules(&mut conn)?.iter().map(rule_view).collect()
+    }
+
+    pub fn get_routing_rule(&self, actor: &Actor, id: i64) -> AppResult<RoutingRuleView> {
+        policy::require(actor, Permission::RoutingManage)
+            .or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
+        let mut conn = self.conn()?;
+        rule_view(&q::find_rule(&mut conn, id)?.ok_or(AppError::NotFound("routing rule"))?)
+    }
+
+    pub fn create_routing_rule(&self, actor: &Actor, input: &RoutingRuleInput) -> AppResult<RoutingRuleView> {
+        policy::require(actor, Permission::RoutingManage)?;
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        tx::write(&mut conn, |conn| {
+            let position = match input.position {
+                Some(p) => p,
+                None => q::next_rule_position(conn)?,
+            };
+            let rule = as_rule(0, position, input);
+            checked(conn, &rule)?;
+            rule_view(&q::insert_rule(conn, &values(&rule, now), now)?)
+        })
+    }
+
+    /// Replaces a rule (the editor sends the whole rule).
+    pub fn update_routing_rule(&self, actor: &Actor, id: i64, input: &RoutingRuleInput) -> AppResult<RoutingRuleView> {
+        policy::require(actor, Permission::RoutingManage)?;
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        tx::write(&mut conn, |conn| {
+            let current = q::find_rule(conn, id)?.ok_or(AppError::NotFound("routing rule"))?;
+            let rule = as_rule(id, input.position.unwrap_or(current.position), input);
+            checked(conn, &rule)?;
+            rule_view(&q::update_rule(conn, id, &values(&rule, now))?.ok_or(AppError::NotFound("routing rule"))?)
+        })
+    }
+
+    pub fn delete_routing_rule(&self, actor: &Actor, id: i64) -> AppResult<()> {
+        policy::require(actor, Permission::RoutingManage)?;
+        let mut conn = self.conn()?;
+        if !q::delete_rule(&mut conn, id)? {
+            return Err(AppError::NotFound("routing rule"));
+        }
+        Ok(())
+    }
+
+    /// Puts the rules in the given order (positions 10, 20, 30 …). The list must name every rule once.
+    pub fn reorder_routing_rules(&self, actor: &Actor, input: &RuleOrderInput) -> AppResult<Vec<RoutingRuleView>> {
+        policy::require(actor, Permission::RoutingManage)?;
+        let mut conn = self.conn()?;
+        let now = self.now_naive();
+        tx::write(&mut conn, |conn| {
+            let existing: BTreeSet<i64> = q::list_rules(conn)?.iter().map(|r| r.id).collect();
+            let given: BTreeSet<i64> = input.rule_ids.iter().copied().collect();
+            if given.len() != input.rule_ids.len() {
+                return Err(AppError::invalid("rule_ids", "lists a rule more than once"));
+            }
+            if given != existing {
+                let missing: Vec<String> = existing.difference(&given).map(i64::to_string).collect();
+                let unknown: Vec<String> = given.difference(&existing).map(i64::to_string).collect();
+                let mut errors = FieldErrors::new();
+                if !missing.is_empty() {
+                    errors.add("rule_ids", format!("must list every rule; missing {}", missing.join(", ")));
+                }
+                if !unknown.is_empty() {
+                    errors.add("rule_ids", format!("unknown rules {}", unknown.join(", ")));
+                }
+                return Err(AppError::Validation(errors));
+            }
+            for (index, id) in input.rule_ids.iter().enumerate() {
+                let position = i32::try_from((index + 1) * 10).unwrap_or(i32::MAX);
+                q::set_rule_position(conn, *id, position, now)?;
+            }
+            q::list_rules(conn)?.iter().map(rule_view).collect()
+        })
+    }
+
+    /// Routes a sample ticket through the saved rules (or the given ones) and today's agents, changing nothing.
+    pub fn test_routing(&self, actor: &Actor, input: &RoutingTestInput, locale: Locale) -> AppResult<RoutingTestView> {
+        policy::require(actor, Permission::RoutingManage)
+            .or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
+        let mut conn = self.conn()?;
+        let rules: Vec<RoutingRule> = match &input.rules {
+            Some(drafts) => {
+                let mut errors = FieldErrors::new();
+                let mut rules = Vec::new();
+                for (index, draft) in drafts.iter().enumerate() {
+                    let rule = as_rule(index as i64, draft.position.unwrap_or((index as i32 + 1) * 10), draft);
+                    if let Err(found) = checked(&mut conn, &rule) {
+                        if let AppError::Validation(found) = found {
+                            for (key, messages) in found.0 {
+                                for message in messages {
+                                    errors.add(format!("rules[{index}].{key}"), message);
+                                }
+                            }
+                        } else {
+                            return Err(found);
+                        }
+                    }
+                    rules.push(rule);
+                }
+                if !errors.is_empty() {
+                    return Err(AppError::Validation(errors));
+                }
+                rules
+            }
+            None => q::list_rules(&mut conn)?
+                .iter()
+                .map(|row| {
+                    rule_view(row).map(|v| RoutingRule {
+                        id: v.id,
+                        name: v.name,
+                        position: v.position,
+                        enabled: v.enabled,
+                        conditions: v.conditions,
+                        actions: v.actions,
+                        continue_matching: v.continue_matching,
+                    })
+                })
+                .collect::<AppResult<_>>()?,
+        };
+        let (outcome, trace) = dispatch::trace(&rules, &input.ticket);
+        // Deciding only reads: a test never moves a round-robin mark or assigns anything.
+        let skills = types_q::find(&mut conn, input.ticket.type_id)?
+            .map(|t| crate::ticket_types::parse_skills(&t))
+            .unwrap_or_default();
+        let base = RouteBase {
+            cause: DispatchCause::Created,
+            group_id: None,
+            assignee_id: None,
+            keep_group: false,
+            keep_priority: false,
+            excluded: vec![],
+        };
+        let decision =
+            use_cases::decide_on_outcome(&mut conn, &outcome, &input.ticket, &skills, base, self.now_naive())?;
+        let reason: DispatchReason = decision.reason.clone();
+        let rendered = self.render_reasons(&mut conn, std::slice::from_ref(&reason), locale)?.pop().unwrap_or_default();
+        let group_name = match decision.group_id {
+            Some(id) => directory::group_names(&mut conn, &[id])?.pop().map(|(_, n)| n),
+            None => None,
+        };
+        let assignee_name = match decision.picked {
+            Some(id) => directory::user_names(&mut conn, &[id])?.pop().map(|(_, n)| n),
+            None => None,
+        };
+        Ok(RoutingTestView {
+            outcome,
+            trace,
+            group_id: decision.group_id,
+            group_name,
+            assignment: reason.assignment.clone(),
+            assignee_id: decision.picked,
+            assignee_name,
+            reason: rendered,
+        })
+    }
+}

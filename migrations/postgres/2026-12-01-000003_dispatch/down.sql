@@ -1,0 +1,12 @@
+UPDATE roles SET permissions = REPLACE(permissions, ',"routing_manage"', '') WHERE name = 'admin';
+DROP TABLE notifications;
+DROP TABLE ticket_dispatch;
+DROP TABLE agent_profiles;
+DROP TABLE routing_rules;
+ALTER TABLE tickets DROP COLUMN location_lon;
+ALTER TABLE tickets DROP COLUMN location_lat;
+ALTER TABLE tickets DROP COLUMN location_label;
+ALTER TABLE ticket_types DROP COLUMN required_skills;
+ALTER TABLE group_members DROP COLUMN last_assigned_at;
+ALTER TABLE agent_groups DROP COLUMN supervisor_id;
+ALTER TABLE organizations DROP COLUMN tier;
