@@ -277,6 +277,109 @@ fn type_input(kind: Kind, default_group_id: i64) -> NewTicketTypeInput {
     }
 }
 
+/// Supervisors of the groups: who hears about escalations.
+const SUPERVISORS: [(&str, &[&str]); 4] = [
+    ("王主管", &[CUSTOMER_SERVICE, AFTER_SALES_1, AFTER_SALES_2]),
+    ("赵经理", &[ENGINEERING, FIELD_SERVICE, IT_OPS]),
+    ("孙经理", &[PRODUCT]),
+    ("周主任", &[HR_ADMIN]),
+];
+
+/// A field engineer's name, skills with levels, and last position.
+type FieldEngineer = (&'static str, &'static [(&'static str, u8)], f64, f64);
+
+/// Skills and positions of the field engineers (Shanghai), for the skills and nearest strategies.
+const FIELD_ENGINEERS: [FieldEngineer; 2] = [
+    ("李工", &[("空调", 3), ("电梯", 2)], 31.2304, 121.4737),
+    ("杨师傅", &[("给排水", 3), ("照明", 2), ("高压电", 2)], 31.1850, 121.6050),
+];
+
+impl Seeder {
+    /// Group supervisors, organisation tiers, agents online with capacities and skills, and four routing rules:
+    /// VIP complaints to the least loaded agent, urgent repairs into the claim pool, air-conditioning repairs by
+    /// skill, IT incidents in turn. Returns how many rules it created.
+    fn seed_dispatch(&mut self) -> AppResult<usize> {
+        use crate::agents::AgentPatch;
+        use crate::directory::{GroupPatch, OrganizationPatch};
+        use crate::routing::RoutingRuleInput;
+        use loopdesk_domain::dispatch::{AgentSkill, Availability};
+
+        let app = self.app.clone();
+        let admin = self.admin.clone();
+        let staff_id = |name: &str| self.staff.iter().find(|p| p.name == name).map(|p| p.id);
+        for (supervisor, groups) in SUPERVISORS {
+            for group in groups {
+                let patch = GroupPatch { supervisor_id: Some(staff_id(supervisor)), ..GroupPatch::default() };
+                app.update_group(&admin, self.groups[group], &patch)?;
+            }
+        }
+        let tiers = [Some("vip"), None, Some("gold")];
+        for (organization_id, tier) in self.organization_ids.iter().zip(tiers) {
+            let patch = OrganizationPatch { tier: Some(tier.map(str::to_string)), ..OrganizationPatch::default() };
+            app.update_organization(&admin, *organization_id, &patch)?;
+        }
+        for (spec, person) in STAFF.iter().zip(&self.staff) {
+            let skills = FIELD_ENGINEERS
+                .iter()
+                .find(|(name, ..)| *name == person.name)
+                .map(|(_, skills, ..)| skills.iter().map(|(s, level)| AgentSkill::new(*s, Some(*level))).collect());
+            let patch = AgentPatch {
+                availability: Some(if spec.supervisor { Availability::Away } else { Availability::Online }),
+                capacity: Some(Some(if spec.supervisor { 5 } else { 12 })),
+                skills,
+            };
+            app.update_agent(&admin, person.id, &patch)?;
+        }
+        for (name, _, lat, lon) in FIELD_ENGINEERS {
+            if let Some(person) = self.staff.iter().find(|p| p.name == name) {
+                app.set_my_location(&person.actor, &crate::agents::LocationInput { lat, lon })?;
+            }
+        }
+
+        let (complaint, repair, it) = (self.types[&Kind::Complaint], self.types[&Kind::Repair], self.types[&Kind::It]);
+        let (after_sales, field, it_ops) =
+            (self.groups[AFTER_SALES_1], self.groups[FIELD_SERVICE], self.groups[IT_OPS]);
+        let rules = [
+            json!({"name": "VIP 客户投诉", "conditions": [
+                {"kind": "ticket_type", "type_ids": [complaint]},
+                {"kind": "organization_tier", "tiers": ["vip"]}
+            ], "actions": [
+                {"kind": "set_group", "group_id": after_sales},
+                {"kind": "set_priority", "priority": "high"},
+                {"kind": "add_tags", "tags": ["VIP"]},
+                {"kind": "assign", "strategy": {"kind": "least_loaded"}, "accept_within_minutes": 30}
+            ]}),
+            json!({"name": "特急报修进抢单池", "conditions": [
+                {"kind": "ticket_type", "type_ids": [repair]},
+                {"kind": "priority", "priorities": ["urgent"]}
+            ], "actions": [
+                {"kind": "set_group", "group_id": field},
+                {"kind": "assign", "strategy": {"kind": "pool"}}
+            ]}),
+            json!({"name": "空调报修按技能派单", "conditions": [
+                {"kind": "ticket_type", "type_ids": [repair]},
+                {"kind": "custom_field", "field": "fault_type", "operator": "equals", "value": "空调"}
+            ], "actions": [
+                {"kind": "set_group", "group_id": field},
+                {"kind": "require_skills", "skills": [{"name": "空调", "min_level": 2}]},
+                {"kind": "assign", "strategy": {"kind": "skills", "then": "least_loaded"}, "accept_within_minutes": 30}
+            ]}),
+            json!({"name": "IT 故障轮流派单", "conditions": [
+                {"kind": "ticket_type", "type_ids": [it]}
+            ], "actions": [
+                {"kind": "set_group", "group_id": it_ops},
+                {"kind": "assign", "strategy": {"kind": "round_robin"}, "accept_within_minutes": 15}
+            ]}),
+        ];
+        for rule in &rules {
+            let input: RoutingRuleInput = serde_json::from_value(rule.clone())
+                .map_err(|e| AppError::Internal(format!("demo routing rule: {e}")))?;
+            app.create_routing_rule(&admin, &input)?;
+        }
+        Ok(rules.len())
+    }
+}
+
 // ---------------------------------------------------------------------------
 // a deterministic generator
 
@@ -523,9 +626,11 @@ impl App {
             ticket_count: 0,
         };
         seeder.seed_tickets(tickets, start, real_now - Duration::minutes(30))?;
+        // Dispatch is configured after the history, so that the old tickets keep the hands they were given.
+        let rules = seeder.seed_dispatch()?;
 
         Ok(format!(
-            "demo data: {} groups, {} staff, {} customers in {} organisations, {} ticket types, {} tickets — sign in as {DEMO_ADMIN_EMAIL} / {DEMO_PASSWORD}",
+            "demo data: {} groups, {} staff, {} customers in {} organisations, {} ticket types, {} tickets, {rules} routing rules — sign in as {DEMO_ADMIN_EMAIL} / {DEMO_PASSWORD}",
             seeder.groups.len(),
             seeder.staff.len(),
             seeder.customers.len(),

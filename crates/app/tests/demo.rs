@@ -84,8 +84,18 @@ both_backends!(seed_demo_builds_a_usable_data_set, |db| {
     }
     assert_eq!(seen.iter().map(|t| t.id).collect::<BTreeSet<_>>(), expected);
 
+    // Dispatch is set up: a new complaint from the VIP customer goes straight to an after-sales agent.
+    assert!(summary.contains("4 routing rules"), "{summary}");
+    let complaint_type = types.iter().find(|t| t.name == "客户投诉").expect("the complaint type");
+    let input: loopdesk_app::tickets::NewTicketInput =
+        serde_json::from_value(serde_json::json!({"type_id": complaint_type.id, "subject": "发票开错了，第三次了", "custom_fields": {"complaint_category": "服务态度"}})).unwrap();
+    let routed = app.create_ticket(&customer, &input, None).expect("a portal complaint").ticket;
+    assert_eq!(routed.group_name.as_deref(), Some("售后一组"));
+    assert!(routed.assignee_id.is_some(), "an online agent of 售后一组 has it");
+    assert_eq!(routed.tags, ["VIP"]);
+
     // A second run changes nothing.
     let again = app.seed_demo(40).expect("second seed");
     assert!(again.contains("already present"), "{again}");
-    assert_eq!(all_tickets(&app, &admin).len(), 40);
+    assert_eq!(all_tickets(&app, &admin).len(), 41);
 });
