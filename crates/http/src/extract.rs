@@ -111,6 +111,14 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
+/// A JSON body that may be left out entirely (then the type's default); a body that is there must be valid.
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::new(crate::body_problem(&e)))
+}
+
 /// The reader's language from `Accept-Language` (the first tag): Chinese when it starts with `zh`, else English.
 /// Without the header: Chinese, the product's primary language.
 pub fn locale(req: &HttpRequest) -> loopdesk_app::domain::dispatch::Locale {

@@ -166,24 +166,26 @@ fn json_config() -> web::JsonConfig {
             error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
                 for_status(StatusCode::PAYLOAD_TOO_LARGE, format!("the body must be at most {MAX_JSON_BYTES} bytes"))
             }
-            error::JsonPayloadError::Deserialize(e) if e.is_data() => {
-                // Well-formed JSON of the wrong shape: say which field, like any validation error.
-                let mut errors = loopdesk_domain::errors::FieldErrors::new();
-                let message = e.to_string();
-                let field =
-                    message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).unwrap_or("body");
-                let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
-                errors.add(field, text);
-                Problem::validation(errors)
-            }
-            error::JsonPayloadError::Deserialize(e) => for_status(
-                StatusCode::BAD_REQUEST,
-                format!("the body is not valid JSON: {}", strip_position(&e.to_string())),
-            ),
+            error::JsonPayloadError::Deserialize(e) => body_problem(e),
             other => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {other}")),
         };
         error::InternalError::from_response(err, problem.response()).into()
     })
+}
+
+/// A body that does not deserialise: a 422 naming the field when the JSON is well formed but of the wrong
+/// shape, a 400 when it is not JSON at all.
+pub(crate) fn body_problem(e: &serde_json::Error) -> Problem {
+    if e.is_data() {
+        let mut errors = loopdesk_domain::errors::FieldErrors::new();
+        let message = e.to_string();
+        let field = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).unwrap_or("body");
+        let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
+        errors.add(field, text);
+        Problem::validation(errors)
+    } else {
+        for_status(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
+    }
 }
 
 fn strip_position(message: &str) -> String {

@@ -270,6 +270,17 @@ loopdesk_persistence::both_backends!(denied_and_malformed_dispatch_requests_chan
             get(&svc, &admin, format!("/api/v1/tickets/{id}")).await.expect(200).body["version"],
             ticket["version"]
         );
+        // Re-routing takes no body or a valid one; a broken body is refused, not ignored.
+        post(&svc, &admin, format!("/api/v1/tickets/{id}/route"), json!({"note": 5})).await.expect_problem(422);
+        let garbage = TestRequest::post()
+            .uri(&format!("/api/v1/tickets/{id}/route"))
+            .insert_header(bearer(&admin))
+            .set_payload("{note");
+        send(&svc, garbage).await.expect_problem(400);
+        let unchanged = get(&svc, &admin, format!("/api/v1/tickets/{id}")).await.expect(200).body;
+        assert_eq!(unchanged["version"], ticket["version"]);
+        let bare = TestRequest::post().uri(&format!("/api/v1/tickets/{id}/route")).insert_header(bearer(&admin));
+        send(&svc, bare).await.expect(200);
         let test = post(&svc, &admin, "/api/v1/routing-rules/test", json!({"ticket": {"priority": "normal"}}))
             .await
             .expect_problem(422);

@@ -9,7 +9,7 @@ use loopdesk_app::agents::{
 };
 use loopdesk_app::views::Page;
 
-use crate::extract::Caller;
+use crate::extract::{Caller, optional_json};
 use crate::problem::ApiError;
 
 /// Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`).
@@ -141,12 +141,8 @@ pub async fn unread(app: web::Data<App>, caller: Caller) -> Result<HttpResponse,
 #[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "mark_notifications_read", tag = "notifications", request_body = MarkReadInput,
     responses((status = 200, description = "How many changed", body = MarkedRead)))]
 #[post("/notifications/read")]
-pub async fn mark_read(
-    app: web::Data<App>,
-    caller: Caller,
-    input: Option<web::Json<MarkReadInput>>,
-) -> Result<HttpResponse, ApiError> {
-    let input = input.map(web::Json::into_inner).unwrap_or_default();
+pub async fn mark_read(app: web::Data<App>, caller: Caller, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let input: MarkReadInput = optional_json(&body)?;
     let marked = caller.run(&app, move |app, actor| app.mark_notifications_read(actor, &input)).await?;
     Ok(HttpResponse::Ok().json(marked))
 }

@@ -7,7 +7,7 @@ use loopdesk_app::dispatch::{DeclineInput, RerouteInput};
 use loopdesk_app::routing::{RoutingRuleInput, RoutingRuleView, RoutingTestInput, RoutingTestView, RuleOrderInput};
 use loopdesk_app::views::TicketView;
 
-use crate::extract::{Caller, etag, locale, validated};
+use crate::extract::{Caller, etag, locale, optional_json, validated};
 use crate::problem::{ApiError, Problem};
 
 fn ticket_response(ticket: &TicketView) -> HttpResponse {
@@ -122,9 +122,9 @@ pub async fn reroute(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: Option<web::Json<RerouteInput>>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let input = input.map(web::Json::into_inner).unwrap_or_default();
+    let input: RerouteInput = optional_json(&body)?;
     validated(&input)?;
     let id = id.into_inner();
     let ticket = caller.run(&app, move |app, actor| app.reroute_ticket(actor, id, &input)).await?;
