@@ -99,8 +99,9 @@ for (const screen of SCREENS) {
       await typeIntoReplyBox(page, 'public', reply);
       await page.locator('[data-testid="timeline-item"][data-kind="reply"]', { hasText: reply }).waitFor();
 
-      // Work on it, then resolve.
-      await page.getByTestId('transition-in_progress').click();
+      // Work on it (accepting it when dispatch assigned it to this agent), then resolve.
+      const start = page.getByTestId('accept-button').or(page.getByTestId('transition-in_progress'));
+      await start.first().click();
       await page.locator('[data-testid="ticket-status"][data-status="in_progress"]').waitFor();
       // Resolving asks for an optional note in a dialog.
       await page.getByTestId('transition-resolved').click();

@@ -14,6 +14,9 @@ const auth: Middleware = {
   onRequest({ request, id }) {
     const token = getAccessToken();
     if (token) request.headers.set('authorization', `Bearer ${token}`);
+    // The server writes texts such as dispatch reasons in this language: the UI's, not the browser's.
+    const language = globalThis.document?.documentElement.lang;
+    if (language) request.headers.set('accept-language', language);
     pending.set(id, request.clone());
     return request;
   },

@@ -1,9 +1,18 @@
 import { useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { Button, Drawer, Grid, Layout, Menu } from 'antd';
-import { ApiOutlined, MenuOutlined, PlusOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  ClusterOutlined,
+  MenuOutlined,
+  PlusOutlined,
+  SettingOutlined,
+  ThunderboltOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '@/auth/AuthProvider';
+import { AvailabilitySwitch } from '@/features/dispatch/AvailabilitySwitch';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 import { ADMIN_PERMISSIONS } from './adminPermissions';
@@ -22,6 +31,10 @@ export function AgentLayout({ children }: { children?: ReactNode }) {
     ...(can('tickets_create')
       ? [{ key: '/tickets/new', icon: <PlusOutlined />, label: <Link to="/tickets/new">{t('nav.newTicket')}</Link> }]
       : []),
+    { key: '/pool', icon: <ThunderboltOutlined />, label: <Link to="/pool">{t('nav.pool')}</Link> },
+    ...(can('tickets_assign')
+      ? [{ key: '/queues', icon: <ClusterOutlined />, label: <Link to="/queues">{t('nav.queues')}</Link> }]
+      : []),
     ...(ADMIN_PERMISSIONS.some(can)
       ? [{ key: '/admin', icon: <SettingOutlined />, label: <Link to="/admin">{t('nav.admin')}</Link> }]
       : []),
@@ -35,11 +48,9 @@ export function AgentLayout({ children }: { children?: ReactNode }) {
       ),
     },
   ];
-  const selected = location.pathname.startsWith('/admin')
-    ? '/admin'
-    : location.pathname === '/tickets/new'
-      ? '/tickets/new'
-      : '/tickets';
+  const selected =
+    ['/admin', '/pool', '/queues'].find((prefix) => location.pathname.startsWith(prefix)) ??
+    (location.pathname === '/tickets/new' ? '/tickets/new' : '/tickets');
 
   return (
     <Layout className="ld-shell">
@@ -61,6 +72,7 @@ export function AgentLayout({ children }: { children?: ReactNode }) {
         ) : (
           <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="ld-header-menu" />
         )}
+        <AvailabilitySwitch compact={mobile} />
         <LanguageSwitch />
         <UserMenu compact={mobile} />
       </Layout.Header>

@@ -7,4 +7,5 @@ export const ADMIN_PERMISSIONS: Schemas['Permission'][] = [
   'organizations_manage',
   'ticket_types_manage',
   'api_keys_manage',
+  'routing_manage',
 ];

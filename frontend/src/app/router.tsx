@@ -23,6 +23,8 @@ function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, nam
 const NotFound = lazyPage(() => import('./NotFound'), 'NotFound');
 const TicketDetailPage = lazyPage(() => import('@/features/tickets/TicketDetailPage'), 'TicketDetailPage');
 const CreateTicketPage = lazyPage(() => import('@/features/tickets/CreateTicketPage'), 'CreateTicketPage');
+const PoolPage = lazyPage(() => import('@/features/dispatch/PoolPage'), 'PoolPage');
+const QueuesPage = lazyPage(() => import('@/features/dispatch/QueuesPage'), 'QueuesPage');
 const AdminRoutes = lazyPage(() => import('@/features/admin/AdminRoutes'), 'AdminRoutes');
 const PortalTicketsPage = lazyPage(() => import('@/features/portal/PortalTicketsPage'), 'PortalTicketsPage');
 const PortalNewTicketPage = lazyPage(() => import('@/features/portal/PortalNewTicketPage'), 'PortalNewTicketPage');
@@ -51,6 +53,8 @@ export const router = createBrowserRouter([
       { path: '/tickets', element: <TicketListPage /> },
       { path: '/tickets/new', element: <CreateTicketPage /> },
       { path: '/tickets/:id', element: <TicketDetailPage /> },
+      { path: '/pool', element: <PoolPage /> },
+      { path: '/queues', element: <QueuesPage /> },
       { path: '/admin/*', element: <AdminRoutes /> },
     ],
   },

@@ -13,8 +13,30 @@ import portalEn from './locales/en/portal.json';
 import portalZh from './locales/zh-CN/portal.json';
 import adminEn from './locales/en/admin.json';
 import adminZh from './locales/zh-CN/admin.json';
+import dispatchEn from './locales/en/dispatch.json';
+import dispatchZh from './locales/zh-CN/dispatch.json';
+import routingEn from './locales/en/routing.json';
+import routingZh from './locales/zh-CN/routing.json';
 
 export const resources = {
-  en: { common: commonEn, tickets: ticketsEn, ticketDetail: ticketDetailEn, ticketForm: ticketFormEn, portal: portalEn, admin: adminEn },
-  'zh-CN': { common: commonZh, tickets: ticketsZh, ticketDetail: ticketDetailZh, ticketForm: ticketFormZh, portal: portalZh, admin: adminZh },
+  en: {
+    common: commonEn,
+    tickets: ticketsEn,
+    ticketDetail: ticketDetailEn,
+    ticketForm: ticketFormEn,
+    portal: portalEn,
+    admin: adminEn,
+    dispatch: dispatchEn,
+    routing: routingEn,
+  },
+  'zh-CN': {
+    common: commonZh,
+    tickets: ticketsZh,
+    ticketDetail: ticketDetailZh,
+    ticketForm: ticketFormZh,
+    portal: portalZh,
+    admin: adminZh,
+    dispatch: dispatchZh,
+    routing: routingZh,
+  },
 } as const;

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '@/api/problem';
 import { useAuth } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
+import { awaitsMyAnswer, DispatchActions } from '@/features/dispatch/DispatchActions';
 import { reloadTicket, useComments, useEvents, useTicket, useTicketType, type TicketView } from './api';
 import { DirectoryContext, useLoadDirectory } from './directory';
 import { EditTicketDialog } from './EditTicketDialog';
@@ -44,7 +45,7 @@ export function TicketDetail({ ticketId }: { ticketId: number }) {
 
 function LoadedTicket({ ticket }: { ticket: TicketView }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
-  const { can } = useAuth();
+  const { can, user } = useAuth();
   const client = useQueryClient();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -100,8 +101,15 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
       ) : null}
       <div className={styles.columns}>
         <aside className={`${styles.card} ${styles.actions}`} aria-label={t('actions.title')}>
+          <DispatchActions ticket={ticket} onGone={onGone} />
           <h2 className={styles.cardTitle}>{t('actions.status')}</h2>
-          <TransitionButtons ticket={ticket} canAssign={canAssign && !closed} onAssign={() => setDialog('assign')} />
+          <TransitionButtons
+            ticket={ticket}
+            canAssign={canAssign && !closed}
+            onAssign={() => setDialog('assign')}
+            // Waiting for the assignee's answer: "accept" is how work starts, not a plain status change.
+            exclude={awaitsMyAnswer(ticket, user?.id) ? ['in_progress'] : undefined}
+          />
           {canAssign || canUpdate ? (
             <>
               <h2 className={styles.cardTitle}>{t('actions.title')}</h2>

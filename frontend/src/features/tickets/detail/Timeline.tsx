@@ -76,7 +76,7 @@ function EventEntry({ event, related, fields }: { event: EventView; related: Eve
   const directory = useDirectory();
   const { text, details, noteLabel } = describeEvent(event, related, { t, directory, fields });
   return (
-    <li data-testid="timeline-item" data-kind="event" className={styles.eventItem}>
+    <li data-testid="timeline-item" data-kind="event" data-event={event.kind} className={styles.eventItem}>
       <span className={styles.eventDot} aria-hidden />
       <div className={styles.eventContent}>
         <span>{text}</span>
@@ -172,6 +172,20 @@ export function describeEvent(
       return { text: t('event.assigned', { actor }), details: [event, ...related].map(change), noteLabel: t('event.handoverNote') };
     case 'transferred':
       return { text: t('event.transferred', { actor }), details: [event, ...related].map(change), noteLabel: t('event.reason') };
+    case 'dispatched': {
+      const cause = event.dispatch?.cause?.kind ?? 'created';
+      return { text: t(`event.dispatched.${cause}`, { actor }), details: [], noteLabel: t('event.dispatchReason') };
+    }
+    case 'accepted':
+      return { text: t('event.accepted', { actor }), details: [], noteLabel: t('event.note') };
+    case 'declined':
+      return { text: t('event.declined', { actor }), details: [], noteLabel: t('event.reason') };
+    case 'escalated': {
+      const agent = event.old_value ? value(event, 'old') : t('event.nobody');
+      return { text: t('event.escalated', { actor, agent }), details: [], noteLabel: t('event.note') };
+    }
+    case 'claimed':
+      return { text: t('event.claimed', { actor }), details: [], noteLabel: t('event.note') };
     default: {
       const field = fieldName(event.field ?? '');
       if (event.field === 'description') return { text: t('event.descriptionChanged', { actor }), details: [], noteLabel: t('event.note') };

@@ -42,10 +42,13 @@ export function TransitionButtons({
   ticket,
   canAssign,
   onAssign,
+  exclude,
 }: {
   ticket: Ticket;
   canAssign: boolean;
   onAssign: () => void;
+  /** Moves another control offers instead (e.g. accept instead of starting work). */
+  exclude?: readonly TicketStatus[];
 }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
   const { message } = App.useApp();
@@ -55,7 +58,11 @@ export function TransitionButtons({
   const formId = useId();
 
   const allowed = ORDER.filter(
-    (status) => ticket.allowed_transitions.includes(status) && status !== 'new' && (status !== 'assigned' || canAssign),
+    (status) =>
+      ticket.allowed_transitions.includes(status) &&
+      status !== 'new' &&
+      (status !== 'assigned' || canAssign) &&
+      !exclude?.includes(status),
   );
 
   const move = (status: TicketStatus, note?: string) =>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import type { CurrentUser } from '@/auth/session';
 
@@ -16,6 +17,8 @@ export const detailKeys = {
   ticket: (id: number) => ['ticket', id] as const,
   comments: (id: number) => ['ticket', id, 'comments'] as const,
   events: (id: number) => ['ticket', id, 'events'] as const,
+  /** The server words dispatch reasons in the UI language: one cache entry per language. */
+  eventsIn: (id: number, language: string) => ['ticket', id, 'events', language] as const,
   ticketType: (id: number) => ['ticket-type', id] as const,
   staff: (groupId: number | null) => ['users', 'staff', groupId ?? 'all'] as const,
 };
@@ -68,8 +71,9 @@ export function useComments(id: number) {
 }
 
 export function useEvents(id: number) {
+  const { i18n } = useTranslation();
   return useQuery({
-    queryKey: detailKeys.events(id),
+    queryKey: detailKeys.eventsIn(id, i18n.language),
     queryFn: () =>
       fetchAllPages<EventView>((cursor) =>
         unwrap(

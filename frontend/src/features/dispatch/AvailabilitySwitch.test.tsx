@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configure, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AuthProvider } from '@/auth/AuthProvider';
+import { endSession } from '@/auth/session';
+import { renderWithProviders } from '@/test/render';
+import { fakeApi, problem, signIn } from '@/features/tickets/detail/testing/fakeApi';
+import type { Schemas } from '@/api/client';
+import { AvailabilitySwitch } from './AvailabilitySwitch';
+
+vi.setConfig({ testTimeout: 20_000 });
+configure({ asyncUtilTimeout: 5_000 });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  endSession();
+});
+
+const ME: Schemas['AgentView'] = {
+  user_id: 11,
+  name: '李工',
+  email: 'li.gong@loopdesk.local',
+  availability: 'offline',
+  capacity: 8,
+  skills: [{ name: '空调', level: 3 }],
+  open_count: 2,
+  open_load: 5,
+  holds_urgent: false,
+  group_ids: [5],
+};
+
+function renderSwitch() {
+  signIn();
+  return renderWithProviders(
+    <AuthProvider>
+      <AvailabilitySwitch />
+    </AuthProvider>,
+  );
+}
+
+async function choose(label: string) {
+  await userEvent.click(screen.getByRole('combobox'));
+  const options = await screen.findAllByText(label, { selector: '.ld-availability-option *, .ld-availability-option' });
+  await userEvent.click(options.at(-1)!);
+}
+
+describe('AvailabilitySwitch', () => {
+  it('shows the availability GET /me/agent reports (new agents start offline)', async () => {
+    fakeApi({ 'GET /api/v1/me/agent': { body: ME } });
+    renderSwitch();
+    await waitFor(() => expect(screen.getByTestId('availability-switch')).toHaveAttribute('data-availability', 'offline'));
+    expect(screen.getByRole('combobox')).toHaveAccessibleName('Availability: Offline');
+  });
+
+  it('goes online with PUT /me/availability and says what that means', async () => {
+    const api = fakeApi({
+      'GET /api/v1/me/agent': { body: ME },
+      'PUT /api/v1/me/availability': (call) => ({ body: { ...ME, ...(call.body as object) } }),
+    });
+    renderSwitch();
+    await waitFor(() => expect(screen.getByTestId('availability-switch')).toHaveAttribute('data-availability', 'offline'));
+    await choose('Online');
+    await waitFor(() => expect(api.to('PUT /api/v1/me/availability')).toHaveLength(1));
+    expect(api.to('PUT /api/v1/me/availability')[0]?.body).toEqual({ availability: 'online' });
+    expect(await screen.findByText('You are online: dispatch sends you new work')).toBeInTheDocument();
+    expect(screen.getByTestId('availability-switch')).toHaveAttribute('data-availability', 'online');
+  });
+
+  it('falls back to the stored state when the change is refused', async () => {
+    fakeApi({
+      'GET /api/v1/me/agent': { body: ME },
+      'PUT /api/v1/me/availability': problem(403, 'Forbidden', { detail: 'not an agent' }),
+    });
+    renderSwitch();
+    await waitFor(() => expect(screen.getByTestId('availability-switch')).toHaveAttribute('data-availability', 'offline'));
+    await choose('Away');
+    expect(await screen.findByText('not an agent')).toBeInTheDocument();
+    expect(screen.getByTestId('availability-switch')).toHaveAttribute('data-availability', 'offline');
+  });
+});
