@@ -118,9 +118,11 @@ pub fn open_work_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, i3
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
+    // Literal, not bound: the text matches the partial index tickets_open_work, so only open tickets are read.
+    let open = diesel::dsl::sql::<diesel::sql_types::Bool>("tickets.status NOT IN ('resolved', 'closed')");
     let rows: Vec<(Option<i64>, i32, i64)> = tickets::table
         .filter(tickets::assignee_id.eq_any(user_ids))
-        .filter(tickets::status.ne_all(["resolved", "closed"]))
+        .filter(open)
         .group_by((tickets::assignee_id, tickets::priority))
         .select((tickets::assignee_id, tickets::priority, diesel::dsl::count_star()))
         .load(conn)?;
