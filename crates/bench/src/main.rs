@@ -3,10 +3,14 @@
 //! `loopdesk-bench run` sets up a ticket type, seeds tickets (over HTTP or straight
 //! into the database), then measures ticket creation at concurrency 1 and 32,
 //! GET by id, and two filtered list pages, and writes the figures as JSON.
+//! `loopdesk-bench dispatch` times the smart-dispatch decision (rules + strategy) without I/O;
+//! `loopdesk-bench dispatch-load` measures ticket creation over HTTP with routing off and on.
 //! `loopdesk-bench report` renders JSON results into docs/performance.md between
-//! `<!-- bench:begin -->` and `<!-- bench:end -->`. scripts/bench drives both.
+//! `<!-- bench:begin -->` and `<!-- bench:end -->` (and the dispatch markers). scripts/bench drives them all.
 
 mod data;
+mod dispatch;
+mod dispatch_load;
 mod load;
 mod report;
 mod seed;
@@ -36,7 +40,11 @@ struct Cli {
 enum Command {
     /// Seed and measure one running server; write the figures as JSON
     Run(RunArgs),
-    /// Render JSON results into the benchmark section of a Markdown file
+    /// Time the dispatch decision (100 rules, 1,000 candidates) per strategy, without I/O; write JSON
+    Dispatch(dispatch::DecisionArgs),
+    /// Measure ticket creation with routing off and on (1,000 agents, 100 rules) on one running server
+    DispatchLoad(dispatch_load::LoadArgs),
+    /// Render JSON results into the benchmark sections of a Markdown file
     Report(ReportArgs),
 }
 
@@ -95,9 +103,14 @@ struct ReportArgs {
     /// the command line that produced the results, quoted in the report
     #[arg(long)]
     command: String,
-    /// JSON files written by `run`
-    #[arg(required = true)]
+    /// JSON files written by `run` (rewrite the backend section)
     results: Vec<PathBuf>,
+    /// JSON written by `dispatch` (with --dispatch-load: rewrite the dispatch section)
+    #[arg(long)]
+    dispatch: Option<PathBuf>,
+    /// JSON files written by `dispatch-load`
+    #[arg(long)]
+    dispatch_load: Vec<PathBuf>,
 }
 
 /// Everything one `run` measured.
@@ -123,7 +136,18 @@ fn main() -> ExitCode {
                 .expect("tokio runtime");
             runtime.block_on(run(args))
         }
-        Command::Report(args) => report::write(&args.out, &args.command, &args.results),
+        Command::Dispatch(args) => dispatch::run_decision(&args),
+        Command::DispatchLoad(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(args.client_threads.max(1))
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            runtime.block_on(dispatch_load::run(args))
+        }
+        Command::Report(args) => {
+            report::write_all(&args.out, &args.command, &args.results, args.dispatch.as_deref(), &args.dispatch_load)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
