@@ -1,7 +1,7 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { Menu, Select } from 'antd';
-import { ApiOutlined, ApartmentOutlined, BankOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
+import { Menu, Select, Skeleton } from 'antd';
+import { ApiOutlined, ApartmentOutlined, BankOutlined, NodeIndexOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
@@ -16,11 +16,16 @@ import { TicketTypeEditPage } from './ticketTypes/TicketTypeEditPage';
 import { ApiKeysPage } from './apiKeys/ApiKeysPage';
 import styles from './admin.module.css';
 
+// The rule editor is large and used by few: its own chunks, loaded when opened.
+const RoutingRulesPage = lazy(async () => ({ default: (await import('./routingRules/RoutingRulesPage')).RoutingRulesPage }));
+const RuleEditPage = lazy(async () => ({ default: (await import('./routingRules/RuleEditPage')).RuleEditPage }));
+
 const ICONS: Record<AdminScreen['path'], ReactNode> = {
   users: <TeamOutlined />,
   groups: <ApartmentOutlined />,
   organizations: <BankOutlined />,
   'ticket-types': <ProfileOutlined />,
+  'routing-rules': <NodeIndexOutlined />,
   'api-keys': <ApiOutlined />,
 };
 
@@ -123,6 +128,26 @@ export function AdminRoutes() {
             element={
               <RequirePermission permission="ticket_types_manage">
                 <TicketTypeEditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="routing-rules"
+            element={
+              <RequirePermission permission="routing_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <RoutingRulesPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="routing-rules/:id"
+            element={
+              <RequirePermission permission="routing_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <RuleEditPage />
+                </Suspense>
               </RequirePermission>
             }
           />

@@ -6,6 +6,7 @@ export const ADMIN_SCREENS = [
   { path: 'groups', permission: 'groups_manage', label: 'nav.groups' },
   { path: 'organizations', permission: 'organizations_manage', label: 'nav.organizations' },
   { path: 'ticket-types', permission: 'ticket_types_manage', label: 'nav.ticketTypes' },
+  { path: 'routing-rules', permission: 'routing_manage', label: 'nav.routingRules' },
   { path: 'api-keys', permission: 'api_keys_manage', label: 'nav.apiKeys' },
 ] as const satisfies readonly { path: string; permission: Schemas['Permission']; label: string }[];
 

@@ -1,4 +1,4 @@
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { App, Button, Tag, Typography } from 'antd';
 import { EnvironmentOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -49,6 +49,7 @@ function PoolEmpty() {
 function PoolItem({ ticket }: { ticket: TicketView }) {
   const { t } = useTranslation(['dispatch', 'common']);
   const { message } = App.useApp();
+  const navigate = useNavigate();
   const claim = useClaim();
 
   const onClaim = () =>
@@ -57,7 +58,17 @@ function PoolItem({ ticket }: { ticket: TicketView }) {
         void message.success({
           content: (
             <span>
-              {t('pool.won', { number: view.number })} <Link to={`/tickets/${view.id}`}>{t('pool.open')}</Link>
+              {t('pool.won', { number: view.number })}{' '}
+              {/* Messages render outside the router: a plain link that navigates through the page's router. */}
+              <a
+                href={`/tickets/${view.id}`}
+                onClick={(event) => {
+                  event.preventDefault();
+                  void navigate(`/tickets/${view.id}`);
+                }}
+              >
+                {t('pool.open')}
+              </a>
             </span>
           ),
         }),
