@@ -262,7 +262,7 @@ pub(crate) fn decide_on_outcome(
 }
 
 /// The facts routing tests, for an existing ticket.
-fn facts_of(conn: &mut DbConn, row: &TicketRow, routed_at: DateTime<Utc>) -> AppResult<TicketFacts> {
+pub(crate) fn facts_of(conn: &mut DbConn, row: &TicketRow, routed_at: DateTime<Utc>) -> AppResult<TicketFacts> {
     let tier = match row.organization_id {
         Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
         None => None,
@@ -378,7 +378,7 @@ impl App {
     }
 
     /// Runs routing again on a ticket being changed, excluding `excluded` on top of whoever was excluded before.
-    fn reroute_row(
+    pub(crate) fn reroute_row(
         &self,
         conn: &mut DbConn,
         row: &mut TicketRow,

@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod error;
 pub mod routing;
 pub mod setup;
+pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 pub mod views;

@@ -164,7 +164,7 @@ fn referenced_organization_ids(rule: &RoutingRule) -> Vec<i64> {
 }
 
 /// What exists among what the rule names, for `validate_rule`.
-fn known_refs(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<KnownRefs> {
+pub(crate) fn known_refs(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<KnownRefs> {
     let users = directory::find_users(conn, &referenced_user_ids(rule))?;
     let agent_ids =
         users.iter().filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff)).map(|u| u.id).collect();

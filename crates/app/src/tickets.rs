@@ -9,6 +9,7 @@ use loopdesk_domain::dispatch::{DispatchCause, DispatchReason, GeoPoint, Locale,
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition, WriteMode, Writer};
 use loopdesk_domain::policy::{self, Actor, Permission, TicketAccessFacts, UserKind};
+use loopdesk_domain::sla::SlaEvent;
 use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::models::{
     CommentRow, EventRow, NewComment, NewEvent, NewIdempotencyKey, NewTicket, TicketRow, TicketTypeRow,
@@ -174,7 +175,8 @@ pub struct TicketListQuery {
     /// text in the subject, or a ticket number (T-000123)
     #[param(example = "空调")]
     pub q: Option<String>,
-    /// created_at, updated_at, priority or number; prefix `-` for descending (default -created_at)
+    /// created_at, updated_at, priority, number or due_at (the SLA due time; tickets without one are left out);
+    /// prefix `-` for descending (default -created_at)
     #[param(example = "-updated_at")]
     pub sort: Option<String>,
     /// 1 to 200, default 50
@@ -183,6 +185,8 @@ pub struct TicketListQuery {
     pub cursor: Option<String>,
     /// true: only tickets waiting in the claim pool (抢单) for someone to claim
     pub pool: Option<bool>,
+    /// true: only open tickets past their SLA due time (the overdue view)
+    pub overdue: Option<bool>,
 }
 
 /// Result of creating a ticket: `replayed` when an Idempotency-Key matched an earlier request.
@@ -436,6 +440,7 @@ impl App {
             resolved_at: row.resolved_at.map(utc),
             closed_at: row.closed_at.map(utc),
             allowed_transitions,
+            sla: None,
         })
     }
 
@@ -458,7 +463,9 @@ impl App {
     fn view_with_names(&self, conn: &mut DbConn, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
         let (names, type_fields) = q::names_for(conn, TicketRefs::from(row))?
             .ok_or_else(|| AppError::Internal(format!("ticket {} has no type or requester", row.id)))?;
-        self.named_view(actor, row, names, &type_fields)
+        let mut view = self.named_view(actor, row, names, &type_fields)?;
+        self.attach_sla(conn, actor, std::slice::from_mut(&mut view))?;
+        Ok(view)
     }
 
     /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
@@ -478,7 +485,9 @@ impl App {
         if !policy::can_view(actor, &facts(&found.row)) {
             return Err(AppError::NotFound("ticket"));
         }
-        self.named_view(actor, &found.row, found.names, &found.type_fields)
+        let mut view = self.named_view(actor, &found.row, found.names, &found.type_fields)?;
+        self.attach_sla_snapshot(actor, &mut view, found.sla.as_ref());
+        Ok(view)
     }
 
     // ---- create
@@ -695,27 +704,27 @@ impl App {
         }
         // Routing fills in what the creator left open; naming an assignee skips it.
         let (mut group_id, mut priority, mut tags, mut assignee_id) = (group_id, priority, tags, assignee_id);
+        let tier = match organization_id {
+            Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
+            None => None,
+        };
+        let mut facts = TicketFacts {
+            type_id: ticket_type.id,
+            priority,
+            channel,
+            organization_id,
+            organization_tier: tier,
+            requester_id: requester.id,
+            tags: tags.clone(),
+            custom_fields: custom_fields.clone(),
+            subject: subject.to_string(),
+            description: input.description.clone(),
+            location_label: location.label.clone(),
+            location: location.point,
+            created_at: utc(now),
+            routed_at: None,
+        };
         let decision = if assignee_id.is_none() {
-            let tier = match organization_id {
-                Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
-                None => None,
-            };
-            let facts = TicketFacts {
-                type_id: ticket_type.id,
-                priority,
-                channel,
-                organization_id,
-                organization_tier: tier,
-                requester_id: requester.id,
-                tags: tags.clone(),
-                custom_fields: custom_fields.clone(),
-                subject: subject.to_string(),
-                description: input.description.clone(),
-                location_label: location.label.clone(),
-                location: location.point,
-                created_at: utc(now),
-                routed_at: None,
-            };
             let base = RouteBase {
                 cause: DispatchCause::Created,
                 group_id,
@@ -734,6 +743,10 @@ impl App {
             tags = decision.tags.clone();
             assignee_id = decision.assignee_id;
         }
+        // The SLA policy is chosen on the ticket as routing left it.
+        facts.priority = priority;
+        facts.tags = tags.clone();
+        let sla = self.start_sla(conn, &facts, now)?;
         let status = rules::status_after_assignment(TicketStatus::New, assignee_id.is_some());
         let row = q::insert(
             conn,
@@ -759,6 +772,7 @@ impl App {
                 location_label: location.label.clone(),
                 location_lat: location.point.map(|p| p.lat),
                 location_lon: location.point.map(|p| p.lon),
+                sla_due_at: sla.as_ref().and_then(|s| s.due_at()),
             },
         )
         .map_err(|e| {
@@ -778,6 +792,9 @@ impl App {
         }
         if assignee_id.is_some() {
             log.push(EventKind::Assigned, Some("assignee_id"), None, id_text(assignee_id), None);
+        }
+        if let Some(sla) = &sla {
+            self.record_started_sla(conn, row.id, sla, &mut log)?;
         }
         for event in &log.events {
             q::insert_event(conn, event)?;
@@ -868,6 +885,7 @@ impl App {
                 let mut after = before.clone();
                 let mut log = EventLog::new(id, by, now);
                 let outcome = change(conn, &mut after, &mut log)?;
+                self.settle_sla(conn, &before, &mut after, &mut log)?;
                 if log.events.is_empty() {
                     return Ok(Some((before, outcome))); // nothing changed: no write, no version bump
                 }
@@ -1236,8 +1254,14 @@ impl App {
             .filter_map(|e| Some((e.id, serde_json::from_str(e.new_value.as_deref()?).ok()?)))
             .collect();
         let (reason_ids, reason_list): (Vec<i64>, Vec<DispatchReason>) = reasons.clone().into_iter().unzip();
-        let rendered: HashMap<i64, String> =
+        let mut rendered: HashMap<i64, String> =
             reason_ids.into_iter().zip(self.render_reasons(&mut conn, &reason_list, locale)?).collect();
+        let clock_events: HashMap<i64, SlaEvent> = rows
+            .iter()
+            .filter(|e| e.kind == EventKind::Sla.as_str())
+            .filter_map(|e| Some((e.id, serde_json::from_str(e.new_value.as_deref()?).ok()?)))
+            .collect();
+        rendered.extend(clock_events.iter().map(|(id, event)| (*id, event.render(locale))));
         let items = rows
             .iter()
             .map(|e| EventView {
@@ -1264,6 +1288,7 @@ impl App {
                     (None, _) => None,
                 },
                 dispatch: reasons.get(&e.id).cloned(),
+                sla: clock_events.get(&e.id).copied(),
                 created_at: utc(e.created_at),
             })
             .collect();
@@ -1308,7 +1333,7 @@ impl App {
             rows.iter().filter_map(|r| r.organization_id).collect(),
             vec![],
         )?;
-        let items = rows
+        let mut items = rows
             .iter()
             .map(|r| {
                 let names = TicketNames {
@@ -1321,6 +1346,7 @@ impl App {
                 self.ticket_view(actor, r, names, defs_by_type.get(&r.type_id).map(Vec::as_slice))
             })
             .collect::<AppResult<Vec<_>>>()?;
+        self.attach_sla(&mut conn, actor, &mut items)?;
         Ok(Page { items, next_cursor })
     }
 
@@ -1361,6 +1387,9 @@ impl App {
         filter.external_source = query.external_source.clone();
         filter.external_id = query.external_id.clone();
         filter.pooled = query.pool.unwrap_or(false);
+        if query.overdue == Some(true) {
+            filter.due_by = Some(self.now_naive());
+        }
         if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             if text.chars().count() > 200 {
                 errors.add("q", "must be at most 200 characters");
@@ -1535,10 +1564,11 @@ fn parse_sort(sort: Option<&str>) -> AppResult<TicketSort> {
         "updated_at" => SortKey::UpdatedAt,
         "priority" => SortKey::Priority,
         "number" | "id" => SortKey::Id,
+        "due_at" => SortKey::SlaDue,
         _ => {
             return Err(AppError::invalid(
                 "sort",
-                "must be created_at, updated_at, priority or number, optionally prefixed with -",
+                "must be created_at, updated_at, priority, number or due_at, optionally prefixed with -",
             ));
         }
     };
@@ -1555,6 +1585,8 @@ fn sort_tag(sort: TicketSort) -> &'static str {
         (SortKey::Priority, true) => "P",
         (SortKey::Id, false) => "i",
         (SortKey::Id, true) => "I",
+        (SortKey::SlaDue, false) => "d",
+        (SortKey::SlaDue, true) => "D",
     }
 }
 
@@ -1583,7 +1615,7 @@ fn decode_cursor(raw: &str, sort: TicketSort) -> AppResult<TicketCursor> {
     let value: i64 = value.parse().map_err(|_| invalid())?;
     let id: i64 = id.parse().map_err(|_| invalid())?;
     let value = match sort.key {
-        SortKey::CreatedAt | SortKey::UpdatedAt => {
+        SortKey::CreatedAt | SortKey::UpdatedAt | SortKey::SlaDue => {
             CursorValue::Time(DateTime::from_timestamp_micros(value).ok_or_else(invalid)?.naive_utc())
         }
         SortKey::Priority | SortKey::Id => CursorValue::Int(value),

@@ -160,6 +160,9 @@ pub struct TicketView {
     pub closed_at: Option<DateTime<Utc>>,
     /// the statuses the caller may move this ticket to now
     pub allowed_transitions: Vec<TicketStatus>,
+    /// the ticket's SLA clocks now (staff only; null when no policy covers the ticket)
+    #[serde(default)]
+    pub sla: Option<crate::sla::TicketSlaView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -208,6 +211,9 @@ pub struct EventView {
     /// for `dispatched`: the decision as data (rules matched, group, strategy and its result)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatch: Option<loopdesk_domain::dispatch::DispatchReason>,
+    /// for `sla`: the clock event as data (metric, kind, when, due time, target)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<loopdesk_domain::sla::SlaEvent>,
     pub created_at: DateTime<Utc>,
 }
 

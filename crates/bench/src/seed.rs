@@ -116,6 +116,7 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
                 location_label: None,
                 location_lat: None,
                 location_lon: None,
+                sla_due_at: None,
             });
             extras.push((subject, tags, fields::index_entries(&defs, &custom), created_at));
         }

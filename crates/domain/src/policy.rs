@@ -32,6 +32,8 @@ pub enum Permission {
     UsersRead,
     /// Edit routing rules and agents' capacity and skills.
     RoutingManage,
+    /// Edit business calendars and SLA policies.
+    SlaManage,
 }
 
 wire_names!(Permission, "permission" {
@@ -50,6 +52,7 @@ wire_names!(Permission, "permission" {
     ApiKeysManage => "api_keys_manage",
     UsersRead => "users_read",
     RoutingManage => "routing_manage",
+    SlaManage => "sla_manage",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -212,6 +212,9 @@ pub enum EventKind {
     Escalated,
     /// An agent claimed the ticket from the pool (抢单).
     Claimed,
+    /// Something happened to an SLA clock (started, paused, met, warning, breached …); `field` is
+    /// `sla.first_response` or `sla.resolution`, `new_value` the event as JSON.
+    Sla,
 }
 
 wire_names!(EventKind, "event kind" {
@@ -227,6 +230,7 @@ wire_names!(EventKind, "event kind" {
     Declined => "declined",
     Escalated => "escalated",
     Claimed => "claimed",
+    Sla => "sla",
 });
 
 impl EventKind {

@@ -106,6 +106,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
                 .service(routes::agents::notifications)
                 .service(routes::agents::unread)
                 .service(routes::agents::mark_read)
+                .service(routes::sla::list_calendars)
+                .service(routes::sla::create_calendar)
+                .service(routes::sla::get_calendar)
+                .service(routes::sla::update_calendar)
+                .service(routes::sla::import_holidays)
+                .service(routes::sla::delete_calendar)
+                .service(routes::sla::list_policies)
+                .service(routes::sla::create_policy)
+                .service(routes::sla::get_policy)
+                .service(routes::sla::update_policy)
+                .service(routes::sla::delete_policy)
                 .default_service(web::to(api_not_found)),
         )
         .default_service(web::to(spa_or_not_found));

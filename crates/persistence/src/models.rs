@@ -205,6 +205,7 @@ pub struct TicketRow {
     pub location_label: Option<String>,
     pub location_lat: Option<f64>,
     pub location_lon: Option<f64>,
+    pub sla_due_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -231,6 +232,7 @@ pub struct NewTicket {
     pub location_label: Option<String>,
     pub location_lat: Option<f64>,
     pub location_lon: Option<f64>,
+    pub sla_due_at: Option<NaiveDateTime>,
 }
 
 /// The mutable part of a ticket, written back as a whole with a version check.
@@ -254,6 +256,7 @@ pub struct TicketChanges {
     pub location_label: Option<String>,
     pub location_lat: Option<f64>,
     pub location_lon: Option<f64>,
+    pub sla_due_at: Option<NaiveDateTime>,
 }
 
 impl TicketRow {
@@ -276,6 +279,7 @@ impl TicketRow {
             location_label: self.location_label.clone(),
             location_lat: self.location_lat,
             location_lon: self.location_lon,
+            sla_due_at: self.sla_due_at,
         }
     }
 }
@@ -431,4 +435,65 @@ pub struct NewNotification {
     pub title: String,
     pub body: String,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = calendars)]
+pub struct CalendarRow {
+    pub id: i64,
+    pub name: String,
+    /// the domain's BusinessCalendar as JSON
+    pub definition: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = calendars)]
+pub struct CalendarValues {
+    pub name: String,
+    pub definition: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sla_policies)]
+pub struct SlaPolicyRow {
+    pub id: i64,
+    pub name: String,
+    pub position: i32,
+    pub enabled: bool,
+    pub conditions: String,
+    pub targets: String,
+    pub calendar_id: Option<i64>,
+    pub warn_at_percent: i32,
+    pub breach_actions: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = sla_policies, treat_none_as_null = true)]
+pub struct SlaPolicyValues {
+    pub name: String,
+    pub position: i32,
+    pub enabled: bool,
+    pub conditions: String,
+    pub targets: String,
+    pub calendar_id: Option<i64>,
+    pub warn_at_percent: i32,
+    pub breach_actions: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, AsChangeset)]
+#[diesel(table_name = ticket_sla, primary_key(ticket_id), treat_none_as_null = true)]
+pub struct TicketSlaRow {
+    pub ticket_id: i64,
+    pub policy_id: Option<i64>,
+    pub calendar_id: Option<i64>,
+    /// the domain's TicketSla as JSON
+    pub clocks: String,
+    pub next_check_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
 }

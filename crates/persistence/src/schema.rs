@@ -137,6 +137,7 @@ diesel::table! {
         location_label -> Nullable<Text>,
         location_lat -> Nullable<Double>,
         location_lon -> Nullable<Double>,
+        sla_due_at -> Nullable<Timestamp>,
     }
 }
 
@@ -248,6 +249,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendars (id) {
+        id -> BigInt,
+        name -> Text,
+        definition -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_policies (id) {
+        id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        enabled -> Bool,
+        conditions -> Text,
+        targets -> Text,
+        calendar_id -> Nullable<BigInt>,
+        warn_at_percent -> Integer,
+        breach_actions -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_sla (ticket_id) {
+        ticket_id -> BigInt,
+        policy_id -> Nullable<BigInt>,
+        calendar_id -> Nullable<BigInt>,
+        clocks -> Text,
+        next_check_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -263,6 +301,7 @@ diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(agent_profiles -> users (user_id));
 diesel::joinable!(ticket_dispatch -> tickets (ticket_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(ticket_sla -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     roles,
@@ -284,4 +323,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_profiles,
     ticket_dispatch,
     notifications,
+    calendars,
+    sla_policies,
+    ticket_sla,
 );

@@ -13,8 +13,8 @@ pub struct Config {
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     pub workers: usize,
-    /// how often the escalation worker looks for assignments not accepted in time
-    pub dispatch_scan: std::time::Duration,
+    /// how often the background workers look for due work (acceptance deadlines, SLA warnings and breaches)
+    pub scan_every: std::time::Duration,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -32,10 +32,10 @@ impl Config {
             Some(v) => v.parse::<usize>().map_err(|_| format!("LOOPDESK_WORKERS must be a number, got {v}"))?,
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         };
-        let dispatch_scan = match env("LOOPDESK_DISPATCH_SCAN_SECONDS") {
+        let scan_every = match env("LOOPDESK_SCAN_SECONDS") {
             Some(v) => match v.parse::<u64>() {
                 Ok(seconds) if seconds >= 1 => std::time::Duration::from_secs(seconds),
-                _ => return Err(format!("LOOPDESK_DISPATCH_SCAN_SECONDS must be a whole number ≥ 1, got {v}")),
+                _ => return Err(format!("LOOPDESK_SCAN_SECONDS must be a whole number ≥ 1, got {v}")),
             },
             None => std::time::Duration::from_secs(15),
         };
@@ -47,7 +47,7 @@ impl Config {
             admin_password: env("LOOPDESK_ADMIN_PASSWORD"),
             data_dir,
             workers,
-            dispatch_scan,
+            scan_every,
         })
     }
 

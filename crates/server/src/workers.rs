@@ -22,24 +22,41 @@ impl Drop for Workers {
     }
 }
 
-/// Starts the escalation scan: assignments not accepted in time go back to dispatch, every `every`.
+/// Starts the timers: the escalation scan (assignments not accepted in time go back to dispatch) and the SLA scan
+/// (warnings and breaches that are due), each every `every`.
 pub fn start(app: App, every: Duration) -> Workers {
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let handle = std::thread::Builder::new()
-        .name("dispatch-escalation".into())
+    let escalation = app.clone();
+    let handles = vec![
+        spawn("dispatch-escalation", stop.clone(), every, move || match escalation.escalate_overdue_acceptances() {
+            Ok(0) => {}
+            Ok(n) => log::info!("escalated {n} ticket(s) not accepted in time"),
+            Err(e) => log::warn!("escalation scan failed: {e}"),
+        }),
+        spawn("sla", stop.clone(), every, move || match app.record_due_sla_events() {
+            Ok(0) => {}
+            Ok(n) => log::info!("recorded {n} SLA warning(s) and breach(es)"),
+            Err(e) => log::warn!("SLA scan failed: {e}"),
+        }),
+    ];
+    Workers { stop, handles }
+}
+
+fn spawn(
+    name: &str,
+    stop: Arc<AtomicBool>,
+    every: Duration,
+    mut pass: impl FnMut() + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name(name.into())
         .spawn(move || {
-            while !flag.load(Ordering::Relaxed) {
-                match app.escalate_overdue_acceptances() {
-                    Ok(0) => {}
-                    Ok(n) => log::info!("escalated {n} ticket(s) not accepted in time"),
-                    Err(e) => log::warn!("escalation scan failed: {e}"),
-                }
-                sleep_unless_stopped(&flag, every);
+            while !stop.load(Ordering::Relaxed) {
+                pass();
+                sleep_unless_stopped(&stop, every);
             }
         })
-        .expect("start the escalation worker");
-    Workers { stop, handles: vec![handle] }
+        .expect("start a background worker")
 }
 
 /// Sleeps in short steps so that shutdown does not wait a whole interval.

@@ -128,6 +128,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every business calendar (`sla_manage` or `tickets_assign`). */
+        get: operations["list_calendars"];
+        put?: never;
+        /**
+         * Add a calendar (`sla_manage`): an IANA time zone, working spans per weekday (several a day), holidays and
+         *     make-up working days (调休). An invalid one is a 422 by field (`week.mon[1].to`, `holidays[3].date` …).
+         */
+        post: operations["create_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One calendar. */
+        get: operations["get_calendar"];
+        /** Replace a calendar (`sla_manage`). Running clocks of open tickets on it move onto the new working time. */
+        put: operations["update_calendar"];
+        post?: never;
+        /** Delete a calendar no policy counts on (`sla_manage`). */
+        delete: operations["delete_calendar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a year of holidays and make-up days (`sla_manage`) from CSV (`date,kind,name[,works_like]`, kind
+         *     `holiday` or `workday`) or JSON (a list of the same objects). Errors name their line.
+         */
+        post: operations["import_holidays"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -463,6 +523,52 @@ export interface paths {
         post?: never;
         /** Delete a rule (`routing_manage`). Tickets it routed keep their history. */
         delete: operations["delete_routing_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SLA policies in selection order (`sla_manage` or `tickets_assign`): the first enabled policy whose
+         *     conditions all hold covers a new ticket.
+         */
+        get: operations["list_sla_policies"];
+        put?: never;
+        /**
+         * Add a policy (`sla_manage`): conditions like routing rules, first-response and resolution targets per priority
+         *     in business minutes, a calendar (or none: 24×7), the warning share, and what to do on a breach.
+         */
+        post: operations["create_sla_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One policy. */
+        get: operations["get_sla_policy"];
+        /**
+         * Replace a policy (`sla_manage`). It applies to tickets created from now on, and to open tickets whose
+         *     priority changes.
+         */
+        put: operations["update_sla_policy"];
+        post?: never;
+        /** Delete a policy (`sla_manage`); tickets it covers keep their clocks. */
+        delete: operations["delete_sla_policy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1012,6 +1118,57 @@ export interface components {
         AvailabilityInput: {
             availability: components["schemas"]["Availability"];
         };
+        /** @description What happens when a clock breaches, besides the history entry and the notifications. */
+        BreachActions: {
+            /**
+             * @example [
+             *       "超时"
+             *     ]
+             */
+            add_tags?: string[];
+            /** @description raise the priority one step (urgent stays urgent) */
+            raise_priority?: boolean;
+            /** @description run dispatch again (routing rules and their strategy) */
+            redispatch?: boolean;
+        };
+        /**
+         * @description Working hours, holidays and make-up days in one time zone. JSON:
+         *
+         *     ```json
+         *     {"time_zone": "Asia/Shanghai",
+         *      "week": {"mon": [{"from": "09:00", "to": "12:00"}, {"from": "13:30", "to": "18:00"}], "sat": []},
+         *      "holidays": [{"date": "2026-10-01", "name": "国庆节"}],
+         *      "extra_working_days": [{"date": "2026-10-10", "name": "国庆调休", "works_like": "mon"}]}
+         *     ```
+         *
+         *     See the module documentation for how make-up days and daylight saving time are handled.
+         */
+        BusinessCalendar: {
+            /** @description Make-up working days (调休): dates that work like `works_like`'s weekday. */
+            extra_working_days?: components["schemas"]["ExtraWorkingDay"][];
+            /** @description Dates without working time (whatever their weekday). */
+            holidays?: components["schemas"]["Holiday"][];
+            /**
+             * @description An IANA time zone name.
+             * @example Asia/Shanghai
+             */
+            time_zone: string;
+            week: components["schemas"]["WeekHours"];
+        };
+        /** @description A business calendar (工作日历): time zone, working spans per weekday, holidays and make-up days (调休). */
+        CalendarInput: components["schemas"]["BusinessCalendar"] & {
+            /** @example 中国大陆工作日 */
+            name: string;
+        };
+        CalendarView: components["schemas"]["BusinessCalendar"] & {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @enum {string} */
         Channel: "web" | "portal" | "api" | "email" | "phone" | "monitoring";
         /** @description The chosen agent and the figures the reason shows ("李工 (3 open)"). */
@@ -1170,7 +1327,7 @@ export interface components {
          * @description Kinds of entries in a ticket's history.
          * @enum {string}
          */
-        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added" | "dispatched" | "accepted" | "declined" | "escalated" | "claimed";
+        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added" | "dispatched" | "accepted" | "declined" | "escalated" | "claimed" | "sla";
         /** @description One entry of a ticket's append-only history. */
         EventView: {
             /**
@@ -1215,8 +1372,21 @@ export interface components {
              */
             old_label?: string | null;
             old_value?: string | null;
+            sla?: components["schemas"]["SlaEvent"] | null;
             /** Format: int64 */
             ticket_id: number;
+        };
+        /** @description A make-up working day (调休上班): on `date` the spans of `works_like` apply. */
+        ExtraWorkingDay: {
+            /**
+             * Format: date
+             * @example 2026-10-10
+             */
+            date: string;
+            /** @example 国庆调休 */
+            name?: string;
+            /** @description The weekday whose working hours this date follows. */
+            works_like?: components["schemas"]["Weekday"];
         };
         FieldDefinition: {
             customer_visible?: boolean;
@@ -1311,6 +1481,27 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        /** @description A date without working time. */
+        Holiday: {
+            /**
+             * Format: date
+             * @example 2026-10-01
+             */
+            date: string;
+            /** @example 国庆节 */
+            name?: string;
+        };
+        /** @description A year of holidays and make-up days as CSV (`date,kind,name[,works_like]`) or JSON (a list of the same). */
+        HolidayImportInput: {
+            /** @description replace the dates already there in the years the file covers (default), or add to them */
+            replace_years?: boolean;
+            /**
+             * @example date,kind,name,works_like
+             *     2026-10-01,holiday,国庆节
+             *     2026-10-10,workday,国庆调休,fri
+             */
+            text: string;
         };
         /**
          * @description Where keywords are looked for.
@@ -1661,6 +1852,7 @@ export interface components {
                  */
                 old_label?: string | null;
                 old_value?: string | null;
+                sla?: components["schemas"]["SlaEvent"] | null;
                 /** Format: int64 */
                 ticket_id: number;
             }[];
@@ -1778,6 +1970,7 @@ export interface components {
                 requester_name: string;
                 /** Format: date-time */
                 resolved_at?: string | null;
+                sla?: components["schemas"]["TicketSlaView"] | null;
                 status: components["schemas"]["TicketStatus"];
                 /** @example 3 号楼空调不制冷 */
                 subject: string;
@@ -1840,7 +2033,7 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @enum {string} */
-        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage";
+        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage" | "sla_manage";
         /** @enum {string} */
         Priority: "low" | "normal" | "high" | "urgent";
         /**
@@ -2049,6 +2242,132 @@ export interface components {
          * @enum {string}
          */
         SkillsThen: "least_loaded" | "round_robin";
+        /** @description Business time and state of one clock at a moment, for the API and the countdown badge. */
+        SlaClockView: {
+            /** Format: date-time */
+            breached_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: date-time */
+            met_at?: string | null;
+            metric: components["schemas"]["SlaMetric"];
+            /** Format: date-time */
+            paused_since?: string | null;
+            /**
+             * Format: int64
+             * @description Business minutes left (rounded down); negative when overdue.
+             * @example 80
+             */
+            remaining_minutes: number;
+            state: components["schemas"]["SlaState"];
+            /**
+             * Format: int32
+             * @example 240
+             */
+            target_minutes: number;
+            /** Format: date-time */
+            warned_at?: string | null;
+        };
+        /** @description An event to record in the ticket history (and, for warnings and breaches, to notify about). */
+        SlaEvent: {
+            /**
+             * Format: date-time
+             * @description When it happened: the transition's time, or for warnings and breaches the instant the threshold was crossed
+             *     (which may be earlier than when the worker noticed).
+             */
+            at: string;
+            /**
+             * Format: date-time
+             * @description The clock's due time after the event (`None` while paused before the target was reached).
+             */
+            due_at?: string | null;
+            kind: components["schemas"]["SlaEventKind"];
+            metric: components["schemas"]["SlaMetric"];
+            /**
+             * Format: int32
+             * @example 240
+             */
+            target_minutes: number;
+        };
+        /**
+         * @description Something that happened to a clock, for the ticket history.
+         * @enum {string}
+         */
+        SlaEventKind: "started" | "paused" | "resumed" | "met" | "reopened" | "retargeted" | "cancelled" | "warning" | "breached";
+        /**
+         * @description What a clock measures.
+         * @enum {string}
+         */
+        SlaMetric: "first_response" | "resolution";
+        /** @description An SLA policy: which tickets (routing conditions), targets per priority, the calendar they count on. */
+        SlaPolicyInput: {
+            breach_actions?: components["schemas"]["BreachActions"];
+            /**
+             * Format: int64
+             * @description the business calendar the targets count on; null: around the clock (24×7)
+             */
+            calendar_id?: number | null;
+            /** @description the routing rules' conditions, e.g. `{"kind": "organization_tier", "tiers": ["vip"]}`; none: every ticket */
+            conditions?: components["schemas"]["Condition"][];
+            enabled?: boolean;
+            /** @example VIP 客户 */
+            name: string;
+            /**
+             * Format: int32
+             * @description selection order, ascending; defaults to after the last policy
+             */
+            position?: number | null;
+            targets: components["schemas"]["SlaTargets"];
+            /**
+             * Format: int32
+             * @description warn when this share of a target is used (1–99, default 75)
+             */
+            warn_at_percent?: number;
+        };
+        SlaPolicyView: {
+            breach_actions: components["schemas"]["BreachActions"];
+            /** Format: int64 */
+            calendar_id?: number | null;
+            conditions: components["schemas"]["Condition"][];
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            position: number;
+            targets: components["schemas"]["SlaTargets"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            warn_at_percent: number;
+        };
+        /**
+         * @description Where a clock (or a ticket) stands, for the countdown badge and the list filters.
+         * @enum {string}
+         */
+        SlaState: "ok" | "warning" | "breached" | "paused" | "met";
+        /** @description Targets for one priority, in business minutes; `None`: no clock for that metric. */
+        SlaTarget: {
+            /**
+             * Format: int32
+             * @example 30
+             */
+            first_response_minutes?: number | null;
+            /**
+             * Format: int32
+             * @example 240
+             */
+            resolution_minutes?: number | null;
+        };
+        /** @description Targets per priority. JSON: `{"urgent": {"first_response_minutes": 30, "resolution_minutes": 240}, "low": {}}`. */
+        SlaTargets: {
+            high?: components["schemas"]["SlaTarget"];
+            low?: components["schemas"]["SlaTarget"];
+            normal?: components["schemas"]["SlaTarget"];
+            urgent?: components["schemas"]["SlaTarget"];
+        };
         /** @enum {string} */
         TagMatch: "any" | "all";
         /** @description A ticket as the routing rules see it. Also the body of a "test these rules" request, hence the defaults. */
@@ -2138,6 +2457,24 @@ export interface components {
             subject?: string | null;
             /** @description replaces the tags */
             tags?: string[] | null;
+        };
+        /** @description A ticket's SLA now: the policy, the combined state, the earliest due time, and each clock for the badge. */
+        TicketSlaView: {
+            /** Format: int64 */
+            calendar_id?: number | null;
+            /**
+             * Format: date-time
+             * @description the earliest due time of the clocks not met
+             */
+            due_at?: string | null;
+            first_response?: components["schemas"]["SlaClockView"] | null;
+            /** Format: int64 */
+            policy_id: number;
+            /** @example VIP 客户 */
+            policy_name?: string | null;
+            resolution?: components["schemas"]["SlaClockView"] | null;
+            /** @description the worst of the clocks: breached > warning > ok > paused > met */
+            state: components["schemas"]["SlaState"];
         };
         /** @enum {string} */
         TicketStatus: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed";
@@ -2246,6 +2583,7 @@ export interface components {
             requester_name: string;
             /** Format: date-time */
             resolved_at?: string | null;
+            sla?: components["schemas"]["TicketSlaView"] | null;
             status: components["schemas"]["TicketStatus"];
             /** @example 3 号楼空调不制冷 */
             subject: string;
@@ -2408,8 +2746,28 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description Working spans per weekday, in local time. A weekday that is absent or empty has no working time. */
+        WeekHours: {
+            fri?: components["schemas"]["WorkSpan"][];
+            mon?: components["schemas"]["WorkSpan"][];
+            sat?: components["schemas"]["WorkSpan"][];
+            sun?: components["schemas"]["WorkSpan"][];
+            thu?: components["schemas"]["WorkSpan"][];
+            tue?: components["schemas"]["WorkSpan"][];
+            wed?: components["schemas"]["WorkSpan"][];
+        };
         /** @enum {string} */
         Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        /**
+         * @description A span of local time, `from` ≤ t < `to`, "HH:MM" each; `to` may be "24:00" (the end of the day). Spans of a day
+         *     must be in order and must not overlap (they may touch).
+         */
+        WorkSpan: {
+            /** @example 09:00 */
+            from: string;
+            /** @example 12:00 */
+            to: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3088,6 +3446,519 @@ export interface operations {
             };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_calendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the calendar's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A calendar with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description calendar id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description calendar id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description calendar id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A policy counts on it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_holidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description calendar id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HolidayImportInput"];
+            };
+        };
+        responses: {
+            /** @description The calendar with the dates merged in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5239,6 +6110,402 @@ export interface operations {
             };
         };
     };
+    list_sla_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every policy, first to last */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the policy's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description policy id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description policy id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description policy id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_ticket_types: {
         parameters: {
             query?: {
@@ -5631,7 +6898,8 @@ export interface operations {
                  */
                 q?: string;
                 /**
-                 * @description created_at, updated_at, priority or number; prefix `-` for descending (default -created_at)
+                 * @description created_at, updated_at, priority, number or due_at (the SLA due time; tickets without one are left out);
+                 *     prefix `-` for descending (default -created_at)
                  * @example -updated_at
                  */
                 sort?: string;
@@ -5641,6 +6909,8 @@ export interface operations {
                 cursor?: string;
                 /** @description true: only tickets waiting in the claim pool (抢单) for someone to claim */
                 pool?: boolean;
+                /** @description true: only open tickets past their SLA due time (the overdue view) */
+                overdue?: boolean;
             };
             header?: never;
             path?: never;

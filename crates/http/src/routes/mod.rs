@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod groups;
 pub mod ops;
 pub mod organizations;
+pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 pub mod users;

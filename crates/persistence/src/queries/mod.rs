@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod directory;
 pub mod dispatch;
+pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 

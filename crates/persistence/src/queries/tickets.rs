@@ -7,8 +7,8 @@ use loopdesk_domain::policy::TicketVisibility;
 use crate::db::DbConn;
 use crate::models::*;
 use crate::schema::{
-    agent_groups, comments, idempotency_keys, organizations, ticket_dispatch, ticket_events, ticket_field_values,
-    ticket_tags, ticket_types, tickets, users,
+    agent_groups, calendars, comments, idempotency_keys, organizations, sla_policies, ticket_dispatch, ticket_events,
+    ticket_field_values, ticket_sla, ticket_tags, ticket_types, tickets, users,
 };
 
 type QResult<T> = Result<T, diesel::result::Error>;
@@ -42,19 +42,34 @@ pub struct NamedTicket {
     pub row: TicketRow,
     pub names: TicketNames,
     pub type_fields: String,
+    /// its SLA clocks, when a policy covers it
+    pub sla: Option<SlaSnapshot>,
+}
+
+/// A ticket's SLA clocks with the policy's name and the calendar's definition (JSON), read with the ticket.
+#[derive(Debug, Clone)]
+pub struct SlaSnapshot {
+    /// the domain's TicketSla as JSON
+    pub clocks: String,
+    pub policy_name: Option<String>,
+    pub calendar: Option<String>,
 }
 
 diesel::alias!(users as requesters: RequestersAlias, users as assignees: AssigneesAlias);
 
-/// The ticket, its names and its type's definitions in one query (the type and the
-/// requester always exist; assignee, group and organisation may be absent).
+/// The ticket, its names, its type's definitions and its SLA clocks in one query (the type and the
+/// requester always exist; assignee, group, organisation and clocks may be absent).
 pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
+    type Found = (TicketRow, TicketNames, String, Option<String>, Option<String>, Option<String>);
     tickets::table
         .inner_join(ticket_types::table)
         .inner_join(requesters.on(requesters.field(users::id).eq(tickets::requester_id)))
         .left_join(assignees.on(assignees.field(users::id).nullable().eq(tickets::assignee_id)))
         .left_join(agent_groups::table.on(agent_groups::id.nullable().eq(tickets::group_id)))
         .left_join(organizations::table.on(organizations::id.nullable().eq(tickets::organization_id)))
+        .left_join(ticket_sla::table.on(ticket_sla::ticket_id.eq(tickets::id)))
+        .left_join(sla_policies::table.on(sla_policies::id.nullable().eq(ticket_sla::policy_id)))
+        .left_join(calendars::table.on(calendars::id.nullable().eq(ticket_sla::calendar_id)))
         .filter(tickets::id.eq(id))
         .select((
             TicketRow::as_select(),
@@ -66,10 +81,20 @@ pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
                 organizations::name.nullable(),
             ),
             ticket_types::fields,
+            ticket_sla::clocks.nullable(),
+            sla_policies::name.nullable(),
+            calendars::definition.nullable(),
         ))
-        .first::<(TicketRow, TicketNames, String)>(conn)
+        .first::<Found>(conn)
         .optional()
-        .map(|found| found.map(|(row, names, type_fields)| NamedTicket { row, names, type_fields }))
+        .map(|found| {
+            found.map(|(row, names, type_fields, clocks, policy_name, calendar)| NamedTicket {
+                row,
+                names,
+                type_fields,
+                sla: clocks.map(|clocks| SlaSnapshot { clocks, policy_name, calendar }),
+            })
+        })
 }
 
 /// The ids a ticket's names come from.
@@ -213,6 +238,8 @@ pub struct TicketFilter {
     pub external_id: Option<String>,
     /// only tickets waiting in the claim pool
     pub pooled: bool,
+    /// only open tickets whose SLA due time is at or before this instant (the overdue view)
+    pub due_by: Option<NaiveDateTime>,
 }
 
 impl TicketFilter {
@@ -237,6 +264,7 @@ impl TicketFilter {
             external_source: None,
             external_id: None,
             pooled: false,
+            due_by: None,
         }
     }
 }
@@ -247,6 +275,8 @@ pub enum SortKey {
     UpdatedAt,
     Priority,
     Id,
+    /// the SLA due time (tickets without one are left out of this order)
+    SlaDue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +306,7 @@ impl TicketSort {
             SortKey::UpdatedAt => CursorValue::Time(row.updated_at),
             SortKey::Priority => CursorValue::Int(row.priority as i64),
             SortKey::Id => CursorValue::Int(row.id),
+            SortKey::SlaDue => CursorValue::Time(row.sla_due_at.unwrap_or_default()),
         };
         TicketCursor { value, id: row.id }
     }
@@ -356,6 +387,9 @@ fn apply_filters<'a, ST: 'a>(mut query: BoxedTickets<'a, ST>, f: &TicketFilter) 
     if let Some(external_id) = &f.external_id {
         query = query.filter(tickets::external_id.eq(external_id.clone()));
     }
+    if let Some(t) = f.due_by {
+        query = query.filter(tickets::sla_due_at.le(t)).filter(tickets::status.ne_all(["resolved", "closed"]));
+    }
     if f.pooled {
         let pooled = ticket_dispatch::table.filter(ticket_dispatch::pooled.eq(true)).select(ticket_dispatch::ticket_id);
         query = query.filter(tickets::id.eq_any(pooled)).filter(tickets::assignee_id.is_null());
@@ -411,6 +445,9 @@ pub fn list(
             keyset!(query, tickets::priority, p as i32, cursor_id, sort.descending)
         }
         (SortKey::Id, Some(CursorValue::Int(i))) => keyset!(query, tickets::id, i, cursor_id, sort.descending),
+        (SortKey::SlaDue, Some(CursorValue::Time(t))) => {
+            keyset!(query.filter(tickets::sla_due_at.is_not_null()), tickets::sla_due_at, t, cursor_id, sort.descending)
+        }
         // No cursor (or one that does not fit the sort: the caller rejects those first).
         (SortKey::CreatedAt, _) => {
             keyset!(query, tickets::created_at, NaiveDateTime::MIN, None::<i64>, sort.descending)
@@ -420,6 +457,13 @@ pub fn list(
         }
         (SortKey::Priority, _) => keyset!(query, tickets::priority, 0, None::<i64>, sort.descending),
         (SortKey::Id, _) => keyset!(query, tickets::id, 0, None::<i64>, sort.descending),
+        (SortKey::SlaDue, _) => keyset!(
+            query.filter(tickets::sla_due_at.is_not_null()),
+            tickets::sla_due_at,
+            NaiveDateTime::MIN,
+            None::<i64>,
+            sort.descending
+        ),
     };
     query.limit(limit).load(conn)
 }
