@@ -5,6 +5,7 @@ import { PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { QueryState } from '@/components/QueryState';
+import { useAgents } from '@/features/dispatch/api';
 import { useGroups, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
 import { showServerErrors } from '../formErrors';
@@ -111,6 +112,7 @@ interface GroupValues {
   name: string;
   description?: string;
   parent_id?: number | null;
+  supervisor_id?: number | null;
 }
 
 function GroupFormModal({
@@ -129,6 +131,8 @@ function GroupFormModal({
   const invalidate = useInvalidate();
   const [form] = Form.useForm<GroupValues>();
   const [problem, setProblem] = useState<unknown>(null);
+  // Staff with their dispatch profiles: who can hear about the group's escalations.
+  const staff = useAgents(null, open);
 
   // A group cannot move under itself or under one of its own subgroups.
   const excluded = group ? selfAndDescendants(groups, group.id) : new Set<number>();
@@ -142,6 +146,7 @@ function GroupFormModal({
         name: values.name.trim(),
         description: values.description?.trim() ?? '',
         parent_id: values.parent_id ?? null,
+        supervisor_id: values.supervisor_id ?? null,
       };
       return group
         ? unwrap(api.PATCH('/api/v1/groups/{id}', { params: { path: { id: group.id } }, body }))
@@ -152,7 +157,7 @@ function GroupFormModal({
       void invalidate('groups');
       onClose();
     },
-    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'description', 'parent_id'], 'name')),
+    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'description', 'parent_id', 'supervisor_id'], 'name')),
   });
 
   return (
@@ -174,7 +179,12 @@ function GroupFormModal({
         form={form}
         layout="vertical"
         preserve={false}
-        initialValues={{ name: group?.name ?? '', description: group?.description ?? '', parent_id: group?.parent_id ?? null }}
+        initialValues={{
+          name: group?.name ?? '',
+          description: group?.description ?? '',
+          parent_id: group?.parent_id ?? null,
+          supervisor_id: group?.supervisor_id ?? null,
+        }}
         onFinish={(values) => {
           setProblem(null);
           save.mutate(values);
@@ -200,6 +210,16 @@ function GroupFormModal({
             showSearch={{ optionFilterProp: 'label' }}
             options={parentOptions}
             optionRender={(option) => <span style={{ paddingInlineStart: (option.data.depth ?? 0) * 16 }}>{option.label}</span>}
+          />
+        </Form.Item>
+        <Form.Item name="supervisor_id" label={t('groups.supervisor')} extra={t('groups.supervisorHint')}>
+          <Select
+            allowClear
+            placeholder={t('groups.noSupervisor')}
+            loading={staff.isPending}
+            showSearch={{ optionFilterProp: 'label' }}
+            options={(staff.data ?? []).map((agent) => ({ value: agent.user_id, label: agent.name }))}
+            data-testid="group-supervisor"
           />
         </Form.Item>
         {/* Enter in a field submits: a hidden submit button, as the OK button sits outside the form. */}

@@ -1,7 +1,7 @@
 import { useState, type HTMLAttributes } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useMutation } from '@tanstack/react-query';
-import { App, Button, Empty, Form, Input, Modal, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, AutoComplete, Button, Empty, Form, Input, Modal, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
@@ -35,6 +35,11 @@ export function OrganizationsPage() {
         <div>
           <Typography.Text strong>{organization.name}</Typography.Text>
           {phone ? <div className={styles.rowMeta}>{sharedTag(organization)}</div> : null}
+          {organization.tier ? (
+            <Tag color="gold" style={{ marginInlineStart: 8 }} data-testid="organization-tier">
+              {organization.tier}
+            </Tag>
+          ) : null}
         </div>
       ),
     },
@@ -116,6 +121,7 @@ export function OrganizationsPage() {
 interface OrganizationValues {
   name: string;
   shared_ticket_view: boolean;
+  tier?: string;
 }
 
 function OrganizationModal({
@@ -135,7 +141,9 @@ function OrganizationModal({
 
   const save = useMutation({
     mutationFn: (values: OrganizationValues) => {
-      const body = { name: values.name.trim(), shared_ticket_view: values.shared_ticket_view };
+      // "" removes the tier on an edit; a new organisation simply has none.
+      const tier = values.tier?.trim() ?? '';
+      const body = { name: values.name.trim(), shared_ticket_view: values.shared_ticket_view, tier: tier || (organization ? '' : null) };
       return organization
         ? unwrap(api.PATCH('/api/v1/organizations/{id}', { params: { path: { id: organization.id } }, body }))
         : unwrap(api.POST('/api/v1/organizations', { body }));
@@ -147,7 +155,7 @@ function OrganizationModal({
       void invalidate('organizations');
       onClose();
     },
-    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'shared_ticket_view'], 'name')),
+    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'shared_ticket_view', 'tier'], 'name')),
   });
 
   return (
@@ -168,7 +176,11 @@ function OrganizationModal({
         form={form}
         layout="vertical"
         preserve={false}
-        initialValues={{ name: organization?.name ?? '', shared_ticket_view: organization?.shared_ticket_view ?? false }}
+        initialValues={{
+          name: organization?.name ?? '',
+          shared_ticket_view: organization?.shared_ticket_view ?? false,
+          tier: organization?.tier ?? '',
+        }}
         onFinish={(values) => {
           setProblem(null);
           save.mutate(values);
@@ -191,6 +203,9 @@ function OrganizationModal({
           extra={t('organizations.sharedHint')}
         >
           <Switch />
+        </Form.Item>
+        <Form.Item name="tier" label={t('organizations.tier')} extra={t('organizations.tierHint')} rules={[{ max: 50, message: t('tooLong', { max: 50 }) }]}>
+          <AutoComplete options={[{ value: 'vip' }, { value: 'gold' }]} allowClear placeholder="vip" />
         </Form.Item>
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>

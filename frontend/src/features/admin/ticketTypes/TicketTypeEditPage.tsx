@@ -10,6 +10,7 @@ import { ProblemAlert } from '@/components/ProblemAlert';
 import { PriorityTag } from '@/components/tags';
 import { adminKeys, useGroups, useInvalidate, useTicketType } from '../adminApi';
 import { FormProblem, ScreenHeader } from '../components';
+import { SkillsInput, type SkillEntry } from '../SkillsInput';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
 import { FieldEditor, type ServerFieldErrors } from './FieldEditor';
 import { fieldsReducer, hasProblems, initFields, placeServerErrors, toDefinitions, validateFields } from './fieldEditorModel';
@@ -19,7 +20,7 @@ type TicketType = Schemas['TicketTypeView'];
 type Priority = Schemas['Priority'];
 
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
-const FORM_FIELDS = ['name', 'description', 'default_priority', 'default_group_id', 'active'];
+const FORM_FIELDS = ['name', 'description', 'default_priority', 'default_group_id', 'active', 'required_skills'];
 
 interface TypeValues {
   name: string;
@@ -27,6 +28,8 @@ interface TypeValues {
   default_priority: Priority;
   default_group_id: number | null;
   active: boolean;
+  /** Skills an agent needs for every ticket of this type (level: the minimum). */
+  required_skills: SkillEntry[];
 }
 
 /** /admin/ticket-types/new and /admin/ticket-types/:id. */
@@ -55,6 +58,7 @@ function valuesOf(type: TicketType | null): TypeValues {
     default_priority: type?.default_priority ?? 'normal',
     default_group_id: type?.default_group_id ?? null,
     active: type?.active ?? true,
+    required_skills: (type?.required_skills ?? []).map((skill) => ({ name: skill.name, level: skill.min_level ?? null })),
   };
 }
 
@@ -81,7 +85,9 @@ function TicketTypeEditor({ type }: { type: TicketType | null }) {
   const watched = Form.useWatch([], form) as Partial<TypeValues> | undefined;
   const dirty =
     JSON.stringify(toDefinitions(fields)) !== saved.fields ||
-    (watched !== undefined && (Object.keys(saved.values) as (keyof TypeValues)[]).some((k) => (watched[k] ?? null) !== (saved.values[k] ?? null)));
+    (watched !== undefined && (Object.keys(saved.values) as (keyof TypeValues)[]).some(
+        (k) => JSON.stringify(watched[k] ?? null) !== JSON.stringify(saved.values[k] ?? null),
+      ));
 
   // Leaving the page (reload, close) with unsaved changes asks first.
   useEffect(() => {
@@ -111,6 +117,7 @@ function TicketTypeEditor({ type }: { type: TicketType | null }) {
                 default_priority: body.default_priority,
                 default_group_id: body.default_group_id,
                 fields: body.fields ?? [],
+                required_skills: body.required_skills ?? [],
               },
             }),
           ),
@@ -138,6 +145,9 @@ function TicketTypeEditor({ type }: { type: TicketType | null }) {
       default_priority: values.default_priority,
       default_group_id: values.default_group_id ?? null,
       fields: toDefinitions(fields),
+      required_skills: (values.required_skills ?? [])
+        .filter((skill) => skill.name.trim())
+        .map((skill) => ({ name: skill.name.trim(), min_level: skill.level ?? null })),
       ...(type ? { active: values.active } : {}),
     };
     save.mutate(body, {
@@ -229,6 +239,14 @@ function TicketTypeEditor({ type }: { type: TicketType | null }) {
               showSearch={{ optionFilterProp: 'label' }}
               options={groupOptions}
             />
+          </Form.Item>
+          <Form.Item
+            name="required_skills"
+            label={t('ticketTypes.requiredSkills')}
+            extra={t('ticketTypes.requiredSkillsHint')}
+            className={styles.wide}
+          >
+            <SkillsInput levelLabel={t('skills.minLevel')} />
           </Form.Item>
           {type ? (
             <Form.Item name="active" label={t('ticketTypes.status')} valuePropName="checked" extra={t('ticketTypes.activeHint')}>
