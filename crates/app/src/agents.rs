@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use loopdesk_domain::dispatch::{AgentSkill, Availability, GeoPoint, priority_weight};
+use loopdesk_domain::dispatch::{AgentSkill, Availability, GeoPoint};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
-use loopdesk_domain::ticket::Priority;
 use loopdesk_persistence::models::{AgentProfileRow, NotificationRow, UserRow};
 use loopdesk_persistence::queries::directory;
 use loopdesk_persistence::queries::dispatch as q;
@@ -16,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::directory::{double_option, id_page};
-use crate::dispatch::checked_agent_skills;
+use crate::dispatch::{checked_agent_skills, open_work};
 use crate::tickets::to_json;
 use crate::views::Page;
 use crate::{App, AppError, AppResult, utc};
@@ -192,15 +191,7 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let profiles: HashMap<i64, AgentProfileRow> =
         q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
-    let mut work: HashMap<i64, (u32, u32, bool)> = HashMap::new();
-    for (user_id, rank, count) in q::open_work_of(conn, &ids)? {
-        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
-        let count = u32::try_from(count).unwrap_or(u32::MAX);
-        let entry = work.entry(user_id).or_default();
-        entry.0 = entry.0.saturating_add(count);
-        entry.1 = entry.1.saturating_add(priority_weight(priority).saturating_mul(count));
-        entry.2 |= priority == Priority::Urgent;
-    }
+    let work = open_work(q::open_work_of(conn, &ids)?);
     let mut groups: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (user_id, group_id) in directory::group_ids_of_users(conn, &ids)? {
         groups.entry(user_id).or_default().push(group_id);
@@ -209,7 +200,7 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
         .iter()
         .map(|user| {
             let profile = profiles.get(&user.id);
-            let (open_count, open_load, holds_urgent) = work.get(&user.id).copied().unwrap_or_default();
+            let work = work.get(&user.id).copied().unwrap_or_default();
             AgentView {
                 user_id: user.id,
                 name: user.name.clone(),
@@ -224,9 +215,9 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
                     _ => None,
                 }),
                 position_at: profile.and_then(|p| p.position_at).map(utc),
-                open_count,
-                open_load,
-                holds_urgent,
+                open_count: work.count,
+                open_load: work.load,
+                holds_urgent: work.holds_urgent,
                 group_ids: groups.remove(&user.id).unwrap_or_default(),
             }
         })

@@ -112,45 +112,89 @@ fn position_of(profile: &AgentProfileRow) -> Option<GeoPoint> {
     }
 }
 
+/// An agent's open work: how many tickets, their weighted load, whether one is urgent.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OpenWork {
+    pub count: u32,
+    pub load: u32,
+    pub holds_urgent: bool,
+}
+
+/// Sums (assignee, priority rank, count) rows into each agent's open work.
+pub(crate) fn open_work(rows: Vec<(i64, i32, i64)>) -> HashMap<i64, OpenWork> {
+    let mut work: HashMap<i64, OpenWork> = HashMap::new();
+    for (user_id, rank, count) in rows {
+        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        let entry = work.entry(user_id).or_default();
+        entry.count = entry.count.saturating_add(count);
+        entry.load = entry.load.saturating_add(dispatch::priority_weight(priority).saturating_mul(count));
+        entry.holds_urgent |= priority == Priority::Urgent;
+    }
+    work
+}
+
 /// Snapshots of agents with their open work, in the given order.
 fn candidates_of(conn: &mut DbConn, members: &[(i64, Option<NaiveDateTime>)]) -> AppResult<Vec<AgentCandidate>> {
     let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
     let profiles: HashMap<i64, AgentProfileRow> =
         q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
-    let mut work: HashMap<i64, (u32, u32, bool)> = HashMap::new();
-    for (user_id, rank, count) in q::open_work_of(conn, &ids)? {
-        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
-        let count = u32::try_from(count).unwrap_or(u32::MAX);
-        let entry = work.entry(user_id).or_default();
-        entry.0 = entry.0.saturating_add(count);
-        entry.1 = entry.1.saturating_add(dispatch::priority_weight(priority).saturating_mul(count));
-        entry.2 |= priority == Priority::Urgent;
-    }
+    let work = open_work(q::open_work_of(conn, &ids)?);
     Ok(members
         .iter()
         .map(|(user_id, last_assigned_at)| {
             let profile = profiles.get(user_id);
-            let (open_count, open_load, holds_urgent) = work.get(user_id).copied().unwrap_or_default();
-            AgentCandidate {
-                user_id: *user_id,
-                availability: availability_of(profile),
-                capacity: profile.and_then(|p| p.capacity).and_then(|c| u32::try_from(c).ok()),
-                open_load,
-                open_count,
-                holds_urgent,
-                skills: profile.map(|p| parse_list(&p.skills)).unwrap_or_default(),
-                position: profile.and_then(position_of),
-                last_assigned_at: last_assigned_at.map(utc),
-            }
+            candidate(
+                *user_id,
+                availability_of(profile),
+                profile.and_then(|p| p.capacity),
+                work.get(user_id).copied().unwrap_or_default(),
+                profile.map(|p| p.skills.as_str()),
+                profile.and_then(position_of),
+                *last_assigned_at,
+            )
         })
         .collect())
 }
 
-/// The members of a group who may take tickets, as dispatch sees them now.
+fn candidate(
+    user_id: i64,
+    availability: Availability,
+    capacity: Option<i32>,
+    work: OpenWork,
+    skills: Option<&str>,
+    position: Option<GeoPoint>,
+    last_assigned_at: Option<NaiveDateTime>,
+) -> AgentCandidate {
+    AgentCandidate {
+        user_id,
+        availability,
+        capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+        open_load: work.load,
+        open_count: work.count,
+        holds_urgent: work.holds_urgent,
+        skills: skills.map(parse_list).unwrap_or_default(),
+        position,
+        last_assigned_at: last_assigned_at.map(utc),
+    }
+}
+
+/// The members of a group who may take tickets now, as dispatch sees them: only online agents (nobody else can be
+/// given work), read in two queries whatever the group's size.
 fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCandidate>> {
-    let members: Vec<(i64, Option<NaiveDateTime>)> =
-        q::active_staff_members(conn, group_id)?.into_iter().map(|m| (m.user_id, m.last_assigned_at)).collect();
-    candidates_of(conn, &members)
+    let members = q::online_members(conn, group_id)?;
+    let work = open_work(q::online_members_open_work(conn, group_id)?);
+    Ok(members
+        .into_iter()
+        .map(|m| {
+            let position = match (m.position_lat, m.position_lon) {
+                (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
+                _ => None,
+            };
+            let work = work.get(&m.user_id).copied().unwrap_or_default();
+            candidate(m.user_id, Availability::Online, m.capacity, work, Some(&m.skills), position, m.last_assigned_at)
+        })
+        .collect())
 }
 
 /// The enabled rules in evaluation order. A rule that no longer parses is skipped (and logged), never fatal:

@@ -129,6 +129,56 @@ pub fn open_work_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, i3
     Ok(rows.into_iter().filter_map(|(user, rank, n)| user.map(|u| (u, rank, n))).collect())
 }
 
+/// An online member of a group with what dispatch needs of their profile.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct OnlineMemberRow {
+    pub user_id: i64,
+    pub last_assigned_at: Option<NaiveDateTime>,
+    pub capacity: Option<i32>,
+    pub skills: String,
+    pub position_lat: Option<f64>,
+    pub position_lon: Option<f64>,
+}
+
+/// The group's active staff who are online, with their profiles, in one query. Only online agents can be given
+/// work, so dispatch never reads the others.
+pub fn online_members(conn: &mut DbConn, group_id: i64) -> QResult<Vec<OnlineMemberRow>> {
+    group_members::table
+        .inner_join(users::table)
+        .inner_join(agent_profiles::table.on(agent_profiles::user_id.eq(group_members::user_id)))
+        .filter(group_members::group_id.eq(group_id))
+        .filter(users::active.eq(true))
+        .filter(users::kind.eq("staff"))
+        .filter(agent_profiles::availability.eq("online"))
+        .order(group_members::user_id.asc())
+        .select((
+            group_members::user_id,
+            group_members::last_assigned_at,
+            agent_profiles::capacity,
+            agent_profiles::skills,
+            agent_profiles::position_lat,
+            agent_profiles::position_lon,
+        ))
+        .load(conn)
+}
+
+/// Open tickets held by the group's online members, as (assignee, priority rank, count), in one query (joined
+/// rather than listing a thousand ids).
+pub fn online_members_open_work(conn: &mut DbConn, group_id: i64) -> QResult<Vec<(i64, i32, i64)>> {
+    // Literal, not bound: the text matches the partial index tickets_open_work, so only open tickets are read.
+    let open = diesel::dsl::sql::<diesel::sql_types::Bool>("tickets.status NOT IN ('resolved', 'closed')");
+    let rows: Vec<(Option<i64>, i32, i64)> = tickets::table
+        .inner_join(group_members::table.on(group_members::user_id.nullable().eq(tickets::assignee_id)))
+        .inner_join(agent_profiles::table.on(agent_profiles::user_id.nullable().eq(tickets::assignee_id)))
+        .filter(group_members::group_id.eq(group_id))
+        .filter(agent_profiles::availability.eq("online"))
+        .filter(open)
+        .group_by((tickets::assignee_id, tickets::priority))
+        .select((tickets::assignee_id, tickets::priority, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(user, rank, n)| user.map(|u| (u, rank, n))).collect())
+}
+
 /// Serialises dispatch decisions within one group until the transaction ends, so that two instances (or two
 /// threads) never both give "the least loaded agent" a ticket on the same stale snapshot. PostgreSQL only: a SQLite
 /// write transaction already holds the database's write lock.
