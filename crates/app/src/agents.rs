@@ -92,6 +92,8 @@ pub struct GroupQueueView {
     #[schema(example = "售后二组")]
     pub group_name: String,
     pub supervisor_id: Option<i64>,
+    #[schema(example = "王主管")]
+    pub supervisor_name: Option<String>,
     /// open tickets of the group nobody holds (waiting in the queue or the claim pool)
     #[schema(example = 4)]
     pub unassigned: i64,
@@ -350,6 +352,9 @@ impl App {
             .into_iter()
             .filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff))
             .collect();
+        let supervisor_ids: Vec<i64> = groups.iter().filter_map(|g| g.supervisor_id).collect();
+        let supervisors: HashMap<i64, String> =
+            directory::user_names(&mut conn, &supervisor_ids)?.into_iter().collect();
         let mut members: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for (group, user) in memberships {
             members.entry(group).or_default().push(user);
@@ -362,6 +367,7 @@ impl App {
                 group_id: g.id,
                 group_name: g.name.clone(),
                 supervisor_id: g.supervisor_id,
+                supervisor_name: g.supervisor_id.and_then(|id| supervisors.get(&id).cloned()),
                 unassigned: waiting.get(&g.id).copied().unwrap_or_default(),
                 agents: members
                     .get(&g.id)

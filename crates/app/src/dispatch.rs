@@ -652,6 +652,23 @@ impl App {
         }
     }
 
+    /// Marks pool tickets and acceptance deadlines on staff views, in one query.
+    pub(crate) fn attach_dispatch(&self, conn: &mut DbConn, actor: &Actor, views: &mut [TicketView]) -> AppResult<()> {
+        if !policy::sees_internal(actor) || views.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = views.iter().map(|v| v.id).collect();
+        let states: HashMap<i64, TicketDispatchRow> =
+            q::dispatch_of(conn, &ids)?.into_iter().map(|d| (d.ticket_id, d)).collect();
+        for view in views.iter_mut() {
+            if let Some(state) = states.get(&view.id) {
+                view.in_pool = state.pooled && view.assignee_id.is_none();
+                view.accept_by = state.accept_by.map(utc);
+            }
+        }
+        Ok(())
+    }
+
     /// Reads a dispatch reason stored in an event and renders it with today's names.
     pub(crate) fn render_reasons(
         &self,

@@ -441,7 +441,16 @@ impl App {
             closed_at: row.closed_at.map(utc),
             allowed_transitions,
             sla: None,
+            in_pool: false,
+            accept_by: None,
         })
+    }
+
+    /// What staff see beside the row: the SLA clocks and the dispatch state (pool, acceptance deadline), a fixed
+    /// number of queries for any number of views.
+    fn attach_live_state(&self, conn: &mut DbConn, actor: &Actor, views: &mut [TicketView]) -> AppResult<()> {
+        self.attach_sla(conn, actor, views)?;
+        self.attach_dispatch(conn, actor, views)
     }
 
     /// The view of one row with its names, given the type's definitions as JSON text.
@@ -464,7 +473,7 @@ impl App {
         let (names, type_fields) = q::names_for(conn, TicketRefs::from(row))?
             .ok_or_else(|| AppError::Internal(format!("ticket {} has no type or requester", row.id)))?;
         let mut view = self.named_view(actor, row, names, &type_fields)?;
-        self.attach_sla(conn, actor, std::slice::from_mut(&mut view))?;
+        self.attach_live_state(conn, actor, std::slice::from_mut(&mut view))?;
         Ok(view)
     }
 
@@ -487,6 +496,10 @@ impl App {
         }
         let mut view = self.named_view(actor, &found.row, found.names, &found.type_fields)?;
         self.attach_sla_snapshot(actor, &mut view, found.sla.as_ref());
+        if policy::sees_internal(actor) {
+            view.in_pool = found.pooled;
+            view.accept_by = found.accept_by.map(utc);
+        }
         Ok(view)
     }
 
@@ -1346,7 +1359,7 @@ impl App {
                 self.ticket_view(actor, r, names, defs_by_type.get(&r.type_id).map(Vec::as_slice))
             })
             .collect::<AppResult<Vec<_>>>()?;
-        self.attach_sla(&mut conn, actor, &mut items)?;
+        self.attach_live_state(&mut conn, actor, &mut items)?;
         Ok(Page { items, next_cursor })
     }
 

@@ -163,6 +163,12 @@ pub struct TicketView {
     /// the ticket's SLA clocks now (staff only; null when no policy covers the ticket)
     #[serde(default)]
     pub sla: Option<crate::sla::TicketSlaView>,
+    /// waiting in the claim pool (抢单) for an agent to claim it (staff only)
+    #[serde(default)]
+    pub in_pool: bool,
+    /// the assignee must accept by then, or the ticket escalates (staff only; null without a limit)
+    #[serde(default)]
+    pub accept_by: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

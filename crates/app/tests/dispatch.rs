@@ -325,6 +325,7 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
     );
     let t = ticket(&w, "紧急抢修：3 号配电房跳闸");
     assert_eq!((t.assignee_id, t.status), (None, TicketStatus::New));
+    assert!(t.in_pool && w.app.get_ticket(&agents[0], t.id).unwrap().in_pool);
     let pool =
         w.app.list_tickets(&agents[0], &TicketListQuery { pool: Some(true), ..Default::default() }, &[]).unwrap();
     assert_eq!(pool.items.iter().map(|t| t.id).collect::<Vec<_>>(), [t.id]);
@@ -355,6 +356,7 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
     }
     let claimed = w.app.get_ticket(&w.admin, t.id).unwrap();
     assert_eq!((claimed.assignee_id, claimed.status), (Some(winners[0]), TicketStatus::InProgress));
+    assert!(!claimed.in_pool);
     assert_eq!(of_kind(&events(&w, t.id, Locale::En), EventKind::Claimed).len(), 1);
     let pool =
         w.app.list_tickets(&agents[0], &TicketListQuery { pool: Some(true), ..Default::default() }, &[]).unwrap();
@@ -421,6 +423,8 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     );
     let t = ticket(&w, "机房断电");
     assert_eq!(t.assignee_id, Some(slow.user_id));
+    assert_eq!(t.accept_by, Some(t.created_at + Duration::minutes(15)));
+    assert_eq!(w.app.get_ticket(&w.admin, t.id).unwrap().accept_by, t.accept_by);
 
     clock.advance(Duration::minutes(14));
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 0, "not yet");
@@ -439,7 +443,7 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     assert_eq!(told.iter().filter(|n| n.kind == "ticket_escalated").count(), 1);
 
     // The new assignee accepts in time: nothing more happens.
-    w.app.accept_ticket(&quick, t.id).unwrap();
+    assert!(w.app.accept_ticket(&quick, t.id).unwrap().accept_by.is_none());
     clock.advance(Duration::hours(1));
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 0);
 

@@ -388,7 +388,7 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     let (small, _) = queries(|| app.list_tickets(&s.admin, &page(1), &[]).unwrap());
     let (large, rows) = queries(|| app.list_tickets(&s.admin, &page(50), &[]).unwrap());
     assert_eq!(rows.items.len(), 6);
-    assert_eq!((small, large), (6, 6), "tickets, types, users, groups, organisations, SLA clocks");
+    assert_eq!((small, large), (7, 7), "tickets, types, users, groups, organisations, SLA clocks, dispatch state");
     let history = |limit| HistoryQuery { limit: Some(limit), cursor: None };
     let (small, _) = queries(|| app.list_comments(&s.admin, ticket, &history(1)).unwrap());
     let (large, comments) = queries(|| app.list_comments(&s.admin, ticket, &history(50)).unwrap());

@@ -1449,6 +1449,8 @@ export interface components {
             group_name: string;
             /** Format: int64 */
             supervisor_id?: number | null;
+            /** @example 王主管 */
+            supervisor_name?: string | null;
             /**
              * Format: int64
              * @description open tickets of the group nobody holds (waiting in the queue or the claim pool)
@@ -1904,6 +1906,11 @@ export interface components {
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_TicketView: {
             items: {
+                /**
+                 * Format: date-time
+                 * @description the assignee must accept by then, or the ticket escalates (staff only; null without a limit)
+                 */
+                accept_by?: string | null;
                 /** @description the statuses the caller may move this ticket to now */
                 allowed_transitions: components["schemas"]["TicketStatus"][];
                 /** Format: int64 */
@@ -1947,6 +1954,8 @@ export interface components {
                  * @example 123
                  */
                 id: number;
+                /** @description waiting in the claim pool (抢单) for an agent to claim it (staff only) */
+                in_pool?: boolean;
                 location?: components["schemas"]["TicketLocation"] | null;
                 /**
                  * @description human-readable number
@@ -2517,6 +2526,11 @@ export interface components {
             updated_at: string;
         };
         TicketView: {
+            /**
+             * Format: date-time
+             * @description the assignee must accept by then, or the ticket escalates (staff only; null without a limit)
+             */
+            accept_by?: string | null;
             /** @description the statuses the caller may move this ticket to now */
             allowed_transitions: components["schemas"]["TicketStatus"][];
             /** Format: int64 */
@@ -2560,6 +2574,8 @@ export interface components {
              * @example 123
              */
             id: number;
+            /** @description waiting in the claim pool (抢单) for an agent to claim it (staff only) */
+            in_pool?: boolean;
             location?: components["schemas"]["TicketLocation"] | null;
             /**
              * @description human-readable number

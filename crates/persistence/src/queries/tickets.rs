@@ -44,6 +44,10 @@ pub struct NamedTicket {
     pub type_fields: String,
     /// its SLA clocks, when a policy covers it
     pub sla: Option<SlaSnapshot>,
+    /// waiting in the claim pool
+    pub pooled: bool,
+    /// when the assignee must accept by (dispatch with a limit)
+    pub accept_by: Option<NaiveDateTime>,
 }
 
 /// A ticket's SLA clocks with the policy's name and the calendar's definition (JSON), read with the ticket.
@@ -60,7 +64,16 @@ diesel::alias!(users as requesters: RequestersAlias, users as assignees: Assigne
 /// The ticket, its names, its type's definitions and its SLA clocks in one query (the type and the
 /// requester always exist; assignee, group, organisation and clocks may be absent).
 pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
-    type Found = (TicketRow, TicketNames, String, Option<String>, Option<String>, Option<String>);
+    type Found = (
+        TicketRow,
+        TicketNames,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+        Option<NaiveDateTime>,
+    );
     tickets::table
         .inner_join(ticket_types::table)
         .inner_join(requesters.on(requesters.field(users::id).eq(tickets::requester_id)))
@@ -70,6 +83,7 @@ pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
         .left_join(ticket_sla::table.on(ticket_sla::ticket_id.eq(tickets::id)))
         .left_join(sla_policies::table.on(sla_policies::id.nullable().eq(ticket_sla::policy_id)))
         .left_join(calendars::table.on(calendars::id.nullable().eq(ticket_sla::calendar_id)))
+        .left_join(ticket_dispatch::table.on(ticket_dispatch::ticket_id.eq(tickets::id)))
         .filter(tickets::id.eq(id))
         .select((
             TicketRow::as_select(),
@@ -84,15 +98,19 @@ pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
             ticket_sla::clocks.nullable(),
             sla_policies::name.nullable(),
             calendars::definition.nullable(),
+            ticket_dispatch::pooled.nullable(),
+            ticket_dispatch::accept_by.nullable(),
         ))
         .first::<Found>(conn)
         .optional()
         .map(|found| {
-            found.map(|(row, names, type_fields, clocks, policy_name, calendar)| NamedTicket {
+            found.map(|(row, names, type_fields, clocks, policy_name, calendar, pooled, accept_by)| NamedTicket {
+                pooled: pooled.unwrap_or(false) && row.assignee_id.is_none(),
                 row,
                 names,
                 type_fields,
                 sla: clocks.map(|clocks| SlaSnapshot { clocks, policy_name, calendar }),
+                accept_by,
             })
         })
 }
