@@ -5,12 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '@/api/problem';
 import { useAuth } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
-import { useAccept, useClaim, useDecline, useInPool, useReroute, type TicketView } from './api';
+import { AcceptCountdown } from './AcceptCountdown';
+import { useAccept, useClaim, useDecline, useReroute, type TicketView } from './api';
 import styles from './dispatch.module.css';
 
 const MAX_NOTE = 2000;
 
-type Ticket = Pick<TicketView, 'id' | 'number' | 'status' | 'assignee_id'>;
+type Ticket = Pick<TicketView, 'id' | 'number' | 'status' | 'assignee_id' | 'in_pool' | 'accept_by'>;
 
 /** Whether the caller must accept or decline this ticket now (it was assigned to them and not yet taken on). */
 export function awaitsMyAnswer(ticket: Ticket, userId: number | undefined): boolean {
@@ -31,14 +32,14 @@ export function DispatchActions({ ticket, onGone }: { ticket: Ticket; onGone: ()
   const { message } = App.useApp();
   const accept = useAccept(ticket.id);
   const claim = useClaim();
-  const inPool = useInPool(ticket);
   const [dialog, setDialog] = useState<'decline' | 'reroute' | null>(null);
   const awaiting = awaitsMyAnswer(ticket, user?.id);
   const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
   const canReroute = can('tickets_assign') && open;
-  const claimable = inPool.data === true && !ticket.assignee_id;
+  const claimable = ticket.in_pool === true && !ticket.assignee_id;
+  const countdown = ticket.status === 'assigned' && ticket.accept_by ? <AcceptCountdown acceptBy={ticket.accept_by} /> : null;
 
-  if (!awaiting && !claimable && !canReroute) return null;
+  if (!awaiting && !claimable && !canReroute && !countdown) return null;
 
   const onAccept = () =>
     accept.mutate(undefined, {
@@ -63,6 +64,8 @@ export function DispatchActions({ ticket, onGone }: { ticket: Ticket; onGone: ()
           className={styles.awaiting}
           data-testid="awaiting-acceptance"
           description={
+            <>
+            {countdown}
             <div className={styles.buttonRow}>
               <Button type="primary" icon={<CheckOutlined />} loading={accept.isPending} onClick={onAccept} data-testid="accept-button">
                 {t('detail.accept')}
@@ -71,9 +74,11 @@ export function DispatchActions({ ticket, onGone }: { ticket: Ticket; onGone: ()
                 {t('detail.decline')}
               </Button>
             </div>
+            </>
           }
         />
       ) : null}
+      {countdown && !awaiting ? countdown : null}
       {claimable ? (
         <Alert
           type="warning"

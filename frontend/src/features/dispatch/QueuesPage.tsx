@@ -45,7 +45,8 @@ export function QueuesPage() {
 function QueueCard({ queue }: { queue: GroupQueueView }) {
   const { t } = useTranslation(['dispatch', 'common']);
   const agents = [...queue.agents].sort((a, b) => RANK[a.availability] - RANK[b.availability] || a.name.localeCompare(b.name));
-  const supervisor = queue.agents.find((agent) => agent.user_id === queue.supervisor_id)?.name;
+  // The supervisor need not be a member: the queue names them either way.
+  const supervisor = queue.supervisor_name ?? queue.agents.find((agent) => agent.user_id === queue.supervisor_id)?.name;
   const online = queue.agents.filter((agent) => agent.availability === 'online').length;
   return (
     <Card

@@ -18,8 +18,38 @@ export const dispatchKeys = {
   queues: ['queues'] as const,
   /** Under `tickets`, so every ticket change (which invalidates `tickets`) refreshes the pool too. */
   pool: ['tickets', 'pool'] as const,
-  inPool: (id: number) => ['tickets', 'pool', 'ticket', id] as const,
 };
+
+/** Reports the phone's position (for the nearest-agent strategy); the answer is the caller's profile. */
+export function useReportLocation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (position: Schemas['LocationInput']) => unwrap(api.PUT('/api/v1/me/location', { body: position })),
+    onSuccess: (agent) => client.setQueryData(dispatchKeys.me, agent),
+  });
+}
+
+/** One agent's dispatch profile (the admin user drawer); `enabled` false for customers. */
+export function useAgent(id: number, enabled = true) {
+  return useQuery({
+    queryKey: dispatchKeys.agent(id),
+    enabled,
+    queryFn: () => unwrap(api.GET('/api/v1/agents/{id}', { params: { path: { id } } })),
+  });
+}
+
+/** Capacity and skills (`routing_manage`); 422s name `capacity` and `skills[i].name`. */
+export function useUpdateAgent(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['AgentPatch']) => unwrap(api.PATCH('/api/v1/agents/{id}', { params: { path: { id } }, body })),
+    onSuccess: (agent) => {
+      client.setQueryData(dispatchKeys.agent(id), agent);
+      void client.invalidateQueries({ queryKey: ['agents', 'list'] });
+      void client.invalidateQueries({ queryKey: ['queues'] });
+    },
+  });
+}
 
 /** The caller's own dispatch profile (availability, load); staff only. */
 export function useMyAgent() {
@@ -69,22 +99,6 @@ export function usePool() {
     queryKey: dispatchKeys.pool,
     queryFn: () => unwrap(api.GET('/api/v1/tickets', { params: { query: { pool: true, limit: 200, sort: '-created_at' } } })),
     refetchInterval: 20_000,
-  });
-}
-
-/**
- * Whether one ticket waits in the pool. The ticket view does not say so: ask the pool list for
- * this ticket's number (the search matches numbers exactly). Only asked for open unassigned tickets.
- */
-export function useInPool(ticket: Pick<TicketView, 'id' | 'number' | 'assignee_id' | 'status'>) {
-  const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
-  return useQuery({
-    queryKey: dispatchKeys.inPool(ticket.id),
-    enabled: open && (ticket.assignee_id === null || ticket.assignee_id === undefined),
-    queryFn: async () => {
-      const page = await unwrap(api.GET('/api/v1/tickets', { params: { query: { pool: true, q: ticket.number, limit: 5 } } }));
-      return page.items.some((item) => item.id === ticket.id);
-    },
   });
 }
 
