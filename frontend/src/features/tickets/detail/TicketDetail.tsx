@@ -8,6 +8,7 @@ import { ApiProblem } from '@/api/problem';
 import { useAuth } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { awaitsMyAnswer, DispatchActions } from '@/features/dispatch/DispatchActions';
+import { SlaPanel } from '@/features/sla/SlaPanel';
 import { reloadTicket, useComments, useEvents, useTicket, useTicketType, type TicketView } from './api';
 import { DirectoryContext, useLoadDirectory } from './directory';
 import { EditTicketDialog } from './EditTicketDialog';
@@ -156,6 +157,7 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
           </section>
         </div>
         <aside className={`${styles.card} ${styles.side}`} aria-label={t('props.title')}>
+          <SlaPanel sla={ticket.sla} />
           {type.isError ? <ProblemAlert error={type.error} onRetry={() => void type.refetch()} /> : null}
           {type.isPending ? <Skeleton active paragraph={{ rows: 3 }} /> : <TicketProperties ticket={ticket} fields={fields} />}
         </aside>

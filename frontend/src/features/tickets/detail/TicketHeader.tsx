@@ -3,6 +3,7 @@ import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PriorityTag, StatusTag } from '@/components/tags';
 import { TimeText } from '@/components/TimeText';
+import { SlaBadge } from '@/features/sla/SlaBadge';
 import type { TicketView } from './api';
 import { useDirectory } from './directory';
 import styles from './TicketDetail.module.css';
@@ -26,6 +27,7 @@ export function TicketHeader({ ticket, typeName }: { ticket: TicketView; typeNam
         <Tag variant="outlined" aria-label={t('header.type')}>
           {ticket.type_name ?? typeName ?? `#${ticket.type_id}`}
         </Tag>
+        <SlaBadge sla={ticket.sla} />
       </div>
       <h1 className={styles.subject}>{ticket.subject}</h1>
       <dl className={styles.meta}>

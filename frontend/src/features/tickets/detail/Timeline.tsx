@@ -2,7 +2,7 @@ import { Avatar, Empty, Tag } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { TimeText } from '@/components/TimeText';
+import { formatDateTime, TimeText } from '@/components/TimeText';
 import type { CommentView, EventView, FieldDefinition, TicketStatus } from './api';
 import { useDirectory, type Directory } from './directory';
 import { formatFieldValue, isEmptyValue, parseEventValue, shorten } from './format';
@@ -76,7 +76,13 @@ function EventEntry({ event, related, fields }: { event: EventView; related: Eve
   const directory = useDirectory();
   const { text, details, noteLabel } = describeEvent(event, related, { t, directory, fields });
   return (
-    <li data-testid="timeline-item" data-kind="event" data-event={event.kind} className={styles.eventItem}>
+    <li
+      data-testid="timeline-item"
+      data-kind="event"
+      data-event={event.kind}
+      data-sla={event.sla?.kind}
+      className={`${styles.eventItem} ${event.sla?.kind === 'breached' ? styles.slaBreached : event.sla?.kind === 'warning' ? styles.slaWarning : ''}`}
+    >
       <span className={styles.eventDot} aria-hidden />
       <div className={styles.eventContent}>
         <span>{text}</span>
@@ -186,6 +192,16 @@ export function describeEvent(
     }
     case 'claimed':
       return { text: t('event.claimed', { actor }), details: [], noteLabel: t('event.note') };
+    case 'sla': {
+      // The note is the server's sentence in the UI language (「解决时限已超时（目标 240 分钟）」); the data names the step.
+      const sla = event.sla;
+      if (!sla) return { text: t('event.slaPlain'), details: [], noteLabel: t('event.slaNote') };
+      const metric = t(`common:sla.metric.${sla.metric}`);
+      const due = sla.due_at && (sla.kind === 'started' || sla.kind === 'resumed' || sla.kind === 'retargeted' || sla.kind === 'reopened')
+        ? [t('event.slaDue', { time: formatDateTime(sla.due_at) })]
+        : [];
+      return { text: t(`event.sla.${sla.kind}`, { metric }), details: due, noteLabel: t('event.slaNote') };
+    }
     default: {
       const field = fieldName(event.field ?? '');
       if (event.field === 'description') return { text: t('event.descriptionChanged', { actor }), details: [], noteLabel: t('event.note') };

@@ -48,11 +48,15 @@ export async function fetchAllPages<T>(fetchPage: (cursor: string | undefined) =
   return items;
 }
 
+const RUNNING: readonly Schemas['SlaState'][] = ['ok', 'warning', 'breached'];
+
 export function useTicket(id: number) {
   return useQuery({
     queryKey: detailKeys.ticket(id),
     queryFn: async () =>
       (await unwrap(api.GET('/api/v1/tickets/{id}', { params: { path: { id } } }))) as TicketView,
+    // A running SLA clock on a business calendar only the server can count: ask again each minute.
+    refetchInterval: (query) => (query.state.data?.sla && RUNNING.includes(query.state.data.sla.state) ? 60_000 : false),
   });
 }
 

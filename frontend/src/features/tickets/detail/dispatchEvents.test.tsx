@@ -51,3 +51,29 @@ describe('dispatch entries in the timeline', () => {
     expect(items[5]).toHaveTextContent('李工 accepted the ticket');
   });
 });
+
+describe('SLA entries in the timeline', () => {
+  it('names the clock and the step, keeps the server’s sentence, and marks a breach', () => {
+    const events: EventView[] = [
+      event(1, 'sla', {
+        actor_id: null,
+        actor_name: null,
+        note: 'resolution clock started (target 240 min)',
+        sla: { kind: 'started', metric: 'resolution', at: '2026-11-20T01:00:00Z', due_at: '2026-11-20T05:00:00Z', target_minutes: 240 },
+      }),
+      event(2, 'sla', {
+        actor_id: null,
+        actor_name: null,
+        note: '解决时限已超时（目标 240 分钟）',
+        sla: { kind: 'breached', metric: 'resolution', at: '2026-11-20T05:00:00Z', due_at: '2026-11-20T05:00:00Z', target_minutes: 240 },
+      }),
+    ];
+    render(<Timeline items={mergeTimeline([], events)} fields={[]} requesterId={21} />);
+    const items = within(screen.getByTestId('timeline')).getAllByTestId('timeline-item');
+    expect(items.map((item) => item.getAttribute('data-sla'))).toEqual(['started', 'breached']);
+    expect(items[0]).toHaveTextContent('SLA: the Resolution clock started');
+    expect(items[0]).toHaveTextContent(/due 2026-11-20 \d\d:00/);
+    expect(items[1]).toHaveTextContent('SLA breached: Resolution target missed');
+    expect(items[1]).toHaveTextContent('Details解决时限已超时（目标 240 分钟）');
+  });
+});

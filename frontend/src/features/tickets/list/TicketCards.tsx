@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { PriorityTag, StatusTag } from '@/components/tags';
 import { TimeText } from '@/components/TimeText';
+import { SlaBadge } from '@/features/sla/SlaBadge';
 import type { TicketRow } from './rows';
 import styles from './TicketList.module.css';
 
@@ -24,6 +25,7 @@ export const TicketCards = memo(function TicketCards({ rows }: { rows: TicketRow
             <div className={`${styles.cardMeta} ${styles.tags}`}>
               <StatusTag status={row.status} />
               <PriorityTag priority={row.priority} />
+              <SlaBadge sla={row.sla} />
               <span className={styles.cardAssignee}>{row.assigneeName ?? t('list.unassigned')}</span>
             </div>
           </Link>

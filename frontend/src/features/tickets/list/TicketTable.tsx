@@ -6,6 +6,7 @@ import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { PRIORITY_COLOR, STATUS_COLOR } from '@/components/tags';
 import { TimeText, formatDateTime } from '@/components/TimeText';
+import { SlaBadge } from '@/features/sla/SlaBadge';
 import { SORT_FIELDS, type Sort, type SortField } from './filters';
 import type { TicketRow } from './rows';
 import styles from './TicketList.module.css';
@@ -68,6 +69,13 @@ export const TicketTable = memo(function TicketTable({ rows, sort, onSortChange 
             {t(`common:priority.${priority}`)}
           </Tag>
         ),
+      },
+      {
+        title: t('list.columns.sla'),
+        dataIndex: 'sla',
+        width: 150,
+        ...sortable('due_at'),
+        render: (sla: TicketRow['sla']) => <SlaBadge sla={sla} />,
       },
       { title: t('list.columns.type'), dataIndex: 'typeName', width: 110, ellipsis: true, responsive: ['lg'] },
       { title: t('list.columns.requester'), dataIndex: 'requesterName', width: 110, ellipsis: true, responsive: ['xl'] },

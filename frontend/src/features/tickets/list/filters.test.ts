@@ -43,8 +43,17 @@ describe('quick views → API query', () => {
     expect(queryOf('recent')).toEqual({ sort: '-updated_at' });
   });
 
+  it('"overdue" asks for overdue tickets, the longest overdue first', () => {
+    expect(queryOf('overdue')).toEqual({ overdue: true, sort: 'due_at' });
+    expect(toSearchParams(viewState('overdue', withGroups), withGroups).toString()).toBe('view=overdue');
+    expect(parse('view=overdue').filters).toMatchObject({ overdue: true, sort: { field: 'due_at', desc: false } });
+    expect(parse('overdue=true&sort=-due_at').filters).toMatchObject({ overdue: true, sort: { field: 'due_at', desc: true } });
+    // Clearing the filter leaves the view.
+    expect(updateFilters(viewState('overdue', withGroups), { overdue: false }, withGroups).view).toBeNull();
+  });
+
   it('never carries a cursor: a new query starts from the first page', () => {
-    for (const view of ['mine', 'unassigned', 'open', 'recent'] as const) expect(queryOf(view)).not.toHaveProperty('cursor');
+    for (const view of ['mine', 'unassigned', 'open', 'overdue', 'recent'] as const) expect(queryOf(view)).not.toHaveProperty('cursor');
   });
 });
 
@@ -69,6 +78,7 @@ describe('URL → state', () => {
       createdFrom: '2026-11-01',
       createdTo: '2026-11-23',
       q: 'T-000123',
+      overdue: false,
       sort: { field: 'priority', desc: false },
     });
   });
@@ -118,7 +128,7 @@ describe('state → URL', () => {
 
   it('round-trips every quick view, with and without groups', () => {
     for (const context of [withGroups, noGroups]) {
-      for (const view of ['mine', 'unassigned', 'open', 'recent'] as const) {
+      for (const view of ['mine', 'unassigned', 'open', 'overdue', 'recent'] as const) {
         const state = viewState(view, context);
         expect(roundTrip(state, context)).toEqual(state);
       }
@@ -138,6 +148,7 @@ describe('state → URL', () => {
         createdFrom: '2026-10-01',
         createdTo: null,
         q: 'T-000042',
+        overdue: true,
         sort: { field: 'number', desc: false },
       },
     };

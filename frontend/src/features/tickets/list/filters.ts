@@ -13,14 +13,15 @@ export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent
 /** Everything before resolution: what "open" means in the quick views. */
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
 
-export const QUICK_VIEWS = ['mine', 'unassigned', 'open', 'recent'] as const;
+export const QUICK_VIEWS = ['mine', 'unassigned', 'open', 'overdue', 'recent'] as const;
 export type QuickView = (typeof QUICK_VIEWS)[number];
 /** Shown for a bare `/tickets`: never empty just because nothing is assigned to the caller yet. */
 export const DEFAULT_VIEW: QuickView = 'open';
 /** Written as `view=custom` only when a hand-made selection would otherwise leave the URL empty. */
 const CUSTOM_VIEW = 'custom';
 
-export const SORT_FIELDS = ['created_at', 'updated_at', 'priority', 'number'] as const;
+/** `due_at`: the SLA due time; the server leaves tickets without one out of that order. */
+export const SORT_FIELDS = ['created_at', 'updated_at', 'priority', 'number', 'due_at'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export interface Sort {
   field: SortField;
@@ -42,6 +43,8 @@ export interface ListFilters {
   createdFrom: string | null;
   createdTo: string | null;
   q: string;
+  /** Only open tickets past their SLA due time. */
+  overdue: boolean;
   sort: Sort;
 }
 
@@ -66,6 +69,7 @@ export const EMPTY_FILTERS: ListFilters = {
   createdFrom: null,
   createdTo: null,
   q: '',
+  overdue: false,
   sort: DEFAULT_SORT,
 };
 
@@ -82,6 +86,9 @@ export function viewPreset(view: QuickView, context: ViewContext): Partial<ListF
       return { assignee: 'none', groupIds: [...context.groupIds], status: [...OPEN_STATUSES] };
     case 'open':
       return { status: [...OPEN_STATUSES] };
+    case 'overdue':
+      // The longest overdue first.
+      return { overdue: true, sort: { field: 'due_at', desc: false } };
     case 'recent':
       return { sort: { field: 'updated_at', desc: true } };
   }
@@ -126,7 +133,7 @@ export function resetFilters(state: ListState, context: ViewContext): ListState 
 /** Filters set beyond what the quick view itself defines (drives "reset filters" and the filter badge). */
 export function refinementCount(state: ListState, context: ViewContext): number {
   const base: ListFilters = state.view ? viewState(state.view, context).filters : EMPTY_FILTERS;
-  const keys: FilterKey[] = ['status', 'priority', 'typeIds', 'groupIds', 'assignee', 'tags', 'createdFrom', 'q'];
+  const keys: FilterKey[] = ['status', 'priority', 'typeIds', 'groupIds', 'assignee', 'tags', 'createdFrom', 'q', 'overdue'];
   return keys.filter((key) => !sameValue(key, state.filters[key], base[key])).length;
 }
 
@@ -179,6 +186,8 @@ function parseGiven(params: URLSearchParams): Partial<ListFilters> {
   if (to) given.createdTo = to;
   const q = params.get('q')?.trim();
   if (q) given.q = q;
+  const overdue = params.get('overdue');
+  if (overdue === 'true' || overdue === '1') given.overdue = true;
   const sort = parseSort(params.get('sort'));
   if (sort) given.sort = sort;
   return given;
@@ -212,6 +221,7 @@ export function toSearchParams(state: ListState, context: ViewContext): URLSearc
   if (f.createdFrom) params.set('created_from', f.createdFrom);
   if (f.createdTo) params.set('created_to', f.createdTo);
   if (f.q.trim()) params.set('q', f.q.trim());
+  if (differs('overdue') && f.overdue) params.set('overdue', 'true');
   if (differs('sort')) params.set('sort', formatSort(f.sort));
   // A view's defining field cleared (e.g. status emptied) must not read back as the default view.
   if (![...params.keys()].length) params.set('view', CUSTOM_VIEW);
@@ -236,6 +246,7 @@ export function toApiQuery(filters: ListFilters): TicketListQuery {
   if (filters.createdFrom) query.created_from = dayjs(filters.createdFrom).startOf('day').toISOString();
   if (filters.createdTo) query.created_to = dayjs(filters.createdTo).endOf('day').toISOString();
   if (filters.q.trim()) query.q = filters.q.trim();
+  if (filters.overdue) query.overdue = true;
   query.sort = formatSort(filters.sort);
   return query;
 }

@@ -26,6 +26,8 @@ export interface TicketRow {
   assigneeName: string | null;
   updatedAt: string;
   createdAt: string;
+  /** The SLA clocks (staff only; null without a policy). */
+  sla: Schemas['TicketSlaView'] | null;
 }
 
 export interface NameMaps {
@@ -52,6 +54,7 @@ export function toRow(ticket: TicketView, names: NameMaps): TicketRow {
     assigneeName: assigneeId === null ? null : (t.assignee_name ?? names.users.get(assigneeId) ?? byId(assigneeId)),
     updatedAt: t.updated_at,
     createdAt: t.created_at,
+    sla: t.sla ?? null,
   };
 }
 
