@@ -13,6 +13,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '@/auth/AuthProvider';
 import { AvailabilitySwitch } from '@/features/dispatch/AvailabilitySwitch';
+import { NotificationBell } from '@/features/notifications/NotificationBell';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 import { ADMIN_PERMISSIONS } from './adminPermissions';
@@ -73,6 +74,7 @@ export function AgentLayout({ children }: { children?: ReactNode }) {
           <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="ld-header-menu" />
         )}
         <AvailabilitySwitch compact={mobile} />
+        <NotificationBell />
         <LanguageSwitch />
         <UserMenu compact={mobile} />
       </Layout.Header>

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, configure, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes, useLocation } from 'react-router-dom';
+import { AuthProvider } from '@/auth/AuthProvider';
+import { endSession } from '@/auth/session';
+import { renderWithProviders } from '@/test/render';
+import { fakeApi, signIn } from '@/features/tickets/detail/testing/fakeApi';
+import type { Schemas } from '@/api/client';
+import { NotificationBell } from './NotificationBell';
+
+vi.setConfig({ testTimeout: 20_000 });
+configure({ asyncUtilTimeout: 5_000 });
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  endSession();
+});
+
+const ITEMS: Schemas['NotificationView'][] = [
+  { id: 9, kind: 'sla_breached', title: 'T-000007 解决时限已超时', body: '3 号楼空调不制冷', ticket_id: 7, read: false, created_at: new Date().toISOString() },
+  { id: 8, kind: 'ticket_assigned', title: 'T-000005 已分配给你', body: '打印机卡纸', ticket_id: 5, read: true, created_at: new Date().toISOString() },
+];
+
+function Where() {
+  return <span data-testid="where">{useLocation().pathname}</span>;
+}
+
+function renderBell() {
+  signIn();
+  return renderWithProviders(
+    <AuthProvider>
+      <Routes>
+        <Route path="*" element={<><NotificationBell /><Where /></>} />
+      </Routes>
+    </AuthProvider>,
+    { route: '/tickets' },
+  );
+}
+
+describe('NotificationBell', () => {
+  it('shows the unread count and lists the newest, unread ones highlighted', async () => {
+    fakeApi({
+      'GET /api/v1/notifications/unread-count': { body: { unread: 1 } },
+      'GET /api/v1/notifications': { body: { items: ITEMS, next_cursor: null } },
+    });
+    renderBell();
+    expect(await screen.findByTestId('notification-count')).toHaveTextContent('1');
+    expect(screen.getByTestId('notification-bell')).toHaveAccessibleName('Notifications: 1 unread');
+    await userEvent.click(screen.getByTestId('notification-bell'));
+    const items = await screen.findAllByTestId('notification-item');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveAttribute('data-read', 'false');
+    expect(items[0]).toHaveTextContent('SLA breached');
+    expect(items[0]).toHaveTextContent('T-000007 解决时限已超时');
+    expect(items[1]).toHaveTextContent('Assigned to you');
+  });
+
+  it('opens the ticket of a clicked notification and marks it read', async () => {
+    let unread = 1;
+    const api = fakeApi({
+      'GET /api/v1/notifications/unread-count': () => ({ body: { unread } }),
+      'GET /api/v1/notifications': { body: { items: ITEMS, next_cursor: null } },
+      'POST /api/v1/notifications/read': () => {
+        unread = 0;
+        return { body: { marked: 1 } };
+      },
+    });
+    renderBell();
+    await screen.findByTestId('notification-count');
+    await userEvent.click(screen.getByTestId('notification-bell'));
+    const [first] = await screen.findAllByTestId('notification-item');
+    await userEvent.click(first!);
+    await waitFor(() => expect(api.to('POST /api/v1/notifications/read')).toHaveLength(1));
+    expect(api.to('POST /api/v1/notifications/read')[0]?.body).toEqual({ ids: [9] });
+    expect(screen.getByTestId('where')).toHaveTextContent('/tickets/7');
+    await waitFor(() => expect(screen.queryByTestId('notification-count')).not.toBeInTheDocument());
+  });
+
+  it('marks all read without ids', async () => {
+    let unread = 3;
+    const api = fakeApi({
+      'GET /api/v1/notifications/unread-count': () => ({ body: { unread } }),
+      'GET /api/v1/notifications': { body: { items: ITEMS, next_cursor: null } },
+      'POST /api/v1/notifications/read': () => {
+        unread = 0;
+        return { body: { marked: 3 } };
+      },
+    });
+    renderBell();
+    expect(await screen.findByTestId('notification-count')).toHaveTextContent('3');
+    await userEvent.click(screen.getByTestId('notification-bell'));
+    const panel = await screen.findByTestId('notification-panel');
+    await userEvent.click(await within(panel).findByTestId('mark-all-read'));
+    await waitFor(() => expect(api.to('POST /api/v1/notifications/read')).toHaveLength(1));
+    expect(api.to('POST /api/v1/notifications/read')[0]?.body).toEqual({});
+    await waitFor(() => expect(screen.queryByTestId('notification-count')).not.toBeInTheDocument());
+  });
+
+  it('polls every 30 s and toasts the newest when the count grows', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let unread = 1;
+    const api = fakeApi({
+      'GET /api/v1/notifications/unread-count': () => ({ body: { unread } }),
+      'GET /api/v1/notifications': { body: { items: ITEMS, next_cursor: null } },
+    });
+    renderBell();
+    expect(await screen.findByTestId('notification-count')).toHaveTextContent('1');
+    expect(screen.queryByText('T-000007 解决时限已超时')).not.toBeInTheDocument();
+    unread = 2;
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(30_000);
+    });
+    await waitFor(() => expect(screen.getByTestId('notification-count')).toHaveTextContent('2'));
+    expect(await screen.findByText('T-000007 解决时限已超时')).toBeInTheDocument();
+    expect(api.to('GET /api/v1/notifications/unread-count').length).toBeGreaterThanOrEqual(2);
+  });
+});
