@@ -11,6 +11,7 @@ import { FormProblem, useIsPhone } from '../components';
 import { showServerErrors } from '../formErrors';
 import { roleFitsKind, useRoleLabel } from '../labels';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
+import { AgentProfileSection } from './AgentProfileSection';
 import styles from '../admin.module.css';
 
 type User = Schemas['UserView'];
@@ -223,7 +224,7 @@ function IdentityFields() {
 function EditUser({ user, onClose, onSaved }: { user: User; onClose: () => void; onSaved: (user: User) => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const { message, modal } = App.useApp();
-  const { user: me } = useAuth();
+  const { user: me, can } = useAuth();
   const roleLabel = useRoleLabel();
   const invalidate = useInvalidate();
   const [form] = Form.useForm<UserValues>();
@@ -348,6 +349,9 @@ function EditUser({ user, onClose, onSaved }: { user: User; onClose: () => void;
           </Button>
         </Flex>
       </Form>
+
+      {/* Capacity and skills are dispatch settings (routing_manage); customers have none. */}
+      {user.kind === 'staff' && can('routing_manage') ? <AgentProfileSection userId={user.id} /> : null}
 
       <Divider titlePlacement="start">{t('users.passwordSection')}</Divider>
       <Form form={passwordForm} layout="vertical" onFinish={resetPassword}>
