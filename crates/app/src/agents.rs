@@ -193,7 +193,7 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let profiles: HashMap<i64, AgentProfileRow> =
         q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
-    let work = open_work(q::open_work_of(conn, &ids)?);
+    let work = open_work(conn, &ids)?;
     let mut groups: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (user_id, group_id) in directory::group_ids_of_users(conn, &ids)? {
         groups.entry(user_id).or_default().push(group_id);

@@ -120,18 +120,39 @@ pub(crate) struct OpenWork {
     pub holds_urgent: bool,
 }
 
-/// Sums (assignee, priority rank, count) rows into each agent's open work.
-pub(crate) fn open_work(rows: Vec<(i64, i32, i64)>) -> HashMap<i64, OpenWork> {
-    let mut work: HashMap<i64, OpenWork> = HashMap::new();
-    for (user_id, rank, count) in rows {
-        let priority = Priority::from_rank(rank).unwrap_or(Priority::Normal);
-        let count = u32::try_from(count).unwrap_or(u32::MAX);
-        let entry = work.entry(user_id).or_default();
-        entry.count = entry.count.saturating_add(count);
-        entry.load = entry.load.saturating_add(dispatch::priority_weight(priority).saturating_mul(count));
-        entry.holds_urgent |= priority == Priority::Urgent;
+impl OpenWork {
+    fn of(count: Option<i32>, load: Option<i32>, urgent: Option<i32>) -> Self {
+        let positive = |v: Option<i32>| u32::try_from(v.unwrap_or_default()).unwrap_or_default();
+        OpenWork { count: positive(count), load: positive(load), holds_urgent: urgent.unwrap_or_default() > 0 }
     }
-    work
+}
+
+/// The stored workload of these agents (agents without open work are absent).
+pub(crate) fn open_work(conn: &mut DbConn, user_ids: &[i64]) -> AppResult<HashMap<i64, OpenWork>> {
+    Ok(q::workloads_of(conn, user_ids)?
+        .into_iter()
+        .map(|(user, count, load, urgent)| (user, OpenWork::of(Some(count), Some(load), Some(urgent))))
+        .collect())
+}
+
+/// Keeps the agents' stored workload true after a ticket was written: what the ticket held before leaves its old
+/// assignee, what it holds now goes to its new one (in the same transaction as the ticket).
+pub(crate) fn track_workload(conn: &mut DbConn, before: Option<&TicketRow>, after: &TicketRow) -> AppResult<()> {
+    let share = |row: &TicketRow| {
+        let priority = Priority::from_rank(row.priority).unwrap_or(Priority::Normal);
+        row.assignee_id.map(|user| (user, dispatch::workload_share(is_open(row), priority)))
+    };
+    let (old, new) = (before.and_then(share), share(after));
+    if old == new {
+        return Ok(());
+    }
+    if let Some((user, (count, load, urgent))) = old.filter(|(_, s)| *s != (0, 0, 0)) {
+        q::adjust_workload(conn, user, -count, -load, -urgent)?;
+    }
+    if let Some((user, (count, load, urgent))) = new.filter(|(_, s)| *s != (0, 0, 0)) {
+        q::adjust_workload(conn, user, count, load, urgent)?;
+    }
+    Ok(())
 }
 
 /// Snapshots of agents with their open work, in the given order.
@@ -139,7 +160,7 @@ fn candidates_of(conn: &mut DbConn, members: &[(i64, Option<NaiveDateTime>)]) ->
     let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
     let profiles: HashMap<i64, AgentProfileRow> =
         q::profiles_of(conn, &ids)?.into_iter().map(|p| (p.user_id, p)).collect();
-    let work = open_work(q::open_work_of(conn, &ids)?);
+    let work = open_work(conn, &ids)?;
     Ok(members
         .iter()
         .map(|(user_id, last_assigned_at)| {
@@ -180,10 +201,9 @@ fn candidate(
 }
 
 /// The members of a group who may take tickets now, as dispatch sees them: only online agents (nobody else can be
-/// given work), read in two queries whatever the group's size.
+/// given work), read in one query whatever the group's size.
 fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCandidate>> {
     let members = q::online_members(conn, group_id)?;
-    let work = open_work(q::online_members_open_work(conn, group_id)?);
     Ok(members
         .into_iter()
         .map(|m| {
@@ -191,7 +211,7 @@ fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCand
                 (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
                 _ => None,
             };
-            let work = work.get(&m.user_id).copied().unwrap_or_default();
+            let work = OpenWork::of(m.open_count, m.open_load, m.urgent_count);
             candidate(m.user_id, Availability::Online, m.capacity, work, Some(&m.skills), position, m.last_assigned_at)
         })
         .collect())

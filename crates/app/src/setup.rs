@@ -38,6 +38,16 @@ impl App {
         Ok(())
     }
 
+    /// Recounts every agent's stored workload from the tickets (at start: a safety net for writes that bypassed
+    /// the use cases, such as a restore or a bulk import).
+    pub fn recount_workloads(&self) -> AppResult<()> {
+        let mut conn = self.conn()?;
+        loopdesk_persistence::tx::write(&mut conn, |conn| -> AppResult<()> {
+            loopdesk_persistence::queries::dispatch::recount_workload(conn)?;
+            Ok(())
+        })
+    }
+
     /// Creates an administrator (the CLI's `create-admin`, and the first admin at start).
     pub fn create_admin(&self, email: &str, name: &str, password: &str) -> AppResult<UserView> {
         self.ensure_builtin_roles()?;

@@ -815,6 +815,7 @@ impl App {
         if let Some(decision) = &decision {
             self.record_decision(conn, &row, decision, now)?;
         }
+        crate::dispatch::track_workload(conn, None, &row)?;
         Ok(row)
     }
 
@@ -923,6 +924,7 @@ impl App {
                 if !log.dispatch_written {
                     self.settle_dispatch(conn, &before, &saved, log.at)?;
                 }
+                crate::dispatch::track_workload(conn, Some(&before), &saved)?;
                 Ok(Some((saved, outcome)))
             })?;
             match saved {

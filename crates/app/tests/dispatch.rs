@@ -661,3 +661,69 @@ loopdesk_persistence::both_backends!(transfers_are_counted_per_pair_of_groups, |
     let later = TransferStatsQuery { from: Some(clock.0.lock().unwrap().to_owned() + Duration::hours(1)), to: None };
     assert!(w.app.transfer_stats(&w.admin, &later).unwrap().is_empty());
 });
+
+loopdesk_persistence::both_backends!(stored_workload_matches_a_recount_after_every_kind_of_change, |db| {
+    use loopdesk_app::agents::AgentListQuery;
+    use loopdesk_app::tickets::{TicketPatch, TransitionInput};
+    let clock = TestClock::new();
+    let w = world(&db, &clock);
+    let a = agent(&w, "甲", &[w.group], Availability::Online);
+    let b = agent(&w, "乙", &[w.group], Availability::Online);
+    rule(
+        &w,
+        json!({"name": "最少负载", "actions": [
+            {"kind": "set_group", "group_id": w.group},
+            {"kind": "assign", "strategy": {"kind": "least_loaded"}}
+        ]}),
+    );
+    let loads = |w: &World| -> Vec<(i64, u32, u32, bool)> {
+        let query = AgentListQuery { group_id: Some(w.group) };
+        let agents = w.app.list_agents(&w.admin, &query).unwrap();
+        agents.iter().map(|v| (v.user_id, v.open_count, v.open_load, v.holds_urgent)).collect()
+    };
+    let mut ids = vec![];
+    for (i, priority) in ["low", "normal", "high", "urgent", "normal", "high"].iter().enumerate() {
+        ids.push(ticket_with(&w, json!({"subject": format!("单 {i}"), "priority": priority})).id);
+    }
+    // Every kind of change: accept, priority edits, resolve, reopen, hand-over, decline, close.
+    let assignee_of =
+        |id: i64| if w.app.get_ticket(&w.admin, id).unwrap().assignee_id == Some(a.user_id) { &a } else { &b };
+    w.app.accept_ticket(assignee_of(ids[0]), ids[0]).unwrap();
+    w.app
+        .update_ticket(&w.admin, ids[1], &TicketPatch { priority: Some(Priority::Urgent), ..Default::default() }, None)
+        .unwrap();
+    w.app.transition_ticket(&w.admin, ids[2], &TransitionInput { status: TicketStatus::Resolved, note: None }).unwrap();
+    w.app
+        .transition_ticket(
+            &w.admin,
+            ids[2],
+            &TransitionInput { status: TicketStatus::InProgress, note: Some("没修好".into()) },
+        )
+        .unwrap();
+    w.app.transition_ticket(&w.admin, ids[3], &TransitionInput { status: TicketStatus::Resolved, note: None }).unwrap();
+    w.app.transition_ticket(&w.admin, ids[3], &TransitionInput { status: TicketStatus::Closed, note: None }).unwrap();
+    let other =
+        if w.app.get_ticket(&w.admin, ids[4]).unwrap().assignee_id == Some(a.user_id) { b.user_id } else { a.user_id };
+    w.app
+        .assign_ticket(&w.admin, ids[4], &AssignInput { assignee_id: Some(Some(other)), group_id: None, note: None })
+        .unwrap();
+    w.app.decline_ticket(assignee_of(ids[5]), ids[5], &DeclineInput { reason: "不在".into() }).unwrap();
+    let incremental = loads(&w);
+    // What the tickets say, counted from scratch.
+    let mut expected = std::collections::HashMap::<i64, (u32, u32, bool)>::new();
+    for id in &ids {
+        let t = w.app.get_ticket(&w.admin, *id).unwrap();
+        if let (Some(user), true) = (t.assignee_id, !matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed))
+        {
+            let e = expected.entry(user).or_default();
+            e.0 += 1;
+            e.1 += loopdesk_app::domain::dispatch::priority_weight(t.priority);
+            e.2 |= t.priority == Priority::Urgent;
+        }
+    }
+    for (user, count, load, urgent) in &incremental {
+        assert_eq!(expected.get(user).copied().unwrap_or_default(), (*count, *load, *urgent), "agent {user}");
+    }
+    w.app.recount_workloads().unwrap();
+    assert_eq!(loads(&w), incremental, "a recount finds what the counters say");
+});

@@ -370,12 +370,11 @@ fn time_queries(
         Ok::<_, String>(())
     };
     time("list_rules (every rule, ordered)".into(), &mut |c| q::list_rules(c).map(|r| r.len()))?;
-    time("active_staff_members (group members ⋈ users)".into(), &mut |c| {
-        q::active_staff_members(c, group_id).map(|r| r.len())
+    time("online_members (group members ⋈ users ⋈ profiles ⋈ workload, what dispatch reads)".into(), &mut |c| {
+        q::online_members(c, group_id).map(|r| r.len())
     })?;
-    time(format!("profiles_of ({} ids)", agent_ids.len()), &mut |c| q::profiles_of(c, agent_ids).map(|r| r.len()))?;
-    time(format!("open_work_of ({} ids, open tickets by priority)", agent_ids.len()), &mut |c| {
-        q::open_work_of(c, agent_ids).map(|r| r.len())
+    time(format!("workloads_of ({} ids, the agent views)", agent_ids.len()), &mut |c| {
+        q::workloads_of(c, agent_ids).map(|r| r.len())
     })?;
     Ok((total, dispatched, assigned, queries))
 }

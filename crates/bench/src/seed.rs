@@ -176,6 +176,8 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
         diesel::update(tickets::table.filter(tickets::status.eq("closed")).filter(tickets::closed_at.is_null()))
             .set(tickets::closed_at.eq(tickets::updated_at.nullable()))
             .execute(conn)?;
+        // The bulk insert bypassed the use cases that keep agents' workload counters.
+        loopdesk_persistence::queries::dispatch::recount_workload(conn)?;
         Ok(())
     })
     .map_err(|e| format!("cannot stamp resolution times: {e}"))?;

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod dispatch;
 pub mod errors;
 pub mod fields;
+pub mod notify;
 pub mod policy;
 pub mod sla;
 pub mod ticket;

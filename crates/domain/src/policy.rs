@@ -34,6 +34,8 @@ pub enum Permission {
     RoutingManage,
     /// Edit business calendars and SLA policies.
     SlaManage,
+    /// Configure notification channels (group robots, webhooks) and see deliveries.
+    ChannelsManage,
 }
 
 wire_names!(Permission, "permission" {
@@ -53,6 +55,7 @@ wire_names!(Permission, "permission" {
     UsersRead => "users_read",
     RoutingManage => "routing_manage",
     SlaManage => "sla_manage",
+    ChannelsManage => "channels_manage",
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -29,7 +29,7 @@ fn permission_wire_names() {
     }
     assert_eq!(TicketsReadAll.as_str(), "tickets_read_all");
     assert_eq!(ApiKeysManage.as_str(), "api_keys_manage");
-    assert_eq!(Permission::ALL.len(), 16);
+    assert_eq!(Permission::ALL.len(), 17);
     for k in [UserKind::Staff, UserKind::Customer] {
         assert_eq!(serde_json::to_value(k).unwrap(), serde_json::Value::from(k.as_str()));
         assert_eq!(UserKind::parse(k.as_str()), Some(k));

@@ -497,3 +497,68 @@ pub struct TicketSlaRow {
     pub next_check_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = notification_channels)]
+pub struct ChannelRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    pub secret: Option<String>,
+    pub event_kinds: String,
+    pub enabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = notification_channels, treat_none_as_null = true)]
+pub struct ChannelValues {
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    pub secret: Option<String>,
+    pub event_kinds: String,
+    pub enabled: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = notification_preferences)]
+pub struct PreferenceRow {
+    pub user_id: i64,
+    pub kind: String,
+    pub in_app: bool,
+    pub email: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub target: String,
+    pub event_kind: String,
+    pub ticket_id: Option<i64>,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutbox {
+    pub channel: String,
+    pub target: String,
+    pub event_kind: String,
+    pub ticket_id: Option<i64>,
+    pub payload: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}

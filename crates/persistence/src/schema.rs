@@ -286,6 +286,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_channels (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        url -> Text,
+        secret -> Nullable<Text>,
+        event_kinds -> Text,
+        enabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        in_app -> Bool,
+        email -> Bool,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        channel -> Text,
+        target -> Text,
+        event_kind -> Text,
+        ticket_id -> Nullable<BigInt>,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    agent_workload (user_id) {
+        user_id -> BigInt,
+        open_count -> Integer,
+        open_load -> Integer,
+        urgent_count -> Integer,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -326,4 +376,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendars,
     sla_policies,
     ticket_sla,
+    notification_channels,
+    notification_preferences,
+    outbox,
+    agent_workload,
 );

@@ -107,6 +107,7 @@ fn open(config: &Config) -> Result<App, String> {
     }
     let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?));
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;
+    app.recount_workloads().map_err(|e| format!("cannot recount agents' workload: {e}"))?;
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
         && let Some(admin) =
             app.bootstrap_admin(email, password).map_err(|e| format!("cannot create the first admin: {e}"))?

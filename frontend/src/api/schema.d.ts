@@ -2042,7 +2042,7 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @enum {string} */
-        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage" | "sla_manage";
+        Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage" | "sla_manage" | "channels_manage";
         /** @enum {string} */
         Priority: "low" | "normal" | "high" | "urgent";
         /**

@@ -35,7 +35,7 @@ pub use rules::{
 pub use strategy::{
     AgentCandidate, AgentSkill, Assignment, Availability, Choice, DispatchContext, QueueReason, accept_deadline,
     assign, may_claim, open_load, pick_by_skills, pick_least_loaded, pick_named_agent, pick_nearest, pick_round_robin,
-    pool_candidates, priority_weight,
+    pool_candidates, priority_weight, workload_share,
 };
 pub use text::{eq_normalized, normalize_text};
 pub use validate::{

@@ -118,6 +118,16 @@ pub fn priority_weight(priority: Priority) -> u32 {
     }
 }
 
+/// What one ticket adds to its assignee's stored workload: (open tickets, weighted load, urgent tickets); nothing
+/// when it is resolved or closed. The app adds it when a ticket reaches an agent and subtracts it when it leaves.
+pub fn workload_share(open: bool, priority: Priority) -> (i32, i32, i32) {
+    if !open {
+        return (0, 0, 0);
+    }
+    let weight = i32::try_from(priority_weight(priority)).unwrap_or(i32::MAX);
+    (1, weight, i32::from(priority == Priority::Urgent))
+}
+
 /// Weighted load of the given open tickets' priorities.
 pub fn open_load(open_priorities: impl IntoIterator<Item = Priority>) -> u32 {
     open_priorities.into_iter().map(priority_weight).sum()

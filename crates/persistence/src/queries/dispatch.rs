@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::models::*;
 use crate::schema::{
-    agent_groups, agent_profiles, group_members, notifications, routing_rules, ticket_dispatch, ticket_events, tickets,
-    users,
+    agent_groups, agent_profiles, agent_workload, group_members, notifications, routing_rules, ticket_dispatch,
+    ticket_events, tickets, users,
 };
 
 type QResult<T> = Result<T, diesel::result::Error>;
@@ -113,23 +113,7 @@ pub fn active_staff_members(conn: &mut DbConn, group_id: i64) -> QResult<Vec<Gro
         .load(conn)
 }
 
-/// Open tickets held by each of these users, as (assignee, priority rank, count).
-pub fn open_work_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, i32, i64)>> {
-    if user_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    // Literal, not bound: the text matches the partial index tickets_open_work, so only open tickets are read.
-    let open = diesel::dsl::sql::<diesel::sql_types::Bool>("tickets.status NOT IN ('resolved', 'closed')");
-    let rows: Vec<(Option<i64>, i32, i64)> = tickets::table
-        .filter(tickets::assignee_id.eq_any(user_ids))
-        .filter(open)
-        .group_by((tickets::assignee_id, tickets::priority))
-        .select((tickets::assignee_id, tickets::priority, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(user, rank, n)| user.map(|u| (u, rank, n))).collect())
-}
-
-/// An online member of a group with what dispatch needs of their profile.
+/// An online member of a group with what dispatch needs of their profile and workload.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct OnlineMemberRow {
     pub user_id: i64,
@@ -138,14 +122,18 @@ pub struct OnlineMemberRow {
     pub skills: String,
     pub position_lat: Option<f64>,
     pub position_lon: Option<f64>,
+    pub open_count: Option<i32>,
+    pub open_load: Option<i32>,
+    pub urgent_count: Option<i32>,
 }
 
-/// The group's active staff who are online, with their profiles, in one query. Only online agents can be given
-/// work, so dispatch never reads the others.
+/// The group's active staff who are online, with their profiles and workload, in one query. Only online agents can
+/// be given work, so dispatch never reads the others.
 pub fn online_members(conn: &mut DbConn, group_id: i64) -> QResult<Vec<OnlineMemberRow>> {
     group_members::table
         .inner_join(users::table)
         .inner_join(agent_profiles::table.on(agent_profiles::user_id.eq(group_members::user_id)))
+        .left_join(agent_workload::table.on(agent_workload::user_id.eq(group_members::user_id)))
         .filter(group_members::group_id.eq(group_id))
         .filter(users::active.eq(true))
         .filter(users::kind.eq("staff"))
@@ -158,25 +146,65 @@ pub fn online_members(conn: &mut DbConn, group_id: i64) -> QResult<Vec<OnlineMem
             agent_profiles::skills,
             agent_profiles::position_lat,
             agent_profiles::position_lon,
+            agent_workload::open_count.nullable(),
+            agent_workload::open_load.nullable(),
+            agent_workload::urgent_count.nullable(),
         ))
         .load(conn)
 }
 
-/// Open tickets held by the group's online members, as (assignee, priority rank, count), in one query (joined
-/// rather than listing a thousand ids).
-pub fn online_members_open_work(conn: &mut DbConn, group_id: i64) -> QResult<Vec<(i64, i32, i64)>> {
-    // Literal, not bound: the text matches the partial index tickets_open_work, so only open tickets are read.
-    let open = diesel::dsl::sql::<diesel::sql_types::Bool>("tickets.status NOT IN ('resolved', 'closed')");
-    let rows: Vec<(Option<i64>, i32, i64)> = tickets::table
-        .inner_join(group_members::table.on(group_members::user_id.nullable().eq(tickets::assignee_id)))
-        .inner_join(agent_profiles::table.on(agent_profiles::user_id.nullable().eq(tickets::assignee_id)))
-        .filter(group_members::group_id.eq(group_id))
-        .filter(agent_profiles::availability.eq("online"))
-        .filter(open)
-        .group_by((tickets::assignee_id, tickets::priority))
-        .select((tickets::assignee_id, tickets::priority, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(user, rank, n)| user.map(|u| (u, rank, n))).collect())
+/// (user, open count, weighted load, urgent count) of these users; users without open work have no row.
+pub fn workloads_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, i32, i32, i32)>> {
+    if user_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    agent_workload::table
+        .filter(agent_workload::user_id.eq_any(user_ids))
+        .select((
+            agent_workload::user_id,
+            agent_workload::open_count,
+            agent_workload::open_load,
+            agent_workload::urgent_count,
+        ))
+        .load(conn)
+}
+
+/// Adds to an agent's workload (negative to remove), creating the row on first use. One statement, atomic under
+/// concurrent writers on both backends.
+pub fn adjust_workload(conn: &mut DbConn, user_id: i64, count: i32, load: i32, urgent: i32) -> QResult<()> {
+    use diesel::sql_types::{BigInt, Integer};
+    const UPSERT: &str = "INSERT INTO agent_workload (user_id, open_count, open_load, urgent_count) VALUES ({}) \
+        ON CONFLICT (user_id) DO UPDATE SET open_count = agent_workload.open_count + excluded.open_count, \
+        open_load = agent_workload.open_load + excluded.open_load, \
+        urgent_count = agent_workload.urgent_count + excluded.urgent_count";
+    match conn {
+        DbConn::Pg(pg) => diesel::sql_query(UPSERT.replace("{}", "$1, $2, $3, $4"))
+            .bind::<BigInt, _>(user_id)
+            .bind::<Integer, _>(count)
+            .bind::<Integer, _>(load)
+            .bind::<Integer, _>(urgent)
+            .execute(pg)?,
+        DbConn::Sqlite(lite) => diesel::sql_query(UPSERT.replace("{}", "?, ?, ?, ?"))
+            .bind::<BigInt, _>(user_id)
+            .bind::<Integer, _>(count)
+            .bind::<Integer, _>(load)
+            .bind::<Integer, _>(urgent)
+            .execute(lite)?,
+    };
+    Ok(())
+}
+
+/// Recomputes every agent's workload from the tickets (at start, and after bulk loads that bypass the use cases).
+pub fn recount_workload(conn: &mut DbConn) -> QResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute(
+        "DELETE FROM agent_workload; \
+         INSERT INTO agent_workload (user_id, open_count, open_load, urgent_count) \
+         SELECT assignee_id, COUNT(*), \
+                SUM(CASE priority WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 ELSE 5 END), \
+                SUM(CASE WHEN priority = 4 THEN 1 ELSE 0 END) \
+         FROM tickets WHERE assignee_id IS NOT NULL AND status NOT IN ('resolved', 'closed') GROUP BY assignee_id;",
+    )
 }
 
 /// Serialises dispatch decisions within one group until the transaction ends, so that two instances (or two

@@ -2,6 +2,7 @@
 //! app decides the transaction boundaries.
 
 pub mod auth;
+pub mod delivery;
 pub mod directory;
 pub mod dispatch;
 pub mod sla;

@@ -1,0 +1,204 @@
+//! Notifications leaving Loopdesk: the event kinds people and systems subscribe to, the message formats of the
+//! group robots (WeCom 企业微信, DingTalk 钉钉, Feishu 飞书) and of the generic webhook, their signatures, and the
+//! retry schedule of the outbox. Pure: the app writes what this builds to the outbox, a worker sends it.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+/// What a notification is about.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyKind {
+    /// Dispatch gave you a ticket.
+    TicketAssigned,
+    /// A ticket of your group was not accepted in time.
+    TicketEscalated,
+    /// An SLA clock reached its warning share.
+    SlaWarning,
+    /// An SLA clock ran out.
+    SlaBreached,
+}
+
+wire_names!(NotifyKind, "notification kind" {
+    TicketAssigned => "ticket_assigned",
+    TicketEscalated => "ticket_escalated",
+    SlaWarning => "sla_warning",
+    SlaBreached => "sla_breached",
+});
+
+/// Where a group-chat or system notification goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// 企业微信群机器人
+    Wecom,
+    /// 钉钉群机器人 (optionally signed)
+    Dingtalk,
+    /// 飞书群机器人 (optionally signed)
+    Feishu,
+    /// Any HTTP endpoint: JSON, signed with HMAC-SHA256 when a secret is set.
+    Webhook,
+}
+
+wire_names!(ChannelKind, "channel kind" {
+    Wecom => "wecom",
+    Dingtalk => "dingtalk",
+    Feishu => "feishu",
+    Webhook => "webhook",
+});
+
+/// One notification as every channel renders it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Notice {
+    pub kind: NotifyKind,
+    pub ticket_id: Option<i64>,
+    /// "T-000042"
+    pub ticket_number: Option<String>,
+    /// One line: what happened.
+    pub title: String,
+    /// The ticket's subject (never an internal note).
+    pub body: String,
+    /// A link to the ticket in the web app, when the public address is configured.
+    pub link: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+impl Notice {
+    fn text(&self) -> String {
+        let mut text = format!("{}\n{}", self.title, self.body);
+        if let Some(link) = &self.link {
+            text.push('\n');
+            text.push_str(link);
+        }
+        text
+    }
+
+    fn markdown(&self) -> String {
+        let mut text = format!("**{}**\n\n{}", self.title, self.body);
+        if let Some(link) = &self.link {
+            text.push_str(&format!("\n\n[{}]({link})", self.ticket_number.as_deref().unwrap_or("Loopdesk")));
+        }
+        text
+    }
+}
+
+/// The JSON body a channel expects.
+pub fn channel_body(kind: ChannelKind, notice: &Notice) -> Value {
+    match kind {
+        ChannelKind::Wecom => json!({"msgtype": "markdown", "markdown": {"content": notice.markdown()}}),
+        ChannelKind::Dingtalk => {
+            json!({"msgtype": "markdown", "markdown": {"title": notice.title, "text": notice.markdown()}})
+        }
+        ChannelKind::Feishu => json!({"msg_type": "text", "content": {"text": notice.text()}}),
+        ChannelKind::Webhook => json!({
+            "event": notice.kind,
+            "ticket_id": notice.ticket_id,
+            "ticket_number": notice.ticket_number,
+            "title": notice.title,
+            "body": notice.body,
+            "link": notice.link,
+            "at": notice.at,
+        }),
+    }
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    // HMAC accepts keys of any length.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// DingTalk's signature: base64(HMAC-SHA256(key = secret, "{timestamp_ms}\n{secret}")), sent URL-encoded as
+/// `&timestamp=…&sign=…` on the robot's URL.
+pub fn dingtalk_sign(secret: &str, timestamp_ms: i64) -> String {
+    let message = format!("{timestamp_ms}\n{secret}");
+    base64::engine::general_purpose::STANDARD.encode(hmac_sha256(secret.as_bytes(), message.as_bytes()))
+}
+
+/// Feishu's signature: base64(HMAC-SHA256(key = "{timestamp_s}\n{secret}", empty message)), sent in the body as
+/// `timestamp` and `sign`.
+pub fn feishu_sign(secret: &str, timestamp_s: i64) -> String {
+    let key = format!("{timestamp_s}\n{secret}");
+    base64::engine::general_purpose::STANDARD.encode(hmac_sha256(key.as_bytes(), b""))
+}
+
+/// The generic webhook's signature header value: `sha256=` + hex(HMAC-SHA256(secret, body)).
+pub fn webhook_signature(secret: &str, body: &[u8]) -> String {
+    format!("sha256={}", hex::encode(hmac_sha256(secret.as_bytes(), body)))
+}
+
+/// Deliveries are tried this many times before they are marked failed (kept, and retryable by hand).
+pub const MAX_ATTEMPTS: i32 = 12;
+
+/// Seconds to wait after the `attempts`-th failed try: 30 s, 1 min, 2 min … doubling, at most an hour
+/// (twelve tries span about six hours).
+pub fn retry_delay_seconds(attempts: i32) -> i64 {
+    let exponent = attempts.clamp(1, 8) - 1;
+    (30_i64 << exponent).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice() -> Notice {
+        Notice {
+            kind: NotifyKind::SlaBreached,
+            ticket_id: Some(42),
+            ticket_number: Some("T-000042".into()),
+            title: "T-000042 解决时限已超时".into(),
+            body: "机房空调停机".into(),
+            link: Some("https://desk.example.com/tickets/42".into()),
+            at: "2026-10-10T08:05:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn robots_get_their_own_formats() {
+        let n = notice();
+        assert_eq!(channel_body(ChannelKind::Wecom, &n)["msgtype"], "markdown");
+        assert!(
+            channel_body(ChannelKind::Wecom, &n)["markdown"]["content"]
+                .as_str()
+                .unwrap()
+                .contains("[T-000042](https://desk.example.com/tickets/42)")
+        );
+        assert_eq!(channel_body(ChannelKind::Dingtalk, &n)["markdown"]["title"], "T-000042 解决时限已超时");
+        assert_eq!(
+            channel_body(ChannelKind::Feishu, &n)["content"]["text"],
+            "T-000042 解决时限已超时\n机房空调停机\nhttps://desk.example.com/tickets/42"
+        );
+        assert_eq!(channel_body(ChannelKind::Webhook, &n)["event"], "sla_breached");
+    }
+
+    #[test]
+    fn signatures_match_the_documented_algorithms() {
+        // HMAC-SHA256 test vector (RFC 4231 case 2): key "Jefe", "what do ya want for nothing?".
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let ding = dingtalk_sign("SEC123", 1_700_000_000_000);
+        assert_eq!(
+            ding,
+            base64::engine::general_purpose::STANDARD.encode(hmac_sha256(b"SEC123", b"1700000000000\nSEC123"))
+        );
+        let feishu = feishu_sign("secret", 1_700_000_000);
+        assert_eq!(feishu, base64::engine::general_purpose::STANDARD.encode(hmac_sha256(b"1700000000\nsecret", b"")));
+        assert!(webhook_signature("k", b"{}").starts_with("sha256="));
+    }
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        let delays: Vec<i64> = (1..=MAX_ATTEMPTS).map(retry_delay_seconds).collect();
+        assert_eq!(&delays[..4], &[30, 60, 120, 240]);
+        assert!(delays.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(*delays.last().unwrap(), 3600);
+    }
+}

@@ -1,0 +1,174 @@
+//! Notification channels, users' preferences, and the outbox the delivery worker drains.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::models::*;
+use crate::schema::{notification_channels, notification_preferences, outbox, users};
+
+type QResult<T> = Result<T, diesel::result::Error>;
+
+// ---- channels
+
+pub fn list_channels(conn: &mut DbConn) -> QResult<Vec<ChannelRow>> {
+    notification_channels::table.order(notification_channels::id.asc()).select(ChannelRow::as_select()).load(conn)
+}
+
+pub fn find_channel(conn: &mut DbConn, id: i64) -> QResult<Option<ChannelRow>> {
+    notification_channels::table.find(id).select(ChannelRow::as_select()).first(conn).optional()
+}
+
+pub fn insert_channel(conn: &mut DbConn, values: &ChannelValues, created_at: NaiveDateTime) -> QResult<ChannelRow> {
+    diesel::insert_into(notification_channels::table)
+        .values((values, notification_channels::created_at.eq(created_at)))
+        .returning(<ChannelRow as Selectable<crate::MultiBackend>>::construct_selection())
+        .get_result(conn)
+}
+
+pub fn update_channel(conn: &mut DbConn, id: i64, values: &ChannelValues) -> QResult<Option<ChannelRow>> {
+    diesel::update(notification_channels::table.find(id))
+        .set(values)
+        .returning(<ChannelRow as Selectable<crate::MultiBackend>>::construct_selection())
+        .get_result(conn)
+        .optional()
+}
+
+pub fn delete_channel(conn: &mut DbConn, id: i64) -> QResult<bool> {
+    Ok(diesel::delete(notification_channels::table.find(id)).execute(conn)? > 0)
+}
+
+// ---- preferences
+
+pub fn preferences_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<PreferenceRow>> {
+    if user_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    notification_preferences::table
+        .filter(notification_preferences::user_id.eq_any(user_ids))
+        .select(PreferenceRow::as_select())
+        .load(conn)
+}
+
+/// Replaces a user's preferences.
+pub fn set_preferences(conn: &mut DbConn, user_id: i64, rows: &[PreferenceRow]) -> QResult<()> {
+    diesel::delete(notification_preferences::table.filter(notification_preferences::user_id.eq(user_id)))
+        .execute(conn)?;
+    for row in rows {
+        diesel::insert_into(notification_preferences::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// (id, e-mail, active) of the given users.
+pub fn emails_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, String, bool)>> {
+    if user_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::email, users::active)).load(conn)
+}
+
+// ---- outbox
+
+pub fn enqueue(conn: &mut DbConn, row: &NewOutbox) -> QResult<()> {
+    diesel::insert_into(outbox::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Leases up to `limit` due deliveries until `lease_until` and counts the attempt, in one transaction the caller
+/// opens: on PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`, so instances take different rows; on SQLite
+/// the write lock does the same. A lease that ran out (a worker died mid-send) makes the row due again.
+pub fn lease_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QResult<Vec<OutboxRow>> {
+    let ids: Vec<i64> = match conn {
+        DbConn::Pg(pg) => {
+            #[derive(QueryableByName)]
+            struct Id {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                id: i64,
+            }
+            diesel::sql_query(
+                "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
+                 AND (locked_until IS NULL OR locked_until <= $1) ORDER BY next_attempt_at, id LIMIT $2 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .bind::<diesel::sql_types::Timestamp, _>(now)
+            .bind::<diesel::sql_types::BigInt, _>(limit)
+            .load::<Id>(pg)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+        }
+        DbConn::Sqlite(_) => outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::next_attempt_at.le(now))
+            .filter(outbox::locked_until.is_null().or(outbox::locked_until.le(now)))
+            .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+            .limit(limit)
+            .select(outbox::id)
+            .load(conn)?,
+    };
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set((outbox::locked_until.eq(Some(lease_until)), outbox::attempts.eq(outbox::attempts + 1)))
+        .execute(conn)?;
+    outbox::table.filter(outbox::id.eq_any(&ids)).order(outbox::id.asc()).select(OutboxRow::as_select()).load(conn)
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(at)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A failed try: due again at `retry_at`, or `failed` for good when `retry_at` is None.
+pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str, retry_at: Option<NaiveDateTime>) -> QResult<()> {
+    let row = outbox::table.find(id);
+    let unlocked = outbox::locked_until.eq(None::<NaiveDateTime>);
+    match retry_at {
+        Some(at) => diesel::update(row)
+            .set((outbox::last_error.eq(Some(error)), unlocked, outbox::next_attempt_at.eq(at)))
+            .execute(conn)?,
+        None => diesel::update(row)
+            .set((outbox::status.eq("failed"), outbox::last_error.eq(Some(error)), unlocked))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Puts a failed delivery back in the queue with fresh attempts.
+pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QResult<bool> {
+    Ok(diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
+        .set((outbox::status.eq("pending"), outbox::attempts.eq(0), outbox::next_attempt_at.eq(now)))
+        .execute(conn)?
+        > 0)
+}
+
+/// Deliveries newest first, optionally of one status, strictly before `before_id`.
+pub fn list_outbox(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QResult<Vec<OutboxRow>> {
+    let mut query = outbox::table.into_boxed();
+    if let Some(status) = status {
+        query = query.filter(outbox::status.eq(status.to_string()));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(outbox::id.lt(before));
+    }
+    query.order(outbox::id.desc()).limit(limit).select(OutboxRow::as_select()).load(conn)
+}
