@@ -8,4 +8,5 @@ export const ADMIN_PERMISSIONS: Schemas['Permission'][] = [
   'ticket_types_manage',
   'api_keys_manage',
   'routing_manage',
+  'sla_manage',
 ];

@@ -17,6 +17,8 @@ import dispatchEn from './locales/en/dispatch.json';
 import dispatchZh from './locales/zh-CN/dispatch.json';
 import routingEn from './locales/en/routing.json';
 import routingZh from './locales/zh-CN/routing.json';
+import slaEn from './locales/en/sla.json';
+import slaZh from './locales/zh-CN/sla.json';
 
 export const resources = {
   en: {
@@ -28,6 +30,7 @@ export const resources = {
     admin: adminEn,
     dispatch: dispatchEn,
     routing: routingEn,
+    sla: slaEn,
   },
   'zh-CN': {
     common: commonZh,
@@ -38,5 +41,6 @@ export const resources = {
     admin: adminZh,
     dispatch: dispatchZh,
     routing: routingZh,
+    sla: slaZh,
   },
 } as const;

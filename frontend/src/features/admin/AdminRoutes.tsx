@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Menu, Select, Skeleton } from 'antd';
-import { ApiOutlined, ApartmentOutlined, BankOutlined, NodeIndexOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApiOutlined, ApartmentOutlined, BankOutlined, CalendarOutlined, FieldTimeOutlined, NodeIndexOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
@@ -19,6 +19,11 @@ import styles from './admin.module.css';
 // The rule editor is large and used by few: its own chunks, loaded when opened.
 const RoutingRulesPage = lazy(async () => ({ default: (await import('./routingRules/RoutingRulesPage')).RoutingRulesPage }));
 const RuleEditPage = lazy(async () => ({ default: (await import('./routingRules/RuleEditPage')).RuleEditPage }));
+// The SLA screens likewise.
+const SlaPoliciesPage = lazy(async () => ({ default: (await import('./sla/SlaPoliciesPage')).SlaPoliciesPage }));
+const PolicyEditPage = lazy(async () => ({ default: (await import('./sla/PolicyEditPage')).PolicyEditPage }));
+const CalendarsPage = lazy(async () => ({ default: (await import('./sla/CalendarsPage')).CalendarsPage }));
+const CalendarEditPage = lazy(async () => ({ default: (await import('./sla/CalendarEditPage')).CalendarEditPage }));
 
 const ICONS: Record<AdminScreen['path'], ReactNode> = {
   users: <TeamOutlined />,
@@ -26,6 +31,8 @@ const ICONS: Record<AdminScreen['path'], ReactNode> = {
   organizations: <BankOutlined />,
   'ticket-types': <ProfileOutlined />,
   'routing-rules': <NodeIndexOutlined />,
+  'sla-policies': <FieldTimeOutlined />,
+  calendars: <CalendarOutlined />,
   'api-keys': <ApiOutlined />,
 };
 
@@ -147,6 +154,46 @@ export function AdminRoutes() {
               <RequirePermission permission="routing_manage">
                 <Suspense fallback={<Skeleton active />}>
                   <RuleEditPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sla-policies"
+            element={
+              <RequirePermission permission="sla_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <SlaPoliciesPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sla-policies/:id"
+            element={
+              <RequirePermission permission="sla_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <PolicyEditPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="calendars"
+            element={
+              <RequirePermission permission="sla_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <CalendarsPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="calendars/:id"
+            element={
+              <RequirePermission permission="sla_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <CalendarEditPage />
                 </Suspense>
               </RequirePermission>
             }

@@ -7,6 +7,8 @@ export const ADMIN_SCREENS = [
   { path: 'organizations', permission: 'organizations_manage', label: 'nav.organizations' },
   { path: 'ticket-types', permission: 'ticket_types_manage', label: 'nav.ticketTypes' },
   { path: 'routing-rules', permission: 'routing_manage', label: 'nav.routingRules' },
+  { path: 'sla-policies', permission: 'sla_manage', label: 'nav.slaPolicies' },
+  { path: 'calendars', permission: 'sla_manage', label: 'nav.calendars' },
   { path: 'api-keys', permission: 'api_keys_manage', label: 'nav.apiKeys' },
 ] as const satisfies readonly { path: string; permission: Schemas['Permission']; label: string }[];
 
