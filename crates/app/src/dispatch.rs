@@ -12,10 +12,11 @@ use loopdesk_domain::dispatch::{
     self, AgentCandidate, AgentSkill, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext,
     DispatchReason, GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
+use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::DbConn;
-use loopdesk_persistence::models::{AgentProfileRow, NewNotification, TicketDispatchRow, TicketRow};
+use loopdesk_persistence::models::{AgentProfileRow, TicketDispatchRow, TicketRow};
 use loopdesk_persistence::queries::dispatch as q;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
 use serde::Deserialize;
@@ -353,29 +354,6 @@ fn type_skills(conn: &mut DbConn, type_id: i64) -> AppResult<Vec<SkillRequiremen
     Ok(types_q::find(conn, type_id)?.map(|t| crate::ticket_types::parse_skills(&t)).unwrap_or_default())
 }
 
-/// Tells an agent a ticket is theirs now, and a supervisor that one escalated.
-fn notify(
-    conn: &mut DbConn,
-    user_id: i64,
-    kind: &str,
-    ticket: &TicketRow,
-    title: String,
-    at: NaiveDateTime,
-) -> AppResult<()> {
-    q::insert_notification(
-        conn,
-        &NewNotification {
-            user_id,
-            kind: kind.to_string(),
-            ticket_id: Some(ticket.id),
-            title,
-            body: ticket.subject.clone(),
-            created_at: at,
-        },
-    )?;
-    Ok(())
-}
-
 impl App {
     /// Writes a decision onto a ticket being changed: group, assignee, priority and tags with their events, the
     /// dispatch state, the round-robin mark, the reason in the history, and a notification to the picked agent.
@@ -419,7 +397,7 @@ impl App {
         }
         if let Some(agent) = decision.picked {
             let title = format!("{} 已分配给你 / assigned to you", rules::format_ticket_number(row.id));
-            notify(conn, agent, "ticket_assigned", row, title, at)?;
+            self.notify(conn, NotifyKind::TicketAssigned, row, title, &[agent], at)?;
         }
         Ok(())
     }
@@ -650,7 +628,7 @@ impl App {
                         "{} 超时未接单，已升级 / not accepted in time, escalated",
                         rules::format_ticket_number(row.id)
                     );
-                    notify(conn, supervisor, "ticket_escalated", row, title, log.at)?;
+                    self.notify(conn, NotifyKind::TicketEscalated, row, title, &[supervisor], log.at)?;
                 }
                 Ok(Some(agent))
             });

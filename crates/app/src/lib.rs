@@ -8,6 +8,7 @@ pub mod demo;
 pub mod directory;
 pub mod dispatch;
 pub mod error;
+pub mod notify;
 pub mod routing;
 pub mod setup;
 pub mod sla;
@@ -58,11 +59,18 @@ pub struct App {
     pub pool: Pool,
     pub auth: AuthConfig,
     clock: Clock,
+    /// where notifications leave Loopdesk (SMTP, public links)
+    pub notify: notify::NotifyConfig,
 }
 
 impl App {
     pub fn new(pool: Pool, auth: AuthConfig) -> Self {
-        App { pool, auth, clock: Arc::new(Utc::now) }
+        App { pool, auth, clock: Arc::new(Utc::now), notify: notify::NotifyConfig::default() }
+    }
+
+    pub fn with_notify(mut self, notify: notify::NotifyConfig) -> Self {
+        self.notify = notify;
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {

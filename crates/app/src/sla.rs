@@ -12,11 +12,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::calendar::{self, BusinessCalendar, Schedule};
 use loopdesk_domain::dispatch::{Condition, DispatchCause, Locale, RoutingRule, TicketFacts};
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_domain::sla::{self, SlaClockView, SlaEvent, SlaEventKind, SlaPolicy, SlaState, SlaTargets, TicketSla};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::models::{
-    CalendarRow, CalendarValues, NewNotification, SlaPolicyRow, SlaPolicyValues, TicketRow, TicketSlaRow,
+    CalendarRow, CalendarValues, SlaPolicyRow, SlaPolicyValues, TicketRow, TicketSlaRow,
 };
 use loopdesk_persistence::queries::tickets::SlaSnapshot;
 use loopdesk_persistence::queries::{dispatch as dispatch_q, sla as q};
@@ -625,26 +626,19 @@ impl App {
                 }
                 for event in &events {
                     clock_event(log, event);
-                    for user in recipients(conn, row, event.kind)? {
-                        let title = format!(
-                            "{} {} / {}",
-                            rules::format_ticket_number(row.id),
-                            event.render(Locale::ZhCn),
-                            event.render(Locale::En)
-                        );
-                        let kind = if event.kind == SlaEventKind::Breached { "sla_breached" } else { "sla_warning" };
-                        dispatch_q::insert_notification(
-                            conn,
-                            &NewNotification {
-                                user_id: user,
-                                kind: kind.into(),
-                                ticket_id: Some(row.id),
-                                title,
-                                body: row.subject.clone(),
-                                created_at: log.at,
-                            },
-                        )?;
-                    }
+                    let title = format!(
+                        "{} {} / {}",
+                        rules::format_ticket_number(row.id),
+                        event.render(Locale::ZhCn),
+                        event.render(Locale::En)
+                    );
+                    let kind = if event.kind == SlaEventKind::Breached {
+                        NotifyKind::SlaBreached
+                    } else {
+                        NotifyKind::SlaWarning
+                    };
+                    let users = recipients(conn, row, event.kind)?;
+                    self.notify(conn, kind, row, title, &users, log.at)?;
                 }
                 if events.iter().any(|e| e.kind == SlaEventKind::Breached) {
                     self.apply_breach_actions(conn, row, log, clocks.policy_id)?;

@@ -15,6 +15,9 @@ pub struct Config {
     pub workers: usize,
     /// how often the background workers look for due work (acceptance deadlines, SLA warnings and breaches)
     pub scan_every: std::time::Duration,
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    pub public_url: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -48,6 +51,9 @@ impl Config {
             data_dir,
             workers,
             scan_every,
+            smtp_url: env("LOOPDESK_SMTP_URL"),
+            smtp_from: env("LOOPDESK_SMTP_FROM").unwrap_or_else(|| "Loopdesk <loopdesk@localhost>".into()),
+            public_url: env("LOOPDESK_PUBLIC_URL"),
         })
     }
 

@@ -105,7 +105,12 @@ fn open(config: &Config) -> Result<App, String> {
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
     }
-    let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?));
+    let notify = loopdesk_app::notify::NotifyConfig {
+        smtp_url: config.smtp_url.clone(),
+        from: config.smtp_from.clone(),
+        public_url: config.public_url.clone(),
+    };
+    let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?)).with_notify(notify);
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;
     app.recount_workloads().map_err(|e| format!("cannot recount agents' workload: {e}"))?;
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)

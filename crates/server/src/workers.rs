@@ -23,7 +23,8 @@ impl Drop for Workers {
 }
 
 /// Starts the timers: the escalation scan (assignments not accepted in time go back to dispatch) and the SLA scan
-/// (warnings and breaches that are due), each every `every`.
+/// (warnings and breaches that are due), each every `every`, and the delivery of the outbox (e-mail, robots,
+/// webhooks).
 pub fn start(app: App, every: Duration) -> Workers {
     let stop = Arc::new(AtomicBool::new(false));
     let escalation = app.clone();
@@ -33,10 +34,21 @@ pub fn start(app: App, every: Duration) -> Workers {
             Ok(n) => log::info!("escalated {n} ticket(s) not accepted in time"),
             Err(e) => log::warn!("escalation scan failed: {e}"),
         }),
-        spawn("sla", stop.clone(), every, move || match app.record_due_sla_events() {
-            Ok(0) => {}
-            Ok(n) => log::info!("recorded {n} SLA warning(s) and breach(es)"),
-            Err(e) => log::warn!("SLA scan failed: {e}"),
+        spawn("sla", stop.clone(), every, {
+            let app = app.clone();
+            move || match app.record_due_sla_events() {
+                Ok(0) => {}
+                Ok(n) => log::info!("recorded {n} SLA warning(s) and breach(es)"),
+                Err(e) => log::warn!("SLA scan failed: {e}"),
+            }
+        }),
+        // Deliveries go out within seconds of being written, whatever the scan interval.
+        spawn("delivery", stop.clone(), every.min(Duration::from_secs(3)), move || match app.deliver_due() {
+            Ok(report) if report == Default::default() => {}
+            Ok(report) => {
+                log::info!("deliveries: {} sent, {} to retry, {} failed", report.sent, report.retrying, report.failed)
+            }
+            Err(e) => log::warn!("delivery pass failed: {e}"),
         }),
     ];
     Workers { stop, handles }

@@ -22,3 +22,4 @@ pub fn actor_by_login(app: &App, email: &str, password: &str) -> Actor {
         app.login(&loopdesk_app::auth::LoginInput { email: email.into(), password: password.into() }).expect("login");
     app.authenticate(&tokens.access_token).expect("authenticate")
 }
+pub mod receivers;

@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod api_keys;
 pub mod auth;
+pub mod delivery;
 pub mod dispatch;
 pub mod groups;
 pub mod ops;
