@@ -437,3 +437,49 @@ impl App {
         Ok(views)
     }
 }
+
+/// New in-app notifications as they are written, for the live stream: one feed per instance, woken by
+/// PostgreSQL's LISTEN/NOTIFY (every instance hears every commit) or, on SQLite, by looking for new rows.
+pub struct NotificationFeed {
+    conn: loopdesk_persistence::PooledConn,
+    last_id: i64,
+    /// recently forwarded ids: rows may commit out of id order, so each poll looks a little way back
+    forwarded: std::collections::BTreeSet<i64>,
+}
+
+/// How far back each poll looks for rows that committed after a higher id.
+const FEED_LOOKBACK: i64 = 200;
+
+impl App {
+    /// Starts a feed on a connection of its own (it listens until dropped).
+    pub fn notification_feed(&self) -> AppResult<NotificationFeed> {
+        let mut conn = self.conn()?;
+        q::listen(&mut conn)?;
+        let last_id = q::last_notification_id(&mut conn)?;
+        // What exists already is not news.
+        let forwarded =
+            q::notifications_after(&mut conn, last_id - FEED_LOOKBACK, 1000)?.iter().map(|n| n.id).collect();
+        Ok(NotificationFeed { conn, last_id, forwarded })
+    }
+}
+
+impl NotificationFeed {
+    /// Notifications written since the last call, with their recipients; empty when nothing happened. Cheap:
+    /// on PostgreSQL one round trip unless a signal arrived, on SQLite one indexed read.
+    pub fn poll(&mut self) -> AppResult<Vec<(i64, NotificationView)>> {
+        if !q::signalled(&mut self.conn)? {
+            return Ok(vec![]);
+        }
+        let rows = q::notifications_after(&mut self.conn, self.last_id - FEED_LOOKBACK, 1000)?;
+        let mut fresh = Vec::new();
+        for row in rows {
+            if row.id > self.last_id - FEED_LOOKBACK && self.forwarded.insert(row.id) {
+                self.last_id = self.last_id.max(row.id);
+                fresh.push((row.user_id, notification_view(&row)));
+            }
+        }
+        let floor = self.last_id - FEED_LOOKBACK;
+        self.forwarded = self.forwarded.split_off(&floor);
+        Ok(fresh)
+    }
+}

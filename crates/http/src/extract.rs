@@ -42,7 +42,8 @@ impl Caller {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<String, &'static str> {
+/// The bearer credential of a request, for routes that authenticate by hand.
+pub fn bearer(req: &HttpRequest) -> Result<String, &'static str> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -2,6 +2,7 @@
 //! and the single-page app's static files.
 
 pub mod extract;
+pub mod live;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
@@ -28,6 +29,8 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub struct HttpConfig {
     /// the built SPA (index.html and assets); served at `/` when it exists
     pub static_dir: Option<PathBuf>,
+    /// the live notification feed behind `GET /api/v1/stream`; without it the stream answers 503
+    pub live: Option<live::Live>,
 }
 
 /// Registers everything on an actix `App`: `cfg.configure(|c| loopdesk_http::configure(c, app, config))`.
@@ -106,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
                 .service(routes::agents::notifications)
                 .service(routes::agents::unread)
                 .service(routes::agents::mark_read)
+                .service(routes::agents::stream)
                 .service(routes::delivery::list_channels)
                 .service(routes::delivery::create_channel)
                 .service(routes::delivery::update_channel)

@@ -128,7 +128,7 @@ fn serve(app: App, config: &Config, bind: &str) -> Result<(), String> {
         Some(dir) => log::info!("serving the web app from {}", dir.display()),
         None => log::info!("no web app at {} (build frontend/ to serve it)", config.static_dir.display()),
     }
-    let http_config = HttpConfig { static_dir };
+    let http_config = HttpConfig { static_dir, live: Some(loopdesk_http::live::Live::start(&app)) };
     let backend = match config.database.backend() {
         Backend::Sqlite => format!("SQLite at {}", config.database.url),
         Backend::Postgres => "PostgreSQL".to_string(),

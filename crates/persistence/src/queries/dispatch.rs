@@ -311,9 +311,58 @@ pub fn transfer_counts(
 
 // ---- notifications
 
+/// The PostgreSQL channel that wakes the live feeds of every instance when notifications are written.
+pub const NOTIFY_CHANNEL: &str = "loopdesk_notifications";
+
+/// Writes an in-app notification. On PostgreSQL it also signals the live feeds (`pg_notify`, delivered when the
+/// transaction commits, so a rolled-back notification wakes nobody).
 pub fn insert_notification(conn: &mut DbConn, row: &NewNotification) -> QResult<()> {
     diesel::insert_into(notifications::table).values(row).execute(conn)?;
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query(format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")).execute(pg)?;
+    }
     Ok(())
+}
+
+/// Notifications written after `after_id`, oldest first (what the live feed forwards).
+pub fn notifications_after(conn: &mut DbConn, after_id: i64, limit: i64) -> QResult<Vec<NotificationRow>> {
+    notifications::table
+        .filter(notifications::id.gt(after_id))
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select(NotificationRow::as_select())
+        .load(conn)
+}
+
+pub fn last_notification_id(conn: &mut DbConn) -> QResult<i64> {
+    Ok(notifications::table.select(diesel::dsl::max(notifications::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
+}
+
+/// Starts listening for `NOTIFY_CHANNEL` on this connection (PostgreSQL; a no-op on SQLite).
+pub fn listen(conn: &mut DbConn) -> QResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Pg(pg) = conn {
+        pg.batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))?;
+    }
+    Ok(())
+}
+
+/// Whether a signal arrived on a listening connection since the last call (PostgreSQL). A round trip lets the
+/// connection read what the server sent. On SQLite, always true: the caller polls.
+pub fn signalled(conn: &mut DbConn) -> QResult<bool> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Pg(pg) => {
+            pg.batch_execute("SELECT 1")?;
+            let mut any = false;
+            for notification in pg.notifications_iter() {
+                notification?;
+                any = true;
+            }
+            Ok(any)
+        }
+        DbConn::Sqlite(_) => Ok(true),
+    }
 }
 
 /// A user's notifications, newest first, strictly before `before_id`.

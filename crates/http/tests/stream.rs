@@ -1,0 +1,99 @@
+//! The live stream over real HTTP, on SQLite and PostgreSQL: a browser's EventSource gets `ready`, then its own
+//! notifications as they are written, and nobody else's.
+
+mod common;
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::test::TestRequest;
+use common::*;
+use serde_json::json;
+
+/// The next chunk of a streaming body, within `limit`.
+async fn next_chunk<B: MessageBody + Unpin>(body: &mut B, limit: Duration) -> String
+where
+    B::Error: std::fmt::Debug,
+{
+    let chunk = tokio::time::timeout(limit, futures_util::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx)))
+        .await
+        .expect("a chunk in time")
+        .expect("the stream is open")
+        .expect("a readable chunk");
+    String::from_utf8_lossy(&chunk).into_owned()
+}
+
+loopdesk_persistence::both_backends!(the_stream_delivers_your_notifications_as_they_happen, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let live = loopdesk_http::live::Live::start(&app);
+        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
+        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), config)).await;
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let group = post(&svc, &admin, "/api/v1/groups", json!({"name": "值班"})).await.expect(201).body;
+        let mut tokens = vec![];
+        for email in ["a@test.local", "b@test.local"] {
+            post(&svc, &admin, "/api/v1/users", json!({"email": email, "name": email, "password": "agent-password", "kind": "staff", "role": "agent", "group_ids": [group["id"]]})).await.expect(201);
+            let token = login(&svc, email, "agent-password").await;
+            send(
+                &svc,
+                TestRequest::put()
+                    .uri("/api/v1/me/availability")
+                    .insert_header(bearer(&token))
+                    .set_json(json!({"availability": "online"})),
+            )
+            .await
+            .expect(200);
+            tokens.push(token);
+        }
+        post(
+            &svc,
+            &admin,
+            "/api/v1/routing-rules",
+            json!({"name": "轮流", "actions": [
+                {"kind": "set_group", "group_id": group["id"]}, {"kind": "assign", "strategy": {"kind": "round_robin"}}
+            ]}),
+        )
+        .await
+        .expect(201);
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "告警", "fields": []})).await.expect(201).body;
+
+        // Without a credential: 401; with the token in the query (EventSource cannot send headers): the stream.
+        send(&svc, TestRequest::get().uri("/api/v1/stream")).await.expect_problem(401);
+        let request = TestRequest::get().uri(&format!("/api/v1/stream?access_token={}", tokens[1])).to_request();
+        let response = actix_web::test::call_service(&svc, request).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers().get("content-type").unwrap(), "text/event-stream");
+        let mut body = response.into_body();
+        let ready = next_chunk(&mut body, Duration::from_secs(5)).await;
+        assert!(ready.starts_with("event: ready\ndata: {\"unread\":0}"), "{ready}");
+
+        // The first ticket goes to a@, the second to b@: b@'s stream carries only the second.
+        let first = post(&svc, &admin, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "磁盘告警"}))
+            .await
+            .expect(201)
+            .body;
+        let second =
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "内存告警"}))
+                .await
+                .expect(201)
+                .body;
+        assert_ne!(first["assignee_id"], second["assignee_id"]);
+        let event = next_chunk(&mut body, Duration::from_secs(10)).await;
+        assert!(event.starts_with("event: notification\ndata: "), "{event}");
+        let data: serde_json::Value = serde_json::from_str(event.trim_end().split_once("data: ").unwrap().1).unwrap();
+        assert_eq!(data["ticket_id"], second["id"], "{event}");
+        assert_eq!(data["kind"], "ticket_assigned");
+    });
+});
+
+loopdesk_persistence::both_backends!(without_a_live_feed_the_stream_says_so, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        get(&svc, &admin, "/api/v1/stream").await.expect_problem(503);
+    });
+});
