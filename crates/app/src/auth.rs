@@ -130,6 +130,14 @@ fn actor_from(conn: &mut DbConn, principal: q::PrincipalRow) -> AppResult<Actor>
     })
 }
 
+/// The user as the policy sees them (their role's permissions and groups), for deciding what they may be told.
+pub(crate) fn actor_of_user(conn: &mut DbConn, user_id: i64) -> AppResult<Option<Actor>> {
+    match q::load_principal(conn, user_id)? {
+        Some(principal) => actor_from(conn, principal).map(Some),
+        None => Ok(None),
+    }
+}
+
 impl App {
     /// Checks e-mail and password, with lock-out after repeated failures; opens a session.
     pub fn login(&self, input: &LoginInput) -> AppResult<TokenView> {

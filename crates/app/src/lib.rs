@@ -2,6 +2,7 @@
 //! the ticket history appended in that same transaction. Called by the HTTP
 //! layer, the CLI and (later) background workers; all functions are blocking.
 
+pub mod activity;
 pub mod agents;
 pub mod auth;
 pub mod demo;

@@ -479,6 +479,10 @@ impl App {
 
     /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
     /// so ticket ids cannot be probed.
+    pub(crate) fn visible_ticket_row(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+        self.visible_ticket(conn, actor, id)
+    }
+
     fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
         let row = q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
         if !policy::can_view(actor, &facts(&row)) {
@@ -1098,7 +1102,7 @@ impl App {
 
     /// Moves a ticket through the status machine (customers: confirm or reopen only).
     pub fn transition_ticket(&self, actor: &Actor, id: i64, input: &TransitionInput) -> AppResult<TicketView> {
-        let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
+        let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
             let from = status_of(row)?;
             policy::may_transition(actor, &facts(row), from, input.status)?;
             rules::check_transition(from, input.status).map_err(transition_conflict)?;
@@ -1107,6 +1111,7 @@ impl App {
             }
             apply_status(row, input.status, log.at);
             log.status(from, input.status, trimmed_note(&input.note));
+            self.notify_activity(conn, row, actor, crate::activity::Activity::Status { to: input.status }, log.at)?;
             Ok(())
         })?;
         self.finish(actor, &row)
@@ -1126,7 +1131,9 @@ impl App {
             let group_id = input.group_id.unwrap_or(row.group_id);
             let assignee_id = input.assignee_id.unwrap_or(row.assignee_id);
             self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
+            let before = row.assignee_id;
             hand_over(row, log, from, EventKind::Assigned, assignee_id, group_id, trimmed_note(&input.note));
+            self.notify_new_assignee(conn, row, actor, before, log.at)?;
             Ok(())
         })?;
         self.finish(actor, &row)
@@ -1158,7 +1165,9 @@ impl App {
             if assignee_id == row.assignee_id && group_id == row.group_id {
                 return Err(AppError::conflict("the ticket is already with that group and person"));
             }
+            let before = row.assignee_id;
             hand_over(row, log, from, EventKind::Transferred, assignee_id, group_id, Some(reason.clone()));
+            self.notify_new_assignee(conn, row, actor, before, log.at)?;
             Ok(())
         })?;
         self.finish(actor, &row)
@@ -1224,6 +1233,8 @@ impl App {
                 apply_status(row, TicketStatus::InProgress, log.at);
                 log.status(from, TicketStatus::InProgress, Some("the requester replied".into()));
             }
+            let activity = crate::activity::Activity::Comment { internal: input.internal, body };
+            self.notify_activity(conn, row, actor, activity, log.at)?;
             let author_name = directory::user_names(conn, &[actor.user_id])?.pop().map(|(_, name)| name);
             Ok((comment, author_name.unwrap_or_default()))
         })?;

@@ -21,6 +21,12 @@ pub enum NotifyKind {
     SlaWarning,
     /// An SLA clock ran out.
     SlaBreached,
+    /// Someone @mentioned you in a reply or internal note.
+    Mentioned,
+    /// A ticket you watch got a reply, a note or a new status.
+    TicketUpdated,
+    /// Your ticket got a public reply or a new status (the requester; never internal notes).
+    TicketReplied,
 }
 
 wire_names!(NotifyKind, "notification kind" {
@@ -28,7 +34,30 @@ wire_names!(NotifyKind, "notification kind" {
     TicketEscalated => "ticket_escalated",
     SlaWarning => "sla_warning",
     SlaBreached => "sla_breached",
+    Mentioned => "mentioned",
+    TicketUpdated => "ticket_updated",
+    TicketReplied => "ticket_replied",
 });
+
+/// The handles mentioned with `@` in a text, in order, without repeats: `@李工`, `@li.gong`, `@Emily_Carter`. A
+/// mention starts at the beginning or after a space or punctuation (so `li@example.com` is not one) and runs over
+/// letters (any script), digits, `.`, `_` and `-`; a trailing `.` is not part of it.
+pub fn mentions(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '@' || (i > 0 && (chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '.' | '_' | '-'))) {
+            continue;
+        }
+        let handle: String =
+            chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
+        let handle = handle.trim_end_matches('.').to_string();
+        if !handle.is_empty() && handle.chars().count() <= 100 && !found.contains(&handle) {
+            found.push(handle);
+        }
+    }
+    found
+}
 
 /// Where a group-chat or system notification goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -192,6 +221,14 @@ mod tests {
         let feishu = feishu_sign("secret", 1_700_000_000);
         assert_eq!(feishu, base64::engine::general_purpose::STANDARD.encode(hmac_sha256(b"1700000000\nsecret", b"")));
         assert!(webhook_signature("k", b"{}").starts_with("sha256="));
+    }
+
+    #[test]
+    fn mentions_are_handles_after_at_signs() {
+        assert_eq!(mentions("@李工 请看一下，@li.gong 也看下。"), ["李工", "li.gong"]);
+        assert_eq!(mentions("发给 chen@example.com，@王主管，@王主管"), ["王主管"]);
+        assert_eq!(mentions("(@Emily_Carter) @ @"), ["Emily_Carter"]);
+        assert!(mentions("no mentions here").is_empty());
     }
 
     #[test]

@@ -336,6 +336,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_watchers (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -380,4 +388,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     outbox,
     agent_workload,
+    ticket_watchers,
 );

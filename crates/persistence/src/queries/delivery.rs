@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::models::*;
-use crate::schema::{notification_channels, notification_preferences, outbox, users};
+use crate::schema::{notification_channels, notification_preferences, outbox, ticket_watchers, users};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -171,4 +171,60 @@ pub fn list_outbox(
         query = query.filter(outbox::id.lt(before));
     }
     query.order(outbox::id.desc()).limit(limit).select(OutboxRow::as_select()).load(conn)
+}
+
+// ---- watchers and mentions
+
+pub fn watchers_of(conn: &mut DbConn, ticket_id: i64) -> QResult<Vec<i64>> {
+    ticket_watchers::table
+        .filter(ticket_watchers::ticket_id.eq(ticket_id))
+        .order(ticket_watchers::user_id.asc())
+        .select(ticket_watchers::user_id)
+        .load(conn)
+}
+
+/// Adds a watcher; false when they already watch.
+pub fn add_watcher(conn: &mut DbConn, ticket_id: i64, user_id: i64, at: NaiveDateTime) -> QResult<bool> {
+    let exists = ticket_watchers::table.find((ticket_id, user_id)).count().get_result::<i64>(conn)? > 0;
+    if !exists {
+        diesel::insert_into(ticket_watchers::table)
+            .values((
+                ticket_watchers::ticket_id.eq(ticket_id),
+                ticket_watchers::user_id.eq(user_id),
+                ticket_watchers::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(!exists)
+}
+
+pub fn remove_watcher(conn: &mut DbConn, ticket_id: i64, user_id: i64) -> QResult<bool> {
+    Ok(diesel::delete(ticket_watchers::table.find((ticket_id, user_id))).execute(conn)? > 0)
+}
+
+/// Active staff whose display name is one of `names` (exact), or whose e-mail's local part is (`li.gong` for
+/// li.gong@example.com): who an `@mention` can name.
+pub fn staff_by_handles(conn: &mut DbConn, handles: &[String]) -> QResult<Vec<i64>> {
+    if handles.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut ids: Vec<i64> = users::table
+        .filter(users::kind.eq("staff"))
+        .filter(users::active.eq(true))
+        .filter(users::name.eq_any(handles))
+        .select(users::id)
+        .load(conn)?;
+    for handle in handles.iter().filter(|h| h.is_ascii()) {
+        let pattern = format!("{}@%", super::directory::like_pattern(&handle.to_lowercase()).trim_matches('%'));
+        let found: Vec<i64> = users::table
+            .filter(users::kind.eq("staff"))
+            .filter(users::active.eq(true))
+            .filter(users::email.like(pattern).escape('\\'))
+            .select(users::id)
+            .load(conn)?;
+        ids.extend(found);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
