@@ -102,6 +102,33 @@ pub struct RoutingTestView {
     pub reason: String,
 }
 
+/// Checks a new order of an ordered list (routing rules, SLA policies): every existing id exactly once. Returns
+/// the positions to store: 10, 20, 30 …
+pub(crate) fn checked_order(
+    field: &str,
+    what: &str,
+    ids: &[i64],
+    existing: &BTreeSet<i64>,
+) -> AppResult<Vec<(i64, i32)>> {
+    let given: BTreeSet<i64> = ids.iter().copied().collect();
+    if given.len() != ids.len() {
+        return Err(AppError::invalid(field, format!("lists a {what} more than once")));
+    }
+    if &given != existing {
+        let missing: Vec<String> = existing.difference(&given).map(i64::to_string).collect();
+        let unknown: Vec<String> = given.difference(existing).map(i64::to_string).collect();
+        let mut errors = FieldErrors::new();
+        if !missing.is_empty() {
+            errors.add(field, format!("must list every {what}; missing {}", missing.join(", ")));
+        }
+        if !unknown.is_empty() {
+            errors.add(field, format!("unknown {what}s {}", unknown.join(", ")));
+        }
+        return Err(AppError::Validation(errors));
+    }
+    Ok(ids.iter().enumerate().map(|(i, id)| (*id, i32::try_from((i + 1) * 10).unwrap_or(i32::MAX))).collect())
+}
+
 fn rule_view(row: &RoutingRuleRow) -> AppResult<RoutingRuleView> {
     let unreadable = |e: serde_json::Error| AppError::Internal(format!("routing rule {} is unreadable: {e}", row.id));
     Ok(RoutingRuleView {
@@ -264,25 +291,8 @@ impl App {
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
             let existing: BTreeSet<i64> = q::list_rules(conn)?.iter().map(|r| r.id).collect();
-            let given: BTreeSet<i64> = input.rule_ids.iter().copied().collect();
-            if given.len() != input.rule_ids.len() {
-                return Err(AppError::invalid("rule_ids", "lists a rule more than once"));
-            }
-            if given != existing {
-                let missing: Vec<String> = existing.difference(&given).map(i64::to_string).collect();
-                let unknown: Vec<String> = given.difference(&existing).map(i64::to_string).collect();
-                let mut errors = FieldErrors::new();
-                if !missing.is_empty() {
-                    errors.add("rule_ids", format!("must list every rule; missing {}", missing.join(", ")));
-                }
-                if !unknown.is_empty() {
-                    errors.add("rule_ids", format!("unknown rules {}", unknown.join(", ")));
-                }
-                return Err(AppError::Validation(errors));
-            }
-            for (index, id) in input.rule_ids.iter().enumerate() {
-                let position = i32::try_from((index + 1) * 10).unwrap_or(i32::MAX);
-                q::set_rule_position(conn, *id, position, now)?;
+            for (id, position) in checked_order("rule_ids", "rule", &input.rule_ids, &existing)? {
+                q::set_rule_position(conn, id, position, now)?;
             }
             q::list_rules(conn)?.iter().map(rule_view).collect()
         })

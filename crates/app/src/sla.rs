@@ -112,6 +112,13 @@ fn default_warn() -> u8 {
     sla::DEFAULT_WARN_AT_PERCENT
 }
 
+/// The new order of the SLA policies: every policy id, first to last.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct PolicyOrderInput {
+    #[schema(example = json!([3, 1, 2]))]
+    pub policy_ids: Vec<i64>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SlaPolicyView {
     pub id: i64,
@@ -406,6 +413,20 @@ impl App {
             let current = q::find_policy(conn, id)?.ok_or(AppError::NotFound("SLA policy"))?;
             let values = self.checked_policy(conn, id, input.position.unwrap_or(current.position), input, now)?;
             policy_view(&q::update_policy(conn, id, &values)?.ok_or(AppError::NotFound("SLA policy"))?)
+        })
+    }
+
+    /// Puts the policies in the given order (every policy id once, first to last).
+    pub fn reorder_sla_policies(&self, actor: &Actor, input: &PolicyOrderInput) -> AppResult<Vec<SlaPolicyView>> {
+        policy::require(actor, Permission::SlaManage)?;
+        let now = self.now_naive();
+        let mut conn = self.conn()?;
+        tx::write(&mut conn, |conn| {
+            let existing: BTreeSet<i64> = q::list_policies(conn)?.iter().map(|p| p.id).collect();
+            for (id, position) in crate::routing::checked_order("policy_ids", "policy", &input.policy_ids, &existing)? {
+                q::set_policy_position(conn, id, position, now)?;
+            }
+            q::list_policies(conn)?.iter().map(policy_view).collect()
         })
     }
 

@@ -129,6 +129,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
                 .service(routes::sla::delete_calendar)
                 .service(routes::sla::list_policies)
                 .service(routes::sla::create_policy)
+                .service(routes::sla::reorder_policies)
                 .service(routes::sla::get_policy)
                 .service(routes::sla::update_policy)
                 .service(routes::sla::delete_policy)

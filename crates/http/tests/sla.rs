@@ -107,6 +107,28 @@ loopdesk_persistence::both_backends!(calendars_and_policies_over_http, |db| {
         let theirs = get(&svc, &customer, format!("/api/v1/tickets/{id}/events")).await.expect(200).body;
         assert!(theirs["items"].as_array().unwrap().iter().all(|e| e["kind"] != "sla"));
         get(&svc, &admin, "/api/v1/tickets?overdue=true&sort=due_at").await.expect(200);
+        let second = post(
+            &svc,
+            &admin,
+            "/api/v1/sla-policies",
+            json!({"name": "第二", "targets": {"low": {"resolution_minutes": 60}}}),
+        )
+        .await
+        .expect(201)
+        .body;
+        let (first_id, second_id) = (policy["id"].as_i64().unwrap(), second["id"].as_i64().unwrap());
+        post(&svc, &admin, "/api/v1/sla-policies/order", json!({"policy_ids": [second_id, second_id]}))
+            .await
+            .expect_problem(422);
+        post(&svc, &admin, "/api/v1/sla-policies/order", json!({"policy_ids": [second_id]})).await.expect_problem(422);
+        let order = post(&svc, &admin, "/api/v1/sla-policies/order", json!({"policy_ids": [second_id, first_id]}))
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(
+            order.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+            [second_id, first_id]
+        );
         get(&svc, &admin, "/api/v1/tickets?sort=due").await.expect_problem(422);
     });
 });

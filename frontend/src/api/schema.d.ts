@@ -646,6 +646,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla-policies/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the SLA policies in a new order (`sla_manage`): list every policy id once, first to last. */
+        post: operations["reorder_sla_policies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla-policies/{id}": {
         parameters: {
             query?: never;
@@ -2284,6 +2301,17 @@ export interface components {
         };
         /** @enum {string} */
         Permission: "tickets_read_all" | "tickets_read_group" | "tickets_read_own" | "tickets_create" | "tickets_update" | "tickets_assign" | "comments_public" | "comments_internal" | "users_manage" | "groups_manage" | "organizations_manage" | "ticket_types_manage" | "api_keys_manage" | "users_read" | "routing_manage" | "sla_manage" | "channels_manage";
+        /** @description The new order of the SLA policies: every policy id, first to last. */
+        PolicyOrderInput: {
+            /**
+             * @example [
+             *       3,
+             *       1,
+             *       2
+             *     ]
+             */
+            policy_ids: number[];
+        };
         /** @description One kind of event and how you want to hear about it. */
         PreferenceView: {
             email: boolean;
@@ -7090,6 +7118,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorder_sla_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyOrderInput"];
+            };
+        };
+        responses: {
+            /** @description The policies in their new order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"][];
                 };
             };
             /** @description Malformed request: bad JSON, query or header */

@@ -3,7 +3,9 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use loopdesk_app::App;
-use loopdesk_app::sla::{CalendarInput, CalendarView, HolidayImportInput, SlaPolicyInput, SlaPolicyView};
+use loopdesk_app::sla::{
+    CalendarInput, CalendarView, HolidayImportInput, PolicyOrderInput, SlaPolicyInput, SlaPolicyView,
+};
 
 use crate::extract::Caller;
 use crate::problem::{ApiError, Problem};
@@ -159,4 +161,18 @@ pub async fn delete_policy(app: web::Data<App>, caller: Caller, id: web::Path<i6
     let id = id.into_inner();
     caller.run(&app, move |app, actor| app.delete_sla_policy(actor, id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Put the SLA policies in a new order (`sla_manage`): list every policy id once, first to last.
+#[utoipa::path(post, path = "/api/v1/sla-policies/order", operation_id = "reorder_sla_policies", tag = "sla", request_body = PolicyOrderInput,
+    responses((status = 200, description = "The policies in their new order", body = Vec<SlaPolicyView>)))]
+#[post("/sla-policies/order")]
+pub async fn reorder_policies(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<PolicyOrderInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = input.into_inner();
+    let policies = caller.run(&app, move |app, actor| app.reorder_sla_policies(actor, &input)).await?;
+    Ok(HttpResponse::Ok().json(policies))
 }

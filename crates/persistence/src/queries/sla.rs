@@ -83,6 +83,13 @@ pub fn delete_policy(conn: &mut DbConn, id: i64) -> QResult<bool> {
     Ok(diesel::delete(sla_policies::table.find(id)).execute(conn)? > 0)
 }
 
+pub fn set_policy_position(conn: &mut DbConn, id: i64, position: i32, at: NaiveDateTime) -> QResult<()> {
+    diesel::update(sla_policies::table.find(id))
+        .set((sla_policies::position.eq(position), sla_policies::updated_at.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn next_policy_position(conn: &mut DbConn) -> QResult<i32> {
     let max: Option<i32> = sla_policies::table.select(diesel::dsl::max(sla_policies::position)).first(conn)?;
     Ok(max.map_or(10, |m| m.saturating_add(10)))
