@@ -8,6 +8,7 @@ import { renderWithProviders } from '@/test/render';
 import { fakeApi, signIn } from '@/features/tickets/detail/testing/fakeApi';
 import type { Schemas } from '@/api/client';
 import { NotificationBell } from './NotificationBell';
+import { asEventSource, FakeEventSource } from './testing/fakeEventSource';
 
 vi.setConfig({ testTimeout: 20_000 });
 configure({ asyncUtilTimeout: 5_000 });
@@ -115,5 +116,65 @@ describe('NotificationBell', () => {
     await waitFor(() => expect(screen.getByTestId('notification-count')).toHaveTextContent('2'));
     expect(await screen.findByText('T-000007 解决时限已超时')).toBeInTheDocument();
     expect(api.to('GET /api/v1/notifications/unread-count').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('live: the stream’s count, a toast with the ticket link per notification, the list up to date', async () => {
+    FakeEventSource.reset();
+    vi.stubGlobal('EventSource', asEventSource());
+    const api = fakeApi({
+      'GET /api/v1/notifications/unread-count': { body: { unread: 1 } },
+      'GET /api/v1/notifications': { body: { items: ITEMS, next_cursor: null } },
+      'POST /api/v1/notifications/read': { body: { marked: 1 } },
+    });
+    renderBell();
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    const source = FakeEventSource.latest();
+    expect(source.token).toBe('test-token');
+    act(() => source.emit('ready', { unread: 5 }));
+    expect(await screen.findByTestId('notification-count')).toHaveTextContent('5');
+    expect(screen.getByTestId('notification-bell')).toHaveAttribute('data-stream', 'live');
+
+    // The list was loaded once; a live one goes on top without asking again.
+    await userEvent.click(screen.getByTestId('notification-bell'));
+    await screen.findAllByTestId('notification-item');
+    const arrived: Schemas['NotificationView'] = {
+      id: 12, kind: 'mentioned', title: '王工在 T-000012 中提到了你', body: '请看一下现场照片', ticket_id: 12, read: false, created_at: new Date().toISOString(),
+    };
+    act(() => source.emit('notification', arrived));
+    await waitFor(() => expect(screen.getByTestId('notification-count')).toHaveTextContent('6'));
+    const items = screen.getAllByTestId('notification-item');
+    expect(items).toHaveLength(3);
+    expect(items[0]).toHaveTextContent('Mentioned you');
+    expect(api.to('GET /api/v1/notifications')).toHaveLength(1);
+
+    // Live: no polling of the count.
+    expect(api.to('GET /api/v1/notifications/unread-count')).toHaveLength(1);
+    const toast = await screen.findByTestId('notification-toast');
+    expect(toast).toHaveAttribute('data-kind', 'mentioned');
+    expect(toast.closest('.ant-notification-notice')).toHaveTextContent('王工在 T-000012 中提到了你');
+    await userEvent.click(within(toast).getByTestId('notification-toast-link'));
+    expect(screen.getByTestId('where')).toHaveTextContent('/tickets/12');
+    await waitFor(() => expect(api.to('POST /api/v1/notifications/read')[0]?.body).toEqual({ ids: [12] }));
+
+    // Signed out: the stream closes and does not come back.
+    act(() => endSession());
+    expect(source.closed).toBe(true);
+    expect(FakeEventSource.instances).toHaveLength(1);
+  });
+
+  it('falls back to polling when the stream answers 503', async () => {
+    FakeEventSource.reset();
+    vi.stubGlobal('EventSource', asEventSource());
+    const api = fakeApi({
+      'GET /api/v1/notifications/unread-count': { body: { unread: 2 } },
+      'GET /api/v1/stream': { status: 503, body: { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'live delivery is off' } },
+    });
+    renderBell();
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => FakeEventSource.latest().fail());
+    await waitFor(() => expect(api.to('GET /api/v1/stream')).toHaveLength(1), { timeout: 3_000 });
+    expect(screen.getByTestId('notification-bell')).toHaveAttribute('data-stream', 'polling');
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(await screen.findByTestId('notification-count')).toHaveTextContent('2');
   });
 });

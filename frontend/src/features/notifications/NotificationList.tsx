@@ -4,9 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { TimeText } from '@/components/TimeText';
 import { useMarkRead, useNotifications, type NotificationView } from './api';
-
-const KINDS = ['ticket_assigned', 'ticket_escalated', 'sla_warning', 'sla_breached'] as const;
-type Kind = (typeof KINDS)[number];
+import { kindLabel } from './kinds';
 
 /** The bell's list: newest first; a click opens the ticket and marks it read; "mark all read". */
 export function NotificationList({ onClose }: { onClose: () => void }) {
@@ -57,7 +55,7 @@ export function NotificationList({ onClose }: { onClose: () => void }) {
                 data-read={item.read}
               >
                 <span className="ld-notification-kind">
-                  {(KINDS as readonly string[]).includes(item.kind) ? t(`notifications.kind.${item.kind as Kind}`) : item.kind}
+                  {kindLabel(t, item.kind)}
                 </span>
                 <span className="ld-notification-title">{item.title}</span>
                 {item.body ? <span className="ld-notification-body">{item.body}</span> : null}
