@@ -1,10 +1,10 @@
 import { Avatar, Dropdown, Space, Typography } from 'antd';
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { BellOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useCurrentUser } from '@/auth/AuthProvider';
 
-/** The signed-in user's name and role, with sign-out. */
+/** The signed-in user's name and role, with the notification settings and sign-out. */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
   const user = useCurrentUser();
@@ -15,8 +15,14 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
     <Dropdown
       trigger={['click']}
       menu={{
-        items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout') }],
+        items: [
+          { key: 'notification-settings', icon: <BellOutlined />, label: t('notifications.settings') },
+          { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout') },
+        ],
         onClick: async ({ key }) => {
+          if (key === 'notification-settings') {
+            void navigate(user.kind === 'customer' ? '/portal/settings/notifications' : '/settings/notifications');
+          }
           if (key === 'logout') {
             await logout();
             navigate('/login', { replace: true });

@@ -29,6 +29,7 @@ const AdminRoutes = lazyPage(() => import('@/features/admin/AdminRoutes'), 'Admi
 const PortalTicketsPage = lazyPage(() => import('@/features/portal/PortalTicketsPage'), 'PortalTicketsPage');
 const PortalNewTicketPage = lazyPage(() => import('@/features/portal/PortalNewTicketPage'), 'PortalNewTicketPage');
 const PortalTicketPage = lazyPage(() => import('@/features/portal/PortalTicketPage'), 'PortalTicketPage');
+const PreferencesPage = lazyPage(() => import('@/features/notifications/PreferencesPage'), 'PreferencesPage');
 
 function Staff({ children }: { children: ReactNode }) {
   return <RequireAuth kind="staff">{children}</RequireAuth>;
@@ -56,6 +57,7 @@ export const router = createBrowserRouter([
       { path: '/pool', element: <PoolPage /> },
       { path: '/queues', element: <QueuesPage /> },
       { path: '/admin/*', element: <AdminRoutes /> },
+      { path: '/settings/notifications', element: <PreferencesPage /> },
     ],
   },
   {
@@ -68,6 +70,7 @@ export const router = createBrowserRouter([
       { path: '/portal', element: <PortalTicketsPage /> },
       { path: '/portal/new', element: <PortalNewTicketPage /> },
       { path: '/portal/tickets/:id', element: <PortalTicketPage /> },
+      { path: '/portal/settings/notifications', element: <PreferencesPage /> },
     ],
   },
   { path: '*', element: <NotFound /> },

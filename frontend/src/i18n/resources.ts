@@ -19,6 +19,10 @@ import routingEn from './locales/en/routing.json';
 import routingZh from './locales/zh-CN/routing.json';
 import slaEn from './locales/en/sla.json';
 import slaZh from './locales/zh-CN/sla.json';
+import notificationsEn from './locales/en/notifications.json';
+import notificationsZh from './locales/zh-CN/notifications.json';
+import channelsEn from './locales/en/channels.json';
+import channelsZh from './locales/zh-CN/channels.json';
 
 export const resources = {
   en: {
@@ -31,6 +35,8 @@ export const resources = {
     dispatch: dispatchEn,
     routing: routingEn,
     sla: slaEn,
+    notifications: notificationsEn,
+    channels: channelsEn,
   },
   'zh-CN': {
     common: commonZh,
@@ -42,5 +48,7 @@ export const resources = {
     dispatch: dispatchZh,
     routing: routingZh,
     sla: slaZh,
+    notifications: notificationsZh,
+    channels: channelsZh,
   },
 } as const;

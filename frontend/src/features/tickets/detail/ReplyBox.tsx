@@ -1,9 +1,10 @@
 import { useId, useState, type KeyboardEvent } from 'react';
-import { App, Button, Input, Segmented } from 'antd';
+import { App, Button, Mentions, Segmented, Typography } from 'antd';
 import { LockOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { useAddComment } from './api';
+import { useMentionCandidates } from './mentions';
 import styles from './TicketDetail.module.css';
 
 type Mode = 'public' | 'internal';
@@ -13,7 +14,8 @@ const MAX_BODY = 20_000;
 
 /**
  * Writes a public reply or, for staff allowed to, an internal note. The internal mode turns
- * the whole box amber so nobody sends a note to the customer by mistake.
+ * the whole box amber so nobody sends a note to the customer by mistake. Typing `@` offers
+ * colleagues by name; choosing one inserts `@名字 `, which notifies them (if they can see the ticket).
  */
 export function ReplyBox({ ticketId, canInternal }: { ticketId: number; canInternal: boolean }) {
   const { t } = useTranslation(['ticketDetail', 'common']);
@@ -22,6 +24,8 @@ export function ReplyBox({ ticketId, canInternal }: { ticketId: number; canInter
   const [body, setBody] = useState('');
   const addComment = useAddComment(ticketId);
   const textareaId = useId();
+  const [mentionSearch, setMentionSearch] = useState<string | null>(null);
+  const candidates = useMentionCandidates(mentionSearch);
   const internal = canInternal && mode === 'internal';
   const empty = body.trim() === '';
   const tooLong = [...body].length > MAX_BODY;
@@ -69,16 +73,36 @@ export function ReplyBox({ ticketId, canInternal }: { ticketId: number; canInter
       <label htmlFor={textareaId} className={styles.replyLabel}>
         {internal ? t('reply.internalLabel') : t('reply.publicLabel')}
       </label>
-      <Input.TextArea
+      <Mentions
         id={textareaId}
         value={body}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={setBody}
         onKeyDown={onKeyDown}
+        prefix="@"
+        filterOption={false}
+        onSearch={(text) => setMentionSearch(text)}
+        onBlur={() => setMentionSearch(null)}
+        loading={candidates.isFetching}
+        notFoundContent={candidates.isFetching ? t('common:state.loading') : t('reply.noMention')}
+        options={(candidates.data ?? []).map((user) => ({
+          key: String(user.id),
+          value: user.handle,
+          label: (
+            <span data-testid="mention-option">
+              {user.name}
+              <Typography.Text type="secondary" className={styles.mentionEmail}>
+                {user.email}
+              </Typography.Text>
+            </span>
+          ),
+        }))}
+        placement="top"
         placeholder={internal ? t('reply.internalPlaceholder') : t('reply.publicPlaceholder')}
         autoSize={{ minRows: 3, maxRows: 14 }}
         status={tooLong ? 'error' : undefined}
         aria-invalid={tooLong || undefined}
         className={internal ? styles.replyTextareaInternal : undefined}
+        data-testid="reply-textarea"
       />
       {tooLong ? (
         <div className={styles.fieldError} role="alert">
@@ -87,7 +111,9 @@ export function ReplyBox({ ticketId, canInternal }: { ticketId: number; canInter
       ) : null}
       {addComment.isError ? <ProblemAlert error={addComment.error} /> : null}
       <div className={styles.replyFooter}>
-        <span className={styles.replyHint}>{t('reply.shortcut')}</span>
+        <span className={styles.replyHint}>
+          {t('reply.shortcut')} · {t('reply.mentionHint')}
+        </span>
         <Button
           type="primary"
           data-testid="reply-submit"

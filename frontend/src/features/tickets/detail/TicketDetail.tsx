@@ -19,6 +19,7 @@ import { TicketProperties } from './TicketProperties';
 import { Timeline } from './Timeline';
 import { mergeTimeline } from './timeline';
 import { TransitionButtons } from './TransitionButtons';
+import { Watchers } from './Watchers';
 import styles from './TicketDetail.module.css';
 
 /** The agent's view of one ticket: header, timeline with the reply box, properties and actions. */
@@ -134,6 +135,7 @@ function LoadedTicket({ ticket }: { ticket: TicketView }) {
               {canAssign && closed ? <p className={styles.muted}>{t('actions.closedHint')}</p> : null}
             </>
           ) : null}
+          <Watchers ticketId={ticket.id} />
         </aside>
         <div className={styles.main}>
           <section className={styles.card} aria-labelledby="ticket-description">
