@@ -10,6 +10,7 @@ pub mod directory;
 pub mod dispatch;
 pub mod error;
 pub mod notify;
+pub mod reminders;
 pub mod routing;
 pub mod setup;
 pub mod sla;

@@ -193,6 +193,22 @@ impl App {
         users: &[i64],
         at: NaiveDateTime,
     ) -> AppResult<()> {
+        self.notify_about(conn, kind, Some(ticket), title, ticket.subject.clone(), users, at)
+    }
+
+    /// `notify` with any body, about a ticket or (a digest) about none. Robots and webhooks hear only about
+    /// tickets.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn notify_about(
+        &self,
+        conn: &mut DbConn,
+        kind: NotifyKind,
+        ticket: Option<&TicketRow>,
+        title: String,
+        body: String,
+        users: &[i64],
+        at: NaiveDateTime,
+    ) -> AppResult<()> {
         let users: Vec<i64> = users.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
         let preferences: HashMap<i64, PreferenceRow> = q::preferences_of(conn, &users)?
             .into_iter()
@@ -201,17 +217,19 @@ impl App {
             .collect();
         let emails: HashMap<i64, (String, bool)> =
             q::emails_of(conn, &users)?.into_iter().map(|(id, email, active)| (id, (email, active))).collect();
+        let ticket_id = ticket.map(|t| t.id);
+        let link = match (self.notify.public_url.as_deref(), ticket_id) {
+            (Some(base), Some(id)) => Some(format!("{}/tickets/{id}", base.trim_end_matches('/'))),
+            (Some(base), None) => Some(format!("{}/tickets", base.trim_end_matches('/'))),
+            _ => None,
+        };
         let notice = Notice {
             kind,
-            ticket_id: Some(ticket.id),
-            ticket_number: Some(rules::format_ticket_number(ticket.id)),
+            ticket_id,
+            ticket_number: ticket_id.map(rules::format_ticket_number),
             title: title.clone(),
-            body: ticket.subject.clone(),
-            link: self
-                .notify
-                .public_url
-                .as_deref()
-                .map(|base| format!("{}/tickets/{}", base.trim_end_matches('/'), ticket.id)),
+            body: body.clone(),
+            link: link.clone(),
             at: utc(at).to_rfc3339(),
         };
         for user in &users {
@@ -222,9 +240,9 @@ impl App {
                     &NewNotification {
                         user_id: *user,
                         kind: kind.as_str().into(),
-                        ticket_id: Some(ticket.id),
+                        ticket_id,
                         title: title.clone(),
-                        body: ticket.subject.clone(),
+                        body: body.clone(),
                         created_at: at,
                     },
                 )?;
@@ -233,16 +251,18 @@ impl App {
                 && self.notify.smtp_url.is_some()
                 && let Some((address, true)) = emails.get(user)
             {
-                let mut text = format!("{}\n\n{}", title, ticket.subject);
-                if let Some(link) = &notice.link {
+                let mut text = format!("{title}\n\n{body}");
+                if let Some(link) = &link {
                     text.push_str(&format!("\n\n{link}"));
                 }
                 let payload = EmailPayload { subject: title.clone(), text };
-                enqueue(conn, "email", address, kind, ticket.id, to_json(&payload), at)?;
+                enqueue(conn, "email", address, kind, ticket_id, to_json(&payload), at)?;
             }
         }
-        for channel in q::list_channels(conn)?.iter().filter(|c| wants(c, kind)) {
-            enqueue(conn, &channel.kind, &channel.id.to_string(), kind, ticket.id, to_json(&notice), at)?;
+        if ticket.is_some() {
+            for channel in q::list_channels(conn)?.iter().filter(|c| wants(c, kind)) {
+                enqueue(conn, &channel.kind, &channel.id.to_string(), kind, ticket_id, to_json(&notice), at)?;
+            }
         }
         Ok(())
     }
@@ -415,7 +435,7 @@ fn enqueue(
     channel: &str,
     target: &str,
     kind: NotifyKind,
-    ticket_id: i64,
+    ticket_id: Option<i64>,
     payload: String,
     at: NaiveDateTime,
 ) -> AppResult<()> {
@@ -425,7 +445,7 @@ fn enqueue(
             channel: channel.into(),
             target: target.into(),
             event_kind: kind.as_str().into(),
-            ticket_id: Some(ticket_id),
+            ticket_id,
             payload,
             next_attempt_at: at,
             created_at: at,

@@ -27,6 +27,8 @@ pub enum NotifyKind {
     TicketUpdated,
     /// Your ticket got a public reply or a new status (the requester; never internal notes).
     TicketReplied,
+    /// The morning reminder: your tickets due today and overdue; for supervisors, their groups' overdue ones.
+    DailyDigest,
 }
 
 wire_names!(NotifyKind, "notification kind" {
@@ -37,6 +39,7 @@ wire_names!(NotifyKind, "notification kind" {
     Mentioned => "mentioned",
     TicketUpdated => "ticket_updated",
     TicketReplied => "ticket_replied",
+    DailyDigest => "daily_digest",
 });
 
 /// The handles mentioned with `@` in a text, in order, without repeats: `@李工`, `@li.gong`, `@Emily_Carter`. A

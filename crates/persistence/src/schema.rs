@@ -344,6 +344,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    digests (day, user_id) {
+        day -> Text,
+        user_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -389,4 +397,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     agent_workload,
     ticket_watchers,
+    digests,
 );

@@ -18,6 +18,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub smtp_from: String,
     pub public_url: Option<String>,
+    /// when the daily reminder goes out; None: never
+    pub digest: Option<loopdesk_app::reminders::DigestSchedule>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -54,6 +56,7 @@ impl Config {
             smtp_url: env("LOOPDESK_SMTP_URL"),
             smtp_from: env("LOOPDESK_SMTP_FROM").unwrap_or_else(|| "Loopdesk <loopdesk@localhost>".into()),
             public_url: env("LOOPDESK_PUBLIC_URL"),
+            digest: digest_schedule()?,
         })
     }
 
@@ -68,6 +71,25 @@ impl Config {
         }
         secret_file(&self.data_dir.join("jwt-secret"))
     }
+}
+
+/// LOOPDESK_DIGEST_AT (`08:30`, or `off`) in LOOPDESK_DIGEST_TIME_ZONE (`Asia/Shanghai`).
+fn digest_schedule() -> Result<Option<loopdesk_app::reminders::DigestSchedule>, String> {
+    let mut schedule = loopdesk_app::reminders::DigestSchedule::default();
+    match env("LOOPDESK_DIGEST_AT").as_deref() {
+        Some("off") => return Ok(None),
+        Some(at) => {
+            schedule.at = chrono::NaiveTime::parse_from_str(at, "%H:%M")
+                .map_err(|_| format!("LOOPDESK_DIGEST_AT must be a time like 08:30 or off, got {at}"))?;
+        }
+        None => {}
+    }
+    if let Some(zone) = env("LOOPDESK_DIGEST_TIME_ZONE") {
+        schedule.time_zone = zone
+            .parse()
+            .map_err(|_| format!("LOOPDESK_DIGEST_TIME_ZONE must be an IANA zone like Asia/Shanghai, got {zone}"))?;
+    }
+    Ok(Some(schedule))
 }
 
 fn secret_file(path: &Path) -> Result<Vec<u8>, String> {

@@ -134,7 +134,7 @@ fn serve(app: App, config: &Config, bind: &str) -> Result<(), String> {
         Backend::Postgres => "PostgreSQL".to_string(),
     };
     log::info!("Loopdesk listening on http://{bind} ({backend}); Swagger UI at http://{bind}/swagger-ui/");
-    let _workers = workers::start(app.clone(), config.scan_every);
+    let _workers = workers::start(app.clone(), config.scan_every, config.digest);
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || loopdesk_http::loopdesk_service!(app.clone(), http_config.clone()))
             .workers(config.workers)

@@ -25,10 +25,19 @@ impl Drop for Workers {
 /// Starts the timers: the escalation scan (assignments not accepted in time go back to dispatch) and the SLA scan
 /// (warnings and breaches that are due), each every `every`, and the delivery of the outbox (e-mail, robots,
 /// webhooks).
-pub fn start(app: App, every: Duration) -> Workers {
+pub fn start(app: App, every: Duration, digest: Option<loopdesk_app::reminders::DigestSchedule>) -> Workers {
     let stop = Arc::new(AtomicBool::new(false));
     let escalation = app.clone();
-    let handles = vec![
+    let mut handles = vec![];
+    if let Some(schedule) = digest {
+        let app = app.clone();
+        handles.push(spawn("digest", stop.clone(), every, move || match app.send_daily_digests(&schedule) {
+            Ok(0) => {}
+            Ok(n) => log::info!("sent {n} daily reminder(s)"),
+            Err(e) => log::warn!("daily reminders failed: {e}"),
+        }));
+    }
+    handles.extend([
         spawn("dispatch-escalation", stop.clone(), every, move || match escalation.escalate_overdue_acceptances() {
             Ok(0) => {}
             Ok(n) => log::info!("escalated {n} ticket(s) not accepted in time"),
@@ -50,7 +59,7 @@ pub fn start(app: App, every: Duration) -> Workers {
             }
             Err(e) => log::warn!("delivery pass failed: {e}"),
         }),
-    ];
+    ]);
     Workers { stop, handles }
 }
 

@@ -1991,7 +1991,7 @@ export interface components {
          * @description What a notification is about.
          * @enum {string}
          */
-        NotifyKind: "ticket_assigned" | "ticket_escalated" | "sla_warning" | "sla_breached" | "mentioned" | "ticket_updated" | "ticket_replied";
+        NotifyKind: "ticket_assigned" | "ticket_escalated" | "sla_warning" | "sla_breached" | "mentioned" | "ticket_updated" | "ticket_replied" | "daily_digest";
         /** @description Changes to an organisation; absent fields stay as they are. */
         OrganizationPatch: {
             /** @example 华东电力有限公司 */

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::models::*;
-use crate::schema::{notification_channels, notification_preferences, outbox, ticket_watchers, users};
+use crate::schema::{
+    agent_groups, notification_channels, notification_preferences, outbox, ticket_watchers, tickets, users,
+};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -227,4 +229,55 @@ pub fn staff_by_handles(conn: &mut DbConn, handles: &[String]) -> QResult<Vec<i6
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
+}
+
+// ---- daily digests
+
+/// Claims today's digest for a user: true when this call took it (nobody else will send it), in the caller's
+/// transaction. One statement with the same text on both backends.
+pub fn claim_digest(conn: &mut DbConn, day: &str, user_id: i64, at: NaiveDateTime) -> QResult<bool> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    const SQL: &str = "INSERT INTO digests (day, user_id, sent_at) VALUES ({}) ON CONFLICT (day, user_id) DO NOTHING";
+    let inserted = match conn {
+        DbConn::Pg(pg) => diesel::sql_query(SQL.replace("{}", "$1, $2, $3"))
+            .bind::<Text, _>(day)
+            .bind::<BigInt, _>(user_id)
+            .bind::<Timestamp, _>(at)
+            .execute(pg)?,
+        DbConn::Sqlite(lite) => diesel::sql_query(SQL.replace("{}", "?, ?, ?"))
+            .bind::<Text, _>(day)
+            .bind::<BigInt, _>(user_id)
+            .bind::<Timestamp, _>(at)
+            .execute(lite)?,
+    };
+    Ok(inserted > 0)
+}
+
+/// An open ticket with an SLA due time, for reminders.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct DueTicket {
+    pub id: i64,
+    pub subject: String,
+    pub assignee_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub due_at: Option<NaiveDateTime>,
+}
+
+/// Open tickets due at or before `until`, earliest first.
+pub fn open_due_by(conn: &mut DbConn, until: NaiveDateTime) -> QResult<Vec<DueTicket>> {
+    tickets::table
+        .filter(tickets::sla_due_at.le(until))
+        .filter(tickets::status.ne_all(["resolved", "closed"]))
+        .order((tickets::sla_due_at.asc(), tickets::id.asc()))
+        .select((tickets::id, tickets::subject, tickets::assignee_id, tickets::group_id, tickets::sla_due_at))
+        .load(conn)
+}
+
+/// (group, supervisor) of every group that has one.
+pub fn supervisors(conn: &mut DbConn) -> QResult<Vec<(i64, i64)>> {
+    let rows: Vec<(i64, Option<i64>)> = agent_groups::table
+        .filter(agent_groups::supervisor_id.is_not_null())
+        .select((agent_groups::id, agent_groups::supervisor_id))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(g, s)| s.map(|s| (g, s))).collect())
 }
