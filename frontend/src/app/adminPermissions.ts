@@ -9,4 +9,5 @@ export const ADMIN_PERMISSIONS: Schemas['Permission'][] = [
   'api_keys_manage',
   'routing_manage',
   'sla_manage',
+  'channels_manage',
 ];

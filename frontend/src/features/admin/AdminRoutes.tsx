@@ -1,7 +1,18 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Menu, Select, Skeleton } from 'antd';
-import { ApiOutlined, ApartmentOutlined, BankOutlined, CalendarOutlined, FieldTimeOutlined, NodeIndexOutlined, ProfileOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  ApartmentOutlined,
+  BankOutlined,
+  CalendarOutlined,
+  FieldTimeOutlined,
+  HistoryOutlined,
+  NodeIndexOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
@@ -24,6 +35,9 @@ const SlaPoliciesPage = lazy(async () => ({ default: (await import('./sla/SlaPol
 const PolicyEditPage = lazy(async () => ({ default: (await import('./sla/PolicyEditPage')).PolicyEditPage }));
 const CalendarsPage = lazy(async () => ({ default: (await import('./sla/CalendarsPage')).CalendarsPage }));
 const CalendarEditPage = lazy(async () => ({ default: (await import('./sla/CalendarEditPage')).CalendarEditPage }));
+// And the notification channels with their delivery log.
+const ChannelsPage = lazy(async () => ({ default: (await import('./channels/ChannelsPage')).ChannelsPage }));
+const DeliveriesPage = lazy(async () => ({ default: (await import('./channels/DeliveriesPage')).DeliveriesPage }));
 
 const ICONS: Record<AdminScreen['path'], ReactNode> = {
   users: <TeamOutlined />,
@@ -33,6 +47,8 @@ const ICONS: Record<AdminScreen['path'], ReactNode> = {
   'routing-rules': <NodeIndexOutlined />,
   'sla-policies': <FieldTimeOutlined />,
   calendars: <CalendarOutlined />,
+  channels: <NotificationOutlined />,
+  deliveries: <HistoryOutlined />,
   'api-keys': <ApiOutlined />,
 };
 
@@ -194,6 +210,26 @@ export function AdminRoutes() {
               <RequirePermission permission="sla_manage">
                 <Suspense fallback={<Skeleton active />}>
                   <CalendarEditPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="channels"
+            element={
+              <RequirePermission permission="channels_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <ChannelsPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="deliveries"
+            element={
+              <RequirePermission permission="channels_manage">
+                <Suspense fallback={<Skeleton active />}>
+                  <DeliveriesPage />
                 </Suspense>
               </RequirePermission>
             }

@@ -9,6 +9,8 @@ export const ADMIN_SCREENS = [
   { path: 'routing-rules', permission: 'routing_manage', label: 'nav.routingRules' },
   { path: 'sla-policies', permission: 'sla_manage', label: 'nav.slaPolicies' },
   { path: 'calendars', permission: 'sla_manage', label: 'nav.calendars' },
+  { path: 'channels', permission: 'channels_manage', label: 'nav.channels' },
+  { path: 'deliveries', permission: 'channels_manage', label: 'nav.deliveries' },
   { path: 'api-keys', permission: 'api_keys_manage', label: 'nav.apiKeys' },
 ] as const satisfies readonly { path: string; permission: Schemas['Permission']; label: string }[];
 
