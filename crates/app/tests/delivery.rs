@@ -4,43 +4,27 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 
 use base64::Engine;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use common::receivers::{HttpReceiver, SmtpServer};
 use common::*;
 use loopdesk_app::agents::AgentPatch;
-use loopdesk_app::directory::{NewGroupInput, NewUserInput};
+use loopdesk_app::directory::NewGroupInput;
 use loopdesk_app::domain::dispatch::Availability;
 use loopdesk_app::domain::notify::{self, NotifyKind};
-use loopdesk_app::domain::policy::{Actor, UserKind, default_permissions};
+use loopdesk_app::domain::policy::Actor;
 use loopdesk_app::notify::{
     ChannelInput, DeliveryQuery, DeliveryStatus, NotifyConfig, PreferenceView, PreferencesInput,
 };
 use loopdesk_app::routing::RoutingRuleInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
-use loopdesk_app::{App, AuthConfig, Clock};
+use loopdesk_app::{App, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
 use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
-
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl TestClock {
-    fn new() -> Self {
-        TestClock(Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap())))
-    }
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-    fn clock(&self) -> Clock {
-        let now = self.0.clone();
-        Arc::new(move || *now.lock().unwrap())
-    }
-}
 
 struct World {
     app: App,
@@ -67,31 +51,9 @@ fn world(db: &TestDb, clock: &TestClock, smtp: Option<String>) -> World {
         )
         .unwrap()
         .id;
-    let user = app
-        .create_user(
-            &admin,
-            &NewUserInput {
-                email: "li.gong@test.local".into(),
-                name: "李工".into(),
-                password: None,
-                kind: UserKind::Staff,
-                role: "agent".into(),
-                group_ids: vec![group],
-                organization_id: None,
-            },
-        )
-        .unwrap();
-    app.update_agent(&admin, user.id, &AgentPatch { availability: Some(Availability::Online), ..Default::default() })
-        .unwrap();
-    let agent = Actor {
-        user_id: user.id,
-        kind: UserKind::Staff,
-        permissions: default_permissions("agent").unwrap().into_iter().collect(),
-        group_ids: vec![group],
-        organization_id: None,
-        organization_shares_tickets: false,
-        api_key_id: None,
-    };
+    let agent = staff_actor(&app, &admin, "li.gong@test.local", "李工", "agent", &[group]);
+    let online = AgentPatch { availability: Some(Availability::Online), ..Default::default() };
+    app.update_agent(&admin, agent.user_id, &online).unwrap();
     let rule: RoutingRuleInput = serde_json::from_value(json!({"name": "全部给李工", "actions": [
         {"kind": "set_group", "group_id": group}, {"kind": "assign", "strategy": {"kind": "round_robin"}}
     ]}))
@@ -161,7 +123,7 @@ fn decoded(data: &str) -> String {
 
 loopdesk_persistence::both_backends!(email_reaches_the_agent_through_a_real_smtp_conversation, |db| {
     let smtp = SmtpServer::start();
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock, Some(smtp.url()));
     let id = ticket(&w, "3 号楼空调不制冷");
     let report = w.app.deliver_due().unwrap();
@@ -196,7 +158,7 @@ loopdesk_persistence::both_backends!(email_reaches_the_agent_through_a_real_smtp
 
 loopdesk_persistence::both_backends!(robots_and_webhooks_get_their_own_signed_formats, |db| {
     let receiver = HttpReceiver::start();
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock, None);
     channel(&w, "企业微信群", "wecom", receiver.url("/wecom?key=abc"), None);
     channel(&w, "钉钉群", "dingtalk", receiver.url("/ding?access_token=t0k"), Some("SECding"));
@@ -245,7 +207,7 @@ loopdesk_persistence::both_backends!(robots_and_webhooks_get_their_own_signed_fo
 loopdesk_persistence::both_backends!(a_receiver_that_is_down_loses_nothing, |db| {
     // A port with nothing behind it.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock, None);
     channel(&w, "ERP", "webhook", format!("http://127.0.0.1:{port}/erp"), None);
     ticket(&w, "断网了");
@@ -286,7 +248,7 @@ loopdesk_persistence::both_backends!(a_receiver_that_is_down_loses_nothing, |db|
 
 loopdesk_persistence::both_backends!(two_instances_send_each_message_once, |db| {
     let receiver = HttpReceiver::start();
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock, None);
     channel(&w, "ERP", "webhook", receiver.url("/erp"), None);
     let ids: Vec<i64> = (0..12).map(|i| ticket(&w, &format!("告警 {i}"))).collect();

@@ -4,41 +4,24 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use loopdesk_app::agents::{AgentPatch, LocationInput, NotificationQuery, TransferStatsQuery};
-use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewOrganizationInput, NewUserInput};
+use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewOrganizationInput};
 use loopdesk_app::dispatch::{DeclineInput, RerouteInput};
 use loopdesk_app::domain::dispatch::{AgentSkill, Availability, Locale};
-use loopdesk_app::domain::policy::{Actor, Permission, UserKind, default_permissions};
+use loopdesk_app::domain::policy::{Actor, Permission};
 use loopdesk_app::domain::ticket::{EventKind, Priority, TicketStatus};
 use loopdesk_app::routing::{RoutingRuleInput, RoutingTestInput, RuleOrderInput};
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::{AssignInput, HistoryQuery, NewTicketInput, TicketListQuery, TransferInput};
 use loopdesk_app::views::{EventView, TicketView};
-use loopdesk_app::{App, AppError, AuthConfig, Clock};
+use loopdesk_app::{App, AppError, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
 use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
-
-/// A clock the test moves by hand.
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl TestClock {
-    fn new() -> Self {
-        TestClock(Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap())))
-    }
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-    fn clock(&self) -> Clock {
-        let now = self.0.clone();
-        Arc::new(move || *now.lock().unwrap())
-    }
-}
 
 struct World {
     app: App,
@@ -48,8 +31,10 @@ struct World {
 }
 
 fn world(db: &TestDb, clock: &TestClock) -> World {
-    let app = app_for(db).with_clock(clock.clock());
-    let admin = admin(&app);
+    // Sign-ins run on the real clock (tokens are checked against it); the use cases on the test clock.
+    let real = app_for(db);
+    let admin = admin(&real);
+    let app = real.with_clock(clock.clock());
     let ticket_type: NewTicketTypeInput = serde_json::from_value(json!({"name": "设备报修", "fields": [
         {"key": "city", "label": "城市", "kind": "text"}
     ]}))
@@ -70,27 +55,11 @@ fn agent(w: &World, name: &str, groups: &[i64], availability: Availability) -> A
 }
 
 fn agent_with_role(w: &World, name: &str, groups: &[i64], availability: Availability, role: &str) -> Actor {
-    let input = NewUserInput {
-        email: format!("{}@test.local", name.replace(' ', ".")),
-        name: name.into(),
-        password: None,
-        kind: UserKind::Staff,
-        role: role.into(),
-        group_ids: groups.to_vec(),
-        organization_id: None,
-    };
-    let user = w.app.create_user(&w.admin, &input).unwrap();
+    let email = format!("{}@test.local", name.replace(' ', "."));
+    let actor = staff_actor(&w.app, &w.admin, &email, name, role, groups);
     let patch = AgentPatch { availability: Some(availability), ..AgentPatch::default() };
-    w.app.update_agent(&w.admin, user.id, &patch).unwrap();
-    Actor {
-        user_id: user.id,
-        kind: UserKind::Staff,
-        permissions: default_permissions(role).unwrap().into_iter().collect(),
-        group_ids: groups.to_vec(),
-        organization_id: None,
-        organization_shares_tickets: false,
-        api_key_id: None,
-    }
+    w.app.update_agent(&w.admin, actor.user_id, &patch).unwrap();
+    actor
 }
 
 fn rule(w: &World, value: serde_json::Value) -> i64 {
@@ -125,7 +94,7 @@ fn conflict(result: Result<TicketView, AppError>) -> String {
 }
 
 loopdesk_persistence::both_backends!(a_vip_complaint_goes_to_the_least_loaded_agent_with_its_reason, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let busy = agent(&w, "王工", &[w.group], Availability::Online);
     let free = agent(&w, "李工", &[w.group], Availability::Online);
@@ -191,7 +160,7 @@ loopdesk_persistence::both_backends!(a_vip_complaint_goes_to_the_least_loaded_ag
 });
 
 loopdesk_persistence::both_backends!(round_robin_is_fair_and_survives_a_restart, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let agents: Vec<Actor> =
         (0..3).map(|i| agent(&w, &format!("agent {i}"), &[w.group], Availability::Online)).collect();
@@ -223,7 +192,7 @@ loopdesk_persistence::both_backends!(round_robin_is_fair_and_survives_a_restart,
 });
 
 loopdesk_persistence::both_backends!(with_nobody_eligible_the_ticket_waits_visibly_in_the_group_queue, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let offline = agent(&w, "离线", &[w.group], Availability::Offline);
     let full = agent(&w, "满载", &[w.group], Availability::Online);
@@ -270,7 +239,7 @@ loopdesk_persistence::both_backends!(with_nobody_eligible_the_ticket_waits_visib
 });
 
 loopdesk_persistence::both_backends!(accept_and_decline_belong_to_the_assignee, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let first = agent(&w, "甲", &[w.group], Availability::Online);
     let second = agent(&w, "乙", &[w.group], Availability::Online);
@@ -312,7 +281,7 @@ loopdesk_persistence::both_backends!(accept_and_decline_belong_to_the_assignee, 
 });
 
 loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_winner, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let agents: Vec<Actor> =
         (0..50).map(|i| agent(&w, &format!("claimer {i}"), &[w.group], Availability::Online)).collect();
@@ -364,7 +333,7 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
 });
 
 loopdesk_persistence::both_backends!(claims_are_refused_with_a_reason_the_agent_can_act_on, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let other_group = group(&w.app, &w.admin, "技术部");
     let skilled = agent(&w, "电工", &[w.group], Availability::Online);
@@ -402,7 +371,7 @@ loopdesk_persistence::both_backends!(claims_are_refused_with_a_reason_the_agent_
 });
 
 loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_when_its_time_is_up, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let lead = agent_with_role(&w, "主管", &[], Availability::Offline, "supervisor");
     w.app
@@ -461,7 +430,7 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
 });
 
 loopdesk_persistence::both_backends!(two_instances_escalate_each_ticket_exactly_once, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let lead = agent_with_role(&w, "主管", &[], Availability::Offline, "supervisor");
     w.app
@@ -514,7 +483,7 @@ loopdesk_persistence::both_backends!(two_instances_escalate_each_ticket_exactly_
 });
 
 loopdesk_persistence::both_backends!(skills_and_nearest_pick_only_qualified_agents, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let idle = agent(&w, "闲", &[w.group], Availability::Online);
     let aircon = agent(&w, "空调师傅", &[w.group], Availability::Online);
@@ -585,7 +554,7 @@ loopdesk_persistence::both_backends!(skills_and_nearest_pick_only_qualified_agen
 });
 
 loopdesk_persistence::both_backends!(rules_are_validated_ordered_and_testable_without_side_effects, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let only = agent(&w, "唯一", &[w.group], Availability::Online);
     let missing_group: RoutingRuleInput = serde_json::from_value(json!({"name": "坏规则", "actions": [
@@ -645,7 +614,7 @@ loopdesk_persistence::both_backends!(rules_are_validated_ordered_and_testable_wi
 });
 
 loopdesk_persistence::both_backends!(transfers_are_counted_per_pair_of_groups, |db| {
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let product = group(&w.app, &w.admin, "产品部");
     for i in 0..2 {
@@ -658,14 +627,14 @@ loopdesk_persistence::both_backends!(transfers_are_counted_per_pair_of_groups, |
     assert_eq!(stats.len(), 1);
     assert_eq!((stats[0].from_group_id, stats[0].to_group_id, stats[0].count), (Some(w.group), Some(product), 2));
     assert_eq!(stats[0].to_group_name.as_deref(), Some("产品部"));
-    let later = TransferStatsQuery { from: Some(clock.0.lock().unwrap().to_owned() + Duration::hours(1)), to: None };
+    let later = TransferStatsQuery { from: Some(clock.now() + Duration::hours(1)), to: None };
     assert!(w.app.transfer_stats(&w.admin, &later).unwrap().is_empty());
 });
 
 loopdesk_persistence::both_backends!(stored_workload_matches_a_recount_after_every_kind_of_change, |db| {
     use loopdesk_app::agents::AgentListQuery;
     use loopdesk_app::tickets::{TicketPatch, TransitionInput};
-    let clock = TestClock::new();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);
     let a = agent(&w, "甲", &[w.group], Availability::Online);
     let b = agent(&w, "乙", &[w.group], Availability::Online);

@@ -3,18 +3,16 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
 use loopdesk_app::agents::NotificationQuery;
-use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewUserInput};
-use loopdesk_app::domain::policy::{Actor, UserKind, default_permissions};
+use loopdesk_app::directory::{GroupPatch, NewGroupInput};
+use loopdesk_app::domain::policy::Actor;
 use loopdesk_app::reminders::DigestSchedule;
 use loopdesk_app::sla::SlaPolicyInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
-use loopdesk_app::{App, AuthConfig, Clock};
+use loopdesk_app::{App, AuthConfig};
 use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
 
@@ -23,32 +21,13 @@ fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 }
 
 fn staff(app: &App, admin: &Actor, email: &str, role: &str, groups: Vec<i64>) -> Actor {
-    let input = NewUserInput {
-        email: email.into(),
-        name: email.into(),
-        password: None,
-        kind: UserKind::Staff,
-        role: role.into(),
-        group_ids: groups.clone(),
-        organization_id: None,
-    };
-    let id = app.create_user(admin, &input).unwrap().id;
-    Actor {
-        user_id: id,
-        kind: UserKind::Staff,
-        permissions: default_permissions(role).unwrap().into_iter().collect(),
-        group_ids: groups,
-        organization_id: None,
-        organization_shares_tickets: false,
-        api_key_id: None,
-    }
+    staff_actor(app, admin, email, email, role, &groups)
 }
 
 loopdesk_persistence::both_backends!(each_person_gets_one_morning_reminder_a_day, |db| {
-    let now = Arc::new(Mutex::new(shanghai(2026, 11, 30, 8, 0)));
-    let reading = now.clone();
-    let clock: Clock = Arc::new(move || *reading.lock().unwrap());
-    let set = |t: DateTime<Utc>| *now.lock().unwrap() = t;
+    let test_clock = TestClock::at(shanghai(2026, 11, 30, 8, 0));
+    let clock = test_clock.clock();
+    let set = |t: DateTime<Utc>| test_clock.set(t);
     let real = app_for(&db);
     let admin = admin(&real);
     let app = real.with_clock(clock.clone());

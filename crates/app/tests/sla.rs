@@ -5,14 +5,14 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
 use loopdesk_app::agents::{AgentPatch, NotificationQuery};
 use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewUserInput};
 use loopdesk_app::domain::dispatch::{Availability, Locale};
-use loopdesk_app::domain::policy::{Actor, UserKind, default_permissions};
+use loopdesk_app::domain::policy::{Actor, UserKind};
 use loopdesk_app::domain::sla::SlaState;
 use loopdesk_app::domain::ticket::{EventKind, Priority, TicketStatus};
 use loopdesk_app::sla::{CalendarInput, HolidayImportInput, SlaPolicyInput};
@@ -21,28 +21,10 @@ use loopdesk_app::tickets::{
     AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransitionInput,
 };
 use loopdesk_app::views::{EventView, TicketView};
-use loopdesk_app::{App, AppError, AuthConfig, Clock};
+use loopdesk_app::{App, AppError, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
 use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
-
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl TestClock {
-    /// Friday 2026-10-09 17:30 in Shanghai (09:30 UTC).
-    fn friday_evening() -> Self {
-        TestClock(Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 10, 9, 9, 30, 0).unwrap())))
-    }
-    /// Moves to a Shanghai wall-clock time.
-    fn set_shanghai(&self, y: i32, m: u32, d: u32, h: u32, min: u32) {
-        *self.0.lock().unwrap() = Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - Duration::hours(8);
-    }
-    fn clock(&self) -> Clock {
-        let now = self.0.clone();
-        Arc::new(move || *now.lock().unwrap())
-    }
-}
 
 fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - Duration::hours(8)
@@ -59,25 +41,12 @@ struct World {
 }
 
 fn staff(app: &App, admin: &Actor, email: &str, role: &str, groups: Vec<i64>) -> Actor {
-    let input = NewUserInput {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        password: None,
-        kind: UserKind::Staff,
-        role: role.into(),
-        group_ids: groups.clone(),
-        organization_id: None,
-    };
-    let user = app.create_user(admin, &input).unwrap();
-    Actor {
-        user_id: user.id,
-        kind: UserKind::Staff,
-        permissions: default_permissions(role).unwrap().into_iter().collect(),
-        group_ids: groups,
-        organization_id: None,
-        organization_shares_tickets: false,
-        api_key_id: None,
-    }
+    staff_actor(app, admin, email, email.split('@').next().unwrap(), role, &groups)
+}
+
+/// Friday 2026-10-09 17:30 in Shanghai (09:30 UTC).
+fn friday_evening() -> TestClock {
+    TestClock::at(shanghai(2026, 10, 9, 17, 30))
 }
 
 /// The calendar of the issue: Mon–Fri 09:00–12:00 and 13:30–18:00 in Shanghai, with the 2026 holidays imported
@@ -181,7 +150,7 @@ fn count(notes: &[String], text: &str) -> usize {
 loopdesk_persistence::both_backends!(
     friday_evening_urgent_ticket_runs_on_the_make_up_saturday_and_pauses_while_pending,
     |db| {
-        let clock = TestClock::friday_evening();
+        let clock = friday_evening();
         let w = world(&db, &clock);
         let t = urgent_ticket(&w);
         let sla = t.sla.clone().expect("the urgent policy covers it");
@@ -194,7 +163,7 @@ loopdesk_persistence::both_backends!(
         assert_eq!(count(&sla_notes(&w, t.id), "started"), 2);
 
         // The agent answers in time: the first response is met.
-        clock.set_shanghai(2026, 10, 9, 17, 50);
+        clock.set(shanghai(2026, 10, 9, 17, 50));
         w.app.add_comment(&w.agent, t.id, &NewCommentInput { body: "已派人到场".into(), internal: false }).unwrap();
         let after_reply = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
         assert_eq!(after_reply.first_response.unwrap().state, SlaState::Met);
@@ -205,7 +174,7 @@ loopdesk_persistence::both_backends!(
         );
 
         // Saturday 10:00: waiting on the customer; the clock stops.
-        clock.set_shanghai(2026, 10, 10, 10, 0);
+        clock.set(shanghai(2026, 10, 10, 10, 0));
         w.app
             .transition_ticket(&w.agent, t.id, &TransitionInput { status: TicketStatus::InProgress, note: None })
             .unwrap();
@@ -216,7 +185,7 @@ loopdesk_persistence::both_backends!(
         assert_eq!(paused.state, SlaState::Paused);
         // Two hours later the customer answers: 90 business minutes were used, 150 remain from 12:00 (lunch until
         // 13:30) → due 16:00, two hours later than before.
-        clock.set_shanghai(2026, 10, 10, 12, 0);
+        clock.set(shanghai(2026, 10, 10, 12, 0));
         w.app
             .add_comment(&w.customer, t.id, &NewCommentInput { body: "已经重启过了".into(), internal: false })
             .unwrap();
@@ -225,13 +194,13 @@ loopdesk_persistence::both_backends!(
         let resolution = resumed.sla.unwrap().resolution.unwrap();
         assert_eq!(resolution.due_at, Some(shanghai(2026, 10, 10, 16, 0)));
         // Nothing warned yet: 75 % is 180 minutes, 90 more after 12:00, so 15:00 (lunch does not count).
-        clock.set_shanghai(2026, 10, 10, 14, 55);
+        clock.set(shanghai(2026, 10, 10, 14, 55));
         assert_eq!(w.app.record_due_sla_events().unwrap(), 0);
 
-        clock.set_shanghai(2026, 10, 10, 15, 5);
+        clock.set(shanghai(2026, 10, 10, 15, 5));
         assert_eq!(w.app.record_due_sla_events().unwrap(), 1, "the warning");
         assert_eq!(w.app.record_due_sla_events().unwrap(), 0, "once");
-        clock.set_shanghai(2026, 10, 10, 16, 5);
+        clock.set(shanghai(2026, 10, 10, 16, 5));
         assert_eq!(w.app.record_due_sla_events().unwrap(), 1, "the breach");
         assert_eq!(w.app.record_due_sla_events().unwrap(), 0, "once");
         let notes = sla_notes(&w, t.id);
@@ -279,7 +248,7 @@ loopdesk_persistence::both_backends!(
 );
 
 loopdesk_persistence::both_backends!(a_priority_change_retargets_and_a_breach_can_raise_priority, |db| {
-    let clock = TestClock::friday_evening();
+    let clock = friday_evening();
     let w = world(&db, &clock);
     // A policy for high tickets, on 24×7, that raises the priority when it breaches.
     let policy: SlaPolicyInput = serde_json::from_value(json!({
@@ -305,7 +274,7 @@ loopdesk_persistence::both_backends!(a_priority_change_retargets_and_a_breach_ca
         serde_json::from_value(json!({"type_id": w.type_id, "subject": "数据库告警", "priority": "high"})).unwrap();
     let t = w.app.create_ticket(&w.admin, &input, None).unwrap().ticket;
     assert_eq!(t.sla.as_ref().unwrap().resolution.as_ref().unwrap().due_at, Some(shanghai(2026, 10, 9, 18, 30)));
-    clock.set_shanghai(2026, 10, 9, 18, 31);
+    clock.set(shanghai(2026, 10, 9, 18, 31));
     assert_eq!(w.app.record_due_sla_events().unwrap(), 2, "warning and breach, both due");
     let raised = w.app.get_ticket(&w.admin, t.id).unwrap();
     assert_eq!(raised.priority, Priority::Urgent);
@@ -318,10 +287,10 @@ loopdesk_persistence::both_backends!(a_priority_change_retargets_and_a_breach_ca
 });
 
 loopdesk_persistence::both_backends!(two_instances_notify_each_breach_exactly_once, |db| {
-    let clock = TestClock::friday_evening();
+    let clock = friday_evening();
     let w = world(&db, &clock);
     let tickets: Vec<i64> = (0..5).map(|_| urgent_ticket(&w).id).collect();
-    clock.set_shanghai(2026, 10, 12, 9, 0); // Monday: everything is long overdue
+    clock.set(shanghai(2026, 10, 12, 9, 0)); // Monday: everything is long overdue
     let pool = build_pool(&DbConfig {
         url: db.url.clone(),
         pool_size: 4,
@@ -355,7 +324,7 @@ loopdesk_persistence::both_backends!(two_instances_notify_each_breach_exactly_on
 });
 
 loopdesk_persistence::both_backends!(calendars_and_policies_are_validated_and_guarded, |db| {
-    let clock = TestClock::friday_evening();
+    let clock = friday_evening();
     let w = world(&db, &clock);
     let bad: CalendarInput = serde_json::from_value(json!({
         "name": "坏日历", "time_zone": "Mars/Olympus", "week": {"mon": [{"from": "18:00", "to": "09:00"}]}

@@ -14,6 +14,7 @@ mod dispatch_load;
 mod load;
 mod report;
 mod seed;
+mod sla_scan;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Command {
     Dispatch(dispatch::DecisionArgs),
     /// Measure ticket creation with routing off and on (1,000 agents, 100 rules) on one running server
     DispatchLoad(dispatch_load::LoadArgs),
+    /// Time the SLA worker's pass over many open tickets with clocks (straight on a database); write JSON
+    SlaScan(sla_scan::ScanArgs),
     /// Render JSON results into the benchmark sections of a Markdown file
     Report(ReportArgs),
 }
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
             runtime.block_on(run(args))
         }
         Command::Dispatch(args) => dispatch::run_decision(&args),
+        Command::SlaScan(args) => sla_scan::run_scan(&args),
         Command::DispatchLoad(args) => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(args.client_threads.max(1))

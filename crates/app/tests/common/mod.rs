@@ -23,3 +23,54 @@ pub fn actor_by_login(app: &App, email: &str, password: &str) -> Actor {
     app.authenticate(&tokens.access_token).expect("authenticate")
 }
 pub mod receivers;
+
+/// A clock the test moves by hand (`App::with_clock(clock.clock())`); sign-ins still use the real clock.
+#[derive(Clone)]
+pub struct TestClock(pub std::sync::Arc<std::sync::Mutex<chrono::DateTime<chrono::Utc>>>);
+
+impl TestClock {
+    pub fn at(t: chrono::DateTime<chrono::Utc>) -> Self {
+        TestClock(std::sync::Arc::new(std::sync::Mutex::new(t)))
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+
+    pub fn set(&self, t: chrono::DateTime<chrono::Utc>) {
+        *self.0.lock().unwrap() = t;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn clock(&self) -> loopdesk_app::Clock {
+        let now = self.0.clone();
+        std::sync::Arc::new(move || *now.lock().unwrap())
+    }
+}
+
+/// A staff member created without a password (no hashing), as the policy sees them after sign-in.
+pub fn staff_actor(app: &App, admin: &Actor, email: &str, name: &str, role: &str, groups: &[i64]) -> Actor {
+    use loopdesk_app::domain::policy::{UserKind, default_permissions};
+    let input = loopdesk_app::directory::NewUserInput {
+        email: email.into(),
+        name: name.into(),
+        password: None,
+        kind: UserKind::Staff,
+        role: role.into(),
+        group_ids: groups.to_vec(),
+        organization_id: None,
+    };
+    let user = app.create_user(admin, &input).expect("staff user");
+    Actor {
+        user_id: user.id,
+        kind: UserKind::Staff,
+        permissions: default_permissions(role).expect("a built-in role").into_iter().collect(),
+        group_ids: groups.to_vec(),
+        organization_id: None,
+        organization_shares_tickets: false,
+        api_key_id: None,
+    }
+}
