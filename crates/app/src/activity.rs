@@ -31,6 +31,26 @@ pub struct WatchInput {
 pub struct WatchersView {
     pub ticket_id: i64,
     pub user_ids: Vec<i64>,
+    /// the same people with their display names, in the same order
+    pub watchers: Vec<Watcher>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Watcher {
+    pub user_id: i64,
+    #[schema(example = "王工")]
+    pub name: String,
+}
+
+fn watchers_view(conn: &mut DbConn, ticket_id: i64) -> AppResult<WatchersView> {
+    let user_ids = q::watchers_of(conn, ticket_id)?;
+    let names: std::collections::HashMap<i64, String> =
+        loopdesk_persistence::queries::directory::user_names(conn, &user_ids)?.into_iter().collect();
+    let watchers = user_ids
+        .iter()
+        .map(|id| Watcher { user_id: *id, name: names.get(id).cloned().unwrap_or_else(|| format!("#{id}")) })
+        .collect();
+    Ok(WatchersView { ticket_id, user_ids, watchers })
 }
 
 /// The users among `candidates` who may see this ticket (and, for internal content, read internal notes).
@@ -120,7 +140,7 @@ impl App {
         if actor.is_customer() {
             return Err(AppError::NotFound("ticket"));
         }
-        Ok(WatchersView { ticket_id: ticket.id, user_ids: q::watchers_of(&mut conn, ticket.id)? })
+        watchers_view(&mut conn, ticket.id)
     }
 
     /// Staff follow a ticket they can see (themselves; others need tickets_assign).
@@ -138,7 +158,7 @@ impl App {
             return Err(AppError::invalid("user_id", "must be staff who can see this ticket"));
         }
         q::add_watcher(&mut conn, ticket.id, user_id, self.now_naive())?;
-        Ok(WatchersView { ticket_id: ticket.id, user_ids: q::watchers_of(&mut conn, ticket.id)? })
+        watchers_view(&mut conn, ticket.id)
     }
 
     pub fn remove_watcher(&self, actor: &Actor, ticket_id: i64, user_id: i64) -> AppResult<WatchersView> {
@@ -148,6 +168,6 @@ impl App {
         let mut conn = self.conn()?;
         let ticket = self.visible_ticket_row(&mut conn, actor, ticket_id)?;
         q::remove_watcher(&mut conn, ticket.id, user_id)?;
-        Ok(WatchersView { ticket_id: ticket.id, user_ids: q::watchers_of(&mut conn, ticket.id)? })
+        watchers_view(&mut conn, ticket.id)
     }
 }

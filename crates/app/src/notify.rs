@@ -110,6 +110,10 @@ pub struct DeliveryView {
     pub target: String,
     pub event_kind: String,
     pub ticket_id: Option<i64>,
+    /// "T-000042"
+    pub ticket_number: Option<String>,
+    /// the notification channel's name (robots and webhooks)
+    pub channel_name: Option<String>,
     pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
@@ -155,13 +159,15 @@ fn channel_view(row: &ChannelRow) -> ChannelView {
     }
 }
 
-fn delivery_view(row: &OutboxRow) -> DeliveryView {
+fn delivery_view(row: &OutboxRow, channel_names: &HashMap<String, String>) -> DeliveryView {
     DeliveryView {
         id: row.id,
         channel: row.channel.clone(),
         target: row.target.clone(),
         event_kind: row.event_kind.clone(),
         ticket_id: row.ticket_id,
+        ticket_number: row.ticket_id.map(rules::format_ticket_number),
+        channel_name: if row.channel == "email" { None } else { channel_names.get(&row.target).cloned() },
         status: match row.status.as_str() {
             "sent" => DeliveryStatus::Sent,
             "failed" => DeliveryStatus::Failed,
@@ -416,7 +422,9 @@ impl App {
         let has_more = rows.len() as i64 > page.limit;
         rows.truncate(page.limit as usize);
         let next_cursor = if has_more { rows.last().map(|r| r.id.to_string()) } else { None };
-        Ok(Page { items: rows.iter().map(delivery_view).collect(), next_cursor })
+        let channel_names: HashMap<String, String> =
+            q::list_channels(&mut conn)?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+        Ok(Page { items: rows.iter().map(|r| delivery_view(r, &channel_names)).collect(), next_cursor })
     }
 
     /// Sends a failed delivery again, with fresh attempts.

@@ -101,7 +101,9 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
     assert!(matches!(app.add_watcher(&customer, ticket.id, &WatchInput::default()), Err(AppError::Forbidden(_))));
     let foreign = WatchInput { user_id: Some(outsider.user_id) };
     assert!(matches!(app.add_watcher(&li, ticket.id, &foreign), Err(AppError::Validation(_))));
-    assert_eq!(app.list_watchers(&li, ticket.id).unwrap().user_ids, [wang.user_id]);
+    let watching = app.list_watchers(&li, ticket.id).unwrap();
+    assert_eq!(watching.user_ids, [wang.user_id]);
+    assert_eq!(watching.watchers[0].name, "王工");
     app.remove_watcher(&wang, ticket.id, wang.user_id).unwrap();
     assert!(app.list_watchers(&li, ticket.id).unwrap().user_ids.is_empty());
 });

@@ -225,6 +225,8 @@ loopdesk_persistence::both_backends!(a_receiver_that_is_down_loses_nothing, |db|
     assert_eq!(receiver.requests().len(), 1);
     let log = w.app.list_deliveries(&w.admin, &DeliveryQuery::default()).unwrap().items;
     assert_eq!((log[0].status, log[0].attempts), (DeliveryStatus::Sent, 3));
+    assert_eq!(log[0].channel_name.as_deref(), Some("ERP"));
+    assert!(log[0].ticket_number.as_deref().is_some_and(|n| n.starts_with("T-")));
 
     // After every retry it is kept as failed, and can be sent again by hand.
     drop(receiver);

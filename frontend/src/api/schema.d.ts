@@ -1503,6 +1503,8 @@ export interface components {
             attempts: number;
             /** @description email, wecom, dingtalk, feishu or webhook */
             channel: string;
+            /** @description the notification channel's name (robots and webhooks) */
+            channel_name?: string | null;
             /** Format: date-time */
             created_at: string;
             event_kind: string;
@@ -1518,6 +1520,8 @@ export interface components {
             target: string;
             /** Format: int64 */
             ticket_id?: number | null;
+            /** @description "T-000042" */
+            ticket_number?: string | null;
         };
         /** @description What started the dispatch. */
         DispatchCause: {
@@ -2048,6 +2052,8 @@ export interface components {
                 attempts: number;
                 /** @description email, wecom, dingtalk, feishu or webhook */
                 channel: string;
+                /** @description the notification channel's name (robots and webhooks) */
+                channel_name?: string | null;
                 /** Format: date-time */
                 created_at: string;
                 event_kind: string;
@@ -2063,6 +2069,8 @@ export interface components {
                 target: string;
                 /** Format: int64 */
                 ticket_id?: number | null;
+                /** @description "T-000042" */
+                ticket_number?: string | null;
             }[];
             /** @example null */
             next_cursor?: string | null;
@@ -3046,10 +3054,18 @@ export interface components {
             /** Format: int64 */
             user_id?: number | null;
         };
+        Watcher: {
+            /** @example 王工 */
+            name: string;
+            /** Format: int64 */
+            user_id: number;
+        };
         WatchersView: {
             /** Format: int64 */
             ticket_id: number;
             user_ids: number[];
+            /** @description the same people with their display names, in the same order */
+            watchers: components["schemas"]["Watcher"][];
         };
         /** @description Working spans per weekday, in local time. A weekday that is absent or empty has no working time. */
         WeekHours: {
