@@ -136,7 +136,7 @@ impl App {
 
     pub fn list_watchers(&self, actor: &Actor, ticket_id: i64) -> AppResult<WatchersView> {
         let mut conn = self.conn()?;
-        let ticket = self.visible_ticket_row(&mut conn, actor, ticket_id)?;
+        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
         if actor.is_customer() {
             return Err(AppError::NotFound("ticket"));
         }
@@ -153,7 +153,7 @@ impl App {
             policy::require(actor, loopdesk_domain::policy::Permission::TicketsAssign)?;
         }
         let mut conn = self.conn()?;
-        let ticket = self.visible_ticket_row(&mut conn, actor, ticket_id)?;
+        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
         if audience(&mut conn, &ticket, &[user_id], false)?.is_empty() {
             return Err(AppError::invalid("user_id", "must be staff who can see this ticket"));
         }
@@ -166,7 +166,7 @@ impl App {
             policy::require(actor, loopdesk_domain::policy::Permission::TicketsAssign)?;
         }
         let mut conn = self.conn()?;
-        let ticket = self.visible_ticket_row(&mut conn, actor, ticket_id)?;
+        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
         q::remove_watcher(&mut conn, ticket.id, user_id)?;
         watchers_view(&mut conn, ticket.id)
     }

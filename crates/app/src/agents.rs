@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::directory::{double_option, id_page};
-use crate::dispatch::{checked_agent_skills, open_work};
+use crate::dispatch::{open_work, profile_candidate};
 use crate::tickets::to_json;
 use crate::views::Page;
 use crate::{App, AppError, AppResult, utc};
@@ -203,27 +203,29 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
         .map(|user| {
             let profile = profiles.get(&user.id);
             let work = work.get(&user.id).copied().unwrap_or_default();
+            let agent = profile_candidate(user.id, profile, work, None);
             AgentView {
                 user_id: user.id,
                 name: user.name.clone(),
                 email: user.email.clone(),
-                availability: profile
-                    .and_then(|p| Availability::parse(&p.availability))
-                    .unwrap_or(Availability::Offline),
-                capacity: profile.and_then(|p| p.capacity).and_then(|c| u32::try_from(c).ok()),
-                skills: profile.map(|p| serde_json::from_str(&p.skills).unwrap_or_default()).unwrap_or_default(),
-                position: profile.and_then(|p| match (p.position_lat, p.position_lon) {
-                    (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
-                    _ => None,
-                }),
+                availability: agent.availability,
+                capacity: agent.capacity,
+                skills: agent.skills,
+                position: agent.position,
                 position_at: profile.and_then(|p| p.position_at).map(utc),
-                open_count: work.count,
-                open_load: work.load,
-                holds_urgent: work.holds_urgent,
+                open_count: agent.open_count,
+                open_load: agent.open_load,
+                holds_urgent: agent.holds_urgent,
                 group_ids: groups.remove(&user.id).unwrap_or_default(),
             }
         })
         .collect())
+}
+
+/// Ensures a skill list an agent holds is well formed; returns it trimmed.
+fn checked_agent_skills(skills: &[AgentSkill], errors: &mut loopdesk_domain::errors::FieldErrors) -> Vec<AgentSkill> {
+    loopdesk_domain::dispatch::check_agent_skills(errors, "skills", skills);
+    skills.iter().map(|s| AgentSkill { name: s.name.trim().to_string(), level: s.level }).collect()
 }
 
 fn require_dispatcher(actor: &Actor) -> AppResult<()> {

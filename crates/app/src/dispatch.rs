@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::dispatch::{
-    self, AgentCandidate, AgentSkill, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext,
-    DispatchReason, GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
+    self, AgentCandidate, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext, DispatchReason,
+    GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
@@ -76,7 +76,7 @@ pub(crate) struct Decision {
     pub reason: DispatchReason,
 }
 
-fn parse_rule(row: &loopdesk_persistence::models::RoutingRuleRow) -> Option<RoutingRule> {
+pub(crate) fn parse_rule(row: &loopdesk_persistence::models::RoutingRuleRow) -> Option<RoutingRule> {
     let conditions = serde_json::from_str(&row.conditions).ok()?;
     let actions = serde_json::from_str(&row.actions).ok()?;
     Some(RoutingRule {
@@ -94,11 +94,16 @@ fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn location_of(row: &TicketRow) -> Option<GeoPoint> {
-    match (row.location_lat, row.location_lon) {
+/// A position stored as two nullable columns.
+pub(crate) fn point(lat: Option<f64>, lon: Option<f64>) -> Option<GeoPoint> {
+    match (lat, lon) {
         (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
         _ => None,
     }
+}
+
+fn location_of(row: &TicketRow) -> Option<GeoPoint> {
+    point(row.location_lat, row.location_lon)
 }
 
 /// An agent's availability as stored; no profile means offline (nobody gets work they did not sign up for).
@@ -107,10 +112,7 @@ fn availability_of(profile: Option<&AgentProfileRow>) -> Availability {
 }
 
 fn position_of(profile: &AgentProfileRow) -> Option<GeoPoint> {
-    match (profile.position_lat, profile.position_lon) {
-        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
-        _ => None,
-    }
+    point(profile.position_lat, profile.position_lon)
 }
 
 /// An agent's open work: how many tickets, their weighted load, whether one is urgent.
@@ -165,18 +167,28 @@ fn candidates_of(conn: &mut DbConn, members: &[(i64, Option<NaiveDateTime>)]) ->
     Ok(members
         .iter()
         .map(|(user_id, last_assigned_at)| {
-            let profile = profiles.get(user_id);
-            candidate(
-                *user_id,
-                availability_of(profile),
-                profile.and_then(|p| p.capacity),
-                work.get(user_id).copied().unwrap_or_default(),
-                profile.map(|p| p.skills.as_str()),
-                profile.and_then(position_of),
-                *last_assigned_at,
-            )
+            let work = work.get(user_id).copied().unwrap_or_default();
+            profile_candidate(*user_id, profiles.get(user_id), work, *last_assigned_at)
         })
         .collect())
+}
+
+/// An agent as dispatch sees them, from their stored profile (none: offline, no limit, no skills) and workload.
+pub(crate) fn profile_candidate(
+    user_id: i64,
+    profile: Option<&AgentProfileRow>,
+    work: OpenWork,
+    last_assigned_at: Option<NaiveDateTime>,
+) -> AgentCandidate {
+    candidate(
+        user_id,
+        availability_of(profile),
+        profile.and_then(|p| p.capacity),
+        work,
+        profile.map(|p| p.skills.as_str()),
+        profile.and_then(position_of),
+        last_assigned_at,
+    )
 }
 
 fn candidate(
@@ -208,10 +220,7 @@ fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCand
     Ok(members
         .into_iter()
         .map(|m| {
-            let position = match (m.position_lat, m.position_lon) {
-                (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
-                _ => None,
-            };
+            let position = point(m.position_lat, m.position_lon);
             let work = OpenWork::of(m.open_count, m.open_load, m.urgent_count);
             candidate(m.user_id, Availability::Online, m.capacity, work, Some(&m.skills), position, m.last_assigned_at)
         })
@@ -560,11 +569,7 @@ impl App {
             let Some(group) = row.group_id else {
                 return Err(AppError::conflict("the ticket has no group to claim it from"));
             };
-            let last_assigned = q::active_staff_members(conn, group)?
-                .into_iter()
-                .find(|m| m.user_id == actor.user_id)
-                .map(|m| m.last_assigned_at);
-            let Some(last_assigned) = last_assigned else {
+            let Some(last_assigned) = q::membership(conn, group, actor.user_id)? else {
                 return Err(AppError::Forbidden("only members of the ticket's group can claim it".into()));
             };
             let me = candidates_of(conn, &[(actor.user_id, last_assigned)])?.pop();
@@ -720,13 +725,4 @@ fn claim_refusal(me: &AgentCandidate, ctx: &DispatchContext) -> String {
     }
     let missing: Vec<&str> = ctx.required_skills.iter().filter(|s| !me.has_skill(s)).map(|s| s.name.as_str()).collect();
     format!("the ticket needs skills you do not hold: {}", missing.join(", "))
-}
-
-/// Ensures a skill list an agent holds is well formed; returns it trimmed.
-pub(crate) fn checked_agent_skills(
-    skills: &[AgentSkill],
-    errors: &mut loopdesk_domain::errors::FieldErrors,
-) -> Vec<AgentSkill> {
-    dispatch::check_agent_skills(errors, "skills", skills);
-    skills.iter().map(|s| AgentSkill { name: s.name.trim().to_string(), level: s.level }).collect()
 }

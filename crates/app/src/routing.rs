@@ -327,20 +327,8 @@ impl App {
                 }
                 rules
             }
-            None => q::list_rules(&mut conn)?
-                .iter()
-                .map(|row| {
-                    rule_view(row).map(|v| RoutingRule {
-                        id: v.id,
-                        name: v.name,
-                        position: v.position,
-                        enabled: v.enabled,
-                        conditions: v.conditions,
-                        actions: v.actions,
-                        continue_matching: v.continue_matching,
-                    })
-                })
-                .collect::<AppResult<_>>()?,
+            // The saved rules as routing reads them (an unreadable one is skipped there too).
+            None => q::list_rules(&mut conn)?.iter().filter_map(use_cases::parse_rule).collect(),
         };
         let (outcome, trace) = dispatch::trace(&rules, &input.ticket);
         // Deciding only reads: a test never moves a round-robin mark or assigns anything.

@@ -223,25 +223,16 @@ impl Schedules {
     }
 }
 
-/// The enabled policies in selection order, with their breach actions.
-fn enabled_policies(conn: &mut DbConn) -> AppResult<Vec<(SlaPolicy, BreachActions)>> {
+/// The enabled policies in selection order (breach actions are read when a breach happens).
+fn enabled_policies(conn: &mut DbConn) -> AppResult<Vec<SlaPolicy>> {
     let mut policies = Vec::new();
     for row in q::list_policies(conn)?.iter().filter(|p| p.enabled) {
         match policy_of(row) {
-            Ok(policy) => policies.push(policy),
+            Ok((policy, _)) => policies.push(policy),
             Err(e) => log::warn!("{e}; skipped"),
         }
     }
     Ok(policies)
-}
-
-fn select<'p>(
-    policies: &'p [(SlaPolicy, BreachActions)],
-    facts: &TicketFacts,
-) -> Option<&'p (SlaPolicy, BreachActions)> {
-    let plain: Vec<SlaPolicy> = policies.iter().map(|(p, _)| p.clone()).collect();
-    let chosen = sla::select_policy(&plain, facts)?.id;
-    policies.iter().find(|(p, _)| p.id == chosen)
 }
 
 fn clock_event(log: &mut EventLog, event: &SlaEvent) {
@@ -347,11 +338,11 @@ impl App {
                 .map_err(duplicate_calendar)?
                 .ok_or(AppError::NotFound("calendar"))?;
             let new_schedule = parse_calendar(&row)?.compile().unwrap_or_else(|_| Schedule::always());
-            for sla_row in q::open_on_calendar(conn, id)? {
-                let Some(mut clocks) = parse_clocks(&sla_row) else { continue };
+            for stored in q::open_on_calendar(conn, id)? {
+                let Some(mut clocks) = parse_clocks(&stored) else { continue };
                 if clocks.rebase(&old_schedule, &new_schedule, now) {
-                    q::save_ticket_sla(conn, &sla_row_for(&sla_row, &clocks, now.naive_utc()))?;
-                    q::set_ticket_due(conn, sla_row.ticket_id, clocks.due_at().map(|t| t.naive_utc()))?;
+                    q::save_ticket_sla(conn, &sla_row(stored.ticket_id, &clocks, now.naive_utc()))?;
+                    q::set_ticket_due(conn, stored.ticket_id, clocks.due_at().map(|t| t.naive_utc()))?;
                 }
             }
             calendar_view(&row)
@@ -508,7 +499,7 @@ impl App {
         at: NaiveDateTime,
     ) -> AppResult<Option<StartedSla>> {
         let policies = enabled_policies(conn)?;
-        let Some((policy, _)) = select(&policies, facts) else { return Ok(None) };
+        let Some(policy) = sla::select_policy(&policies, facts) else { return Ok(None) };
         let schedule = Schedules::default().get(conn, policy.calendar_id)?;
         let (clocks, events) = TicketSla::start(policy, facts.priority, &schedule, utc(at));
         Ok(Some(StartedSla { clocks, events }))
@@ -561,7 +552,7 @@ impl App {
         if reprioritised {
             let facts = crate::dispatch::facts_of(conn, after, now)?;
             let policies = enabled_policies(conn)?;
-            if let Some((policy, _)) = select(&policies, &facts) {
+            if let Some(policy) = sla::select_policy(&policies, &facts) {
                 let new_schedule = schedules.get(conn, policy.calendar_id)?;
                 if policy.calendar_id != clocks.calendar_id {
                     clocks.rebase(&schedule, &new_schedule, now);
@@ -579,13 +570,13 @@ impl App {
                 ));
             }
         }
-        if events.is_empty() && sla_row_for(&row, &clocks, log.at).clocks == row.clocks {
+        if events.is_empty() && to_json(&clocks) == row.clocks {
             return Ok(());
         }
         for event in &events {
             clock_event(log, event);
         }
-        q::save_ticket_sla(conn, &sla_row_for(&row, &clocks, log.at))?;
+        q::save_ticket_sla(conn, &sla_row(row.ticket_id, &clocks, log.at))?;
         after.sla_due_at = clocks.due_at().map(|t| t.naive_utc());
         Ok(())
     }
@@ -641,7 +632,7 @@ impl App {
                 let Some(mut clocks) = parse_clocks(&sla_state) else { return Ok(0) };
                 let schedule = Schedules::default().get(conn, clocks.calendar_id)?;
                 let events = clocks.record_due(&schedule, utc(log.at));
-                q::save_ticket_sla(conn, &sla_row_for(&sla_state, &clocks, log.at))?;
+                q::save_ticket_sla(conn, &sla_row(sla_state.ticket_id, &clocks, log.at))?;
                 if events.is_empty() {
                     return Ok(0); // another instance got here first, or the ticket moved on
                 }
@@ -737,11 +728,6 @@ fn sla_view(
         first_response: clocks.first_response.as_ref().map(|c| c.view(schedule, now)),
         resolution: clocks.resolution.as_ref().map(|c| c.view(schedule, now)),
     })
-}
-
-/// The row to save for these clocks, keeping the row's identity.
-fn sla_row_for(row: &TicketSlaRow, clocks: &TicketSla, at: NaiveDateTime) -> TicketSlaRow {
-    TicketSlaRow { updated_at: at, ..sla_row(row.ticket_id, clocks, at) }
 }
 
 fn checked_calendar(input: &CalendarInput, at: NaiveDateTime) -> AppResult<CalendarValues> {

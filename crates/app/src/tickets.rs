@@ -479,11 +479,7 @@ impl App {
 
     /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
     /// so ticket ids cannot be probed.
-    pub(crate) fn visible_ticket_row(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
-        self.visible_ticket(conn, actor, id)
-    }
-
-    fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
+    pub(crate) fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
         let row = q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
         if !policy::can_view(actor, &facts(&row)) {
             return Err(AppError::NotFound("ticket"));

@@ -7,12 +7,9 @@ use loopdesk_app::dispatch::{DeclineInput, RerouteInput};
 use loopdesk_app::routing::{RoutingRuleInput, RoutingRuleView, RoutingTestInput, RoutingTestView, RuleOrderInput};
 use loopdesk_app::views::TicketView;
 
-use crate::extract::{Caller, etag, locale, optional_json, validated};
+use super::tickets::ticket_response;
+use crate::extract::{Caller, locale, optional_json, validated};
 use crate::problem::{ApiError, Problem};
-
-fn ticket_response(ticket: &TicketView) -> HttpResponse {
-    HttpResponse::build(StatusCode::OK).insert_header(etag(ticket.version)).json(ticket)
-}
 
 /// The routing rules in evaluation order (`routing_manage` or `tickets_assign`).
 #[utoipa::path(get, path = "/api/v1/routing-rules", operation_id = "list_routing_rules", tag = "dispatch", responses(
@@ -128,7 +125,7 @@ pub async fn reroute(
     validated(&input)?;
     let id = id.into_inner();
     let ticket = caller.run(&app, move |app, actor| app.reroute_ticket(actor, id, &input)).await?;
-    Ok(ticket_response(&ticket))
+    Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
 /// Accept an assigned ticket (the assignee only): it moves to in_progress and its acceptance deadline ends.
@@ -140,7 +137,7 @@ pub async fn reroute(
 pub async fn accept(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let ticket = caller.run(&app, move |app, actor| app.accept_ticket(actor, id)).await?;
-    Ok(ticket_response(&ticket))
+    Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
 /// Decline an assigned ticket with a reason (the assignee only); dispatch runs again without you. The answer is
@@ -159,7 +156,7 @@ pub async fn decline(
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket = caller.run(&app, move |app, actor| app.decline_ticket(actor, id, &input)).await?;
-    Ok(ticket_response(&ticket))
+    Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
 /// Claim a ticket from the pool (抢单): exactly one claim wins, even when many arrive at once; the winner starts
@@ -172,5 +169,5 @@ pub async fn decline(
 pub async fn claim(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let ticket = caller.run(&app, move |app, actor| app.claim_ticket(actor, id)).await?;
-    Ok(ticket_response(&ticket))
+    Ok(ticket_response(StatusCode::OK, &ticket))
 }

@@ -15,7 +15,7 @@ use crate::extract::{Caller, etag, idempotency_key, if_match_version, validated}
 use crate::problem::{ApiError, Problem};
 
 /// A ticket response with its ETag.
-fn ticket_response(status: actix_web::http::StatusCode, ticket: &TicketView) -> HttpResponse {
+pub(crate) fn ticket_response(status: actix_web::http::StatusCode, ticket: &TicketView) -> HttpResponse {
     HttpResponse::build(status).insert_header(etag(ticket.version)).json(ticket)
 }
 

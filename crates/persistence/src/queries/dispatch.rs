@@ -219,6 +219,11 @@ pub fn lock_group(conn: &mut DbConn, group_id: i64) -> QResult<()> {
     Ok(())
 }
 
+/// Whether the user is a member of the group: `Some(when dispatch last gave them one of its tickets)`.
+pub fn membership(conn: &mut DbConn, group_id: i64, user_id: i64) -> QResult<Option<Option<NaiveDateTime>>> {
+    group_members::table.find((group_id, user_id)).select(group_members::last_assigned_at).first(conn).optional()
+}
+
 pub fn touch_last_assigned(conn: &mut DbConn, group_id: i64, user_id: i64, at: NaiveDateTime) -> QResult<()> {
     diesel::update(group_members::table.find((group_id, user_id)))
         .set(group_members::last_assigned_at.eq(Some(at)))
