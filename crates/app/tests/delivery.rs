@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier};
-
 use base64::Engine;
 use chrono::{Duration, TimeZone, Utc};
 use common::receivers::{HttpReceiver, SmtpServer};
 use common::*;
+use loopdesk_app::App;
 use loopdesk_app::agents::AgentPatch;
 use loopdesk_app::directory::NewGroupInput;
 use loopdesk_app::domain::dispatch::Availability;
@@ -21,9 +20,7 @@ use loopdesk_app::notify::{
 use loopdesk_app::routing::RoutingRuleInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
-use loopdesk_app::{App, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
-use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
 
 struct World {
@@ -254,30 +251,17 @@ loopdesk_persistence::both_backends!(two_instances_send_each_message_once, |db| 
     let w = world(&db, &clock, None);
     channel(&w, "ERP", "webhook", receiver.url("/erp"), None);
     let ids: Vec<i64> = (0..12).map(|i| ticket(&w, &format!("告警 {i}"))).collect();
-    let pool = build_pool(&DbConfig {
-        url: db.url.clone(),
-        pool_size: 4,
-        connect_timeout: std::time::Duration::from_secs(10),
+    let apps = [w.app.clone(), second_instance(&db, clock.clock())];
+    let total: usize = race(2, move |i| {
+        let app = &apps[i];
+        let mut sent = 0;
+        for _ in 0..3 {
+            sent += app.deliver_due().unwrap().sent;
+        }
+        sent
     })
-    .unwrap();
-    let second = App::new(pool, AuthConfig::with_secret(b"test-secret-test-secret-test-secret".to_vec()))
-        .with_clock(clock.clock());
-    let barrier = Arc::new(Barrier::new(2));
-    let runs: Vec<_> = [w.app.clone(), second]
-        .into_iter()
-        .map(|app| {
-            let barrier = barrier.clone();
-            std::thread::spawn(move || {
-                barrier.wait();
-                let mut sent = 0;
-                for _ in 0..3 {
-                    sent += app.deliver_due().unwrap().sent;
-                }
-                sent
-            })
-        })
-        .collect();
-    let total: usize = runs.into_iter().map(|h| h.join().unwrap()).sum();
+    .into_iter()
+    .sum();
     assert_eq!(total, ids.len());
     let mut got: Vec<i64> = receiver.requests().iter().map(|r| r.json()["ticket_id"].as_i64().unwrap()).collect();
     got.sort_unstable();

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier};
-
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use loopdesk_app::agents::{AgentPatch, LocationInput, NotificationQuery, TransferStatsQuery};
@@ -20,7 +18,6 @@ use loopdesk_app::tickets::{AssignInput, HistoryQuery, NewTicketInput, TicketLis
 use loopdesk_app::views::{EventView, TicketView};
 use loopdesk_app::{App, AppError, AuthConfig};
 use loopdesk_persistence::testdb::TestDb;
-use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
 
 struct World {
@@ -299,19 +296,9 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
         w.app.list_tickets(&agents[0], &TicketListQuery { pool: Some(true), ..Default::default() }, &[]).unwrap();
     assert_eq!(pool.items.iter().map(|t| t.id).collect::<Vec<_>>(), [t.id]);
 
-    let barrier = Arc::new(Barrier::new(agents.len()));
-    let handles: Vec<_> = agents
-        .iter()
-        .cloned()
-        .map(|a| {
-            let (app, barrier, id) = (w.app.clone(), barrier.clone(), t.id);
-            std::thread::spawn(move || {
-                barrier.wait();
-                (a.user_id, app.claim_ticket(&a, id))
-            })
-        })
-        .collect();
-    let results: Vec<(i64, Result<TicketView, AppError>)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let (app, claimants, id) = (w.app.clone(), agents.clone(), t.id);
+    let results: Vec<(i64, Result<TicketView, AppError>)> =
+        race(agents.len(), move |i| (claimants[i].user_id, app.claim_ticket(&claimants[i], id)));
     let winners: Vec<i64> = results.iter().filter(|(_, r)| r.is_ok()).map(|(id, _)| *id).collect();
     assert_eq!(winners.len(), 1, "exactly one claim wins");
     let losers: Vec<&Result<TicketView, AppError>> =
@@ -454,26 +441,13 @@ loopdesk_persistence::both_backends!(two_instances_escalate_each_ticket_exactly_
     clock.advance(Duration::minutes(6));
 
     // A second instance: its own pool on the same database.
-    let pool = build_pool(&DbConfig {
-        url: db.url.clone(),
-        pool_size: 4,
-        connect_timeout: std::time::Duration::from_secs(10),
+    let apps = [w.app.clone(), second_instance(&db, clock.clock())];
+    let total: usize = race(2, move |i| {
+        let app = &apps[i];
+        app.escalate_overdue_acceptances().unwrap()
     })
-    .unwrap();
-    let second = App::new(pool, AuthConfig::with_secret(b"test-secret-test-secret-test-secret".to_vec()))
-        .with_clock(clock.clock());
-    let barrier = Arc::new(Barrier::new(2));
-    let runs: Vec<_> = [w.app.clone(), second]
-        .into_iter()
-        .map(|app| {
-            let barrier = barrier.clone();
-            std::thread::spawn(move || {
-                barrier.wait();
-                app.escalate_overdue_acceptances().unwrap()
-            })
-        })
-        .collect();
-    let total: usize = runs.into_iter().map(|h| h.join().unwrap()).sum();
+    .into_iter()
+    .sum();
     assert_eq!(total, tickets.len(), "every overdue ticket escalated, by one instance or the other");
     for id in &tickets {
         assert_eq!(of_kind(&events(&w, *id, Locale::En), EventKind::Escalated).len(), 1, "ticket {id}");

@@ -5,6 +5,7 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
+use loopdesk_app::App;
 use loopdesk_app::agents::NotificationQuery;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput};
 use loopdesk_app::domain::policy::Actor;
@@ -12,8 +13,6 @@ use loopdesk_app::reminders::DigestSchedule;
 use loopdesk_app::sla::SlaPolicyInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
-use loopdesk_app::{App, AuthConfig};
-use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
 
 fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -66,14 +65,7 @@ loopdesk_persistence::both_backends!(each_person_gets_one_morning_reminder_a_day
     set(shanghai(2026, 12, 1, 8, 31));
     assert_eq!(app.send_daily_digests(&schedule).unwrap(), 2, "the agent and the supervisor");
     assert_eq!(app.send_daily_digests(&schedule).unwrap(), 0, "once a day");
-    let pool = build_pool(&DbConfig {
-        url: db.url.clone(),
-        pool_size: 2,
-        connect_timeout: std::time::Duration::from_secs(10),
-    })
-    .unwrap();
-    let other = App::new(pool, AuthConfig::with_secret(b"test-secret-test-secret-test-secret".to_vec()))
-        .with_clock(clock.clone());
+    let other = second_instance(&db, clock.clone());
     assert_eq!(other.send_daily_digests(&schedule).unwrap(), 0, "nor from another instance");
 
     let mine = app.list_notifications(&agent, &NotificationQuery::default()).unwrap().items;

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier};
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
 use loopdesk_app::agents::{AgentPatch, NotificationQuery};
@@ -21,9 +19,8 @@ use loopdesk_app::tickets::{
     AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransitionInput,
 };
 use loopdesk_app::views::{EventView, TicketView};
-use loopdesk_app::{App, AppError, AuthConfig};
+use loopdesk_app::{App, AppError};
 use loopdesk_persistence::testdb::TestDb;
-use loopdesk_persistence::{DbConfig, build_pool};
 use serde_json::json;
 
 fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -291,26 +288,13 @@ loopdesk_persistence::both_backends!(two_instances_notify_each_breach_exactly_on
     let w = world(&db, &clock);
     let tickets: Vec<i64> = (0..5).map(|_| urgent_ticket(&w).id).collect();
     clock.set(shanghai(2026, 10, 12, 9, 0)); // Monday: everything is long overdue
-    let pool = build_pool(&DbConfig {
-        url: db.url.clone(),
-        pool_size: 4,
-        connect_timeout: std::time::Duration::from_secs(10),
+    let apps = [w.app.clone(), second_instance(&db, clock.clock())];
+    let total: usize = race(2, move |i| {
+        let app = &apps[i];
+        app.record_due_sla_events().unwrap()
     })
-    .unwrap();
-    let second = App::new(pool, AuthConfig::with_secret(b"test-secret-test-secret-test-secret".to_vec()))
-        .with_clock(clock.clock());
-    let barrier = Arc::new(Barrier::new(2));
-    let runs: Vec<_> = [w.app.clone(), second]
-        .into_iter()
-        .map(|app| {
-            let barrier = barrier.clone();
-            std::thread::spawn(move || {
-                barrier.wait();
-                app.record_due_sla_events().unwrap()
-            })
-        })
-        .collect();
-    let total: usize = runs.into_iter().map(|h| h.join().unwrap()).sum();
+    .into_iter()
+    .sum();
     // Per ticket: first response warning and breach, resolution warning and breach.
     assert_eq!(total, tickets.len() * 4);
     for id in &tickets {

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier};
-
 use common::*;
 use loopdesk_app::App;
 use loopdesk_app::auth::NewApiKeyInput;
@@ -27,22 +25,6 @@ fn ticket_type(app: &App, admin: &Actor) -> i64 {
 
 fn new_ticket(type_id: i64, subject: &str) -> NewTicketInput {
     serde_json::from_value(serde_json::json!({"type_id": type_id, "subject": subject})).unwrap()
-}
-
-/// Runs `f` on `n` threads released at the same instant; returns their results.
-fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
-    let barrier = Arc::new(Barrier::new(n));
-    let f = Arc::new(f);
-    let handles: Vec<_> = (0..n)
-        .map(|i| {
-            let (barrier, f) = (barrier.clone(), f.clone());
-            std::thread::spawn(move || {
-                barrier.wait();
-                f(i)
-            })
-        })
-        .collect();
-    handles.into_iter().map(|h| h.join().expect("thread")).collect()
 }
 
 loopdesk_persistence::both_backends!(concurrent_retries_with_one_idempotency_key_create_one_ticket, |db| {

@@ -7,19 +7,6 @@ use actix_web::test::TestRequest;
 use common::*;
 use serde_json::{Value, json};
 
-/// `PUT uri` with a JSON body.
-async fn put_json<S, B>(svc: &S, token: &str, uri: &str, body: Value) -> Reply
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    send(svc, TestRequest::put().uri(uri).insert_header(bearer(token)).set_json(body)).await
-}
-
 loopdesk_persistence::both_backends!(a_vip_portal_ticket_is_routed_and_the_customer_sees_none_of_the_dispatch, |db| {
     block_on(async move {
         let app = app_for(&db);

@@ -36,15 +36,7 @@ loopdesk_persistence::both_backends!(the_stream_delivers_your_notifications_as_t
         for email in ["a@test.local", "b@test.local"] {
             post(&svc, &admin, "/api/v1/users", json!({"email": email, "name": email, "password": "agent-password", "kind": "staff", "role": "agent", "group_ids": [group["id"]]})).await.expect(201);
             let token = login(&svc, email, "agent-password").await;
-            send(
-                &svc,
-                TestRequest::put()
-                    .uri("/api/v1/me/availability")
-                    .insert_header(bearer(&token))
-                    .set_json(json!({"availability": "online"})),
-            )
-            .await
-            .expect(200);
+            put_json(&svc, &token, "/api/v1/me/availability", json!({"availability": "online"})).await.expect(200);
             tokens.push(token);
         }
         post(

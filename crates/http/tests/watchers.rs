@@ -39,20 +39,9 @@ loopdesk_persistence::both_backends!(watchers_and_preferences_over_http, |db| {
         let prefs = get(&svc, &token, "/api/v1/me/notification-preferences").await.expect(200).body;
         assert!(prefs.as_array().unwrap().iter().all(|p| p["in_app"] == true && p["email"] == true));
         let twice = json!({"preferences": [{"kind": "mentioned", "in_app": true, "email": false}, {"kind": "mentioned", "in_app": false, "email": false}]});
-        send(
-            &svc,
-            TestRequest::put().uri("/api/v1/me/notification-preferences").insert_header(bearer(&token)).set_json(twice),
-        )
-        .await
-        .expect_problem(422);
+        put_json(&svc, &token, "/api/v1/me/notification-preferences", twice).await.expect_problem(422);
         let once = json!({"preferences": [{"kind": "mentioned", "in_app": true, "email": false}]});
-        let saved = send(
-            &svc,
-            TestRequest::put().uri("/api/v1/me/notification-preferences").insert_header(bearer(&token)).set_json(once),
-        )
-        .await
-        .expect(200)
-        .body;
+        let saved = put_json(&svc, &token, "/api/v1/me/notification-preferences", once).await.expect(200).body;
         let mentioned = saved.as_array().unwrap().iter().find(|p| p["kind"] == "mentioned").unwrap().clone();
         assert_eq!(mentioned["email"], false);
 

@@ -74,3 +74,30 @@ pub fn staff_actor(app: &App, admin: &Actor, email: &str, name: &str, role: &str
         api_key_id: None,
     }
 }
+
+/// Runs `f` on `n` threads released at the same instant; returns their results.
+pub fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(n));
+    let f = std::sync::Arc::new(f);
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (barrier, f) = (barrier.clone(), f.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                f(i)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().expect("thread")).collect()
+}
+
+/// Another instance of Loopdesk on the same database: its own pool, the given clock.
+pub fn second_instance(db: &TestDb, clock: loopdesk_app::Clock) -> App {
+    let config = loopdesk_persistence::DbConfig {
+        url: db.url.clone(),
+        pool_size: 4,
+        connect_timeout: std::time::Duration::from_secs(10),
+    };
+    let pool = loopdesk_persistence::build_pool(&config).expect("a second pool");
+    App::new(pool, AuthConfig::with_secret(b"test-secret-test-secret-test-secret".to_vec())).with_clock(clock)
+}

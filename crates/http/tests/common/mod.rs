@@ -144,6 +144,15 @@ where
     send(svc, TestRequest::patch().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
 }
 
+/// `PUT uri` with a JSON body as the holder of `token`.
+pub async fn put_json<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(svc, TestRequest::put().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
+}
+
 /// `PUT uri` as the holder of `token` (no body).
 pub async fn put<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
 where
