@@ -4,7 +4,7 @@
 // one is theirs. An admin writes a rule in the editor at 375 px and tests it before saving.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,11 +20,6 @@ after(async () => {
 });
 
 const FIELD_SERVICE = '现场服务组';
-
-function ok(response, what) {
-  assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
 
 /** Two rules at the top of the order: `assignWord` → least loaded in 现场服务组, `poolWord` → its claim pool. */
 async function setUpRules(asAdmin, groupId, assignWord, poolWord) {

@@ -1,6 +1,7 @@
 // Shared pieces of the browser journeys: a real `loopdesk serve` on a temporary SQLite
 // database with the demo data, Debian's Chromium through playwright-core, screenshots,
 // and a guard that fails a test on any console error or uncaught page error.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -149,4 +150,10 @@ export async function apiAs(baseUrl, email) {
     const text = await r.text();
     return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : null };
   };
+}
+
+/** The body of a 2xx API answer; anything else fails the test with the answer in the message. */
+export function ok(response, what) {
+  assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
 }

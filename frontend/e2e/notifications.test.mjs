@@ -3,7 +3,7 @@
 // agent opens the ticket from the toast and watches it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, apiAs, launchBrowser, login, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,11 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function ok(response, what) {
-  assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
 
 describe('notifications (1280px, zh-CN)', () => {
   test('the bell hears of an assignment live; the agent opens it from the toast and watches the ticket', async () => {

@@ -4,7 +4,7 @@
 // the running countdown; a minute later the ticket is in the overdue view, red, on a phone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -18,11 +18,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function ok(response, what) {
-  assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
 
 describe('SLA (1280px and 375px, zh-CN)', () => {
   test('calendar by import, countdown badge on a covered ticket, overdue view once its time is up', async () => {
