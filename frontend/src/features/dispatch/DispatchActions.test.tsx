@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, problem, signIn, STAFF_PERMISSIONS, TICKET } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, problem, signIn, STAFF_PERMISSIONS, TICKET } from '@/test/fakeApi';
 import { DispatchActions } from './DispatchActions';
 import { PoolPage } from './PoolPage';
 

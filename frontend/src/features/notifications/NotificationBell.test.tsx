@@ -5,10 +5,10 @@ import { Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, signIn } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, signIn } from '@/test/fakeApi';
 import type { Schemas } from '@/api/client';
 import { NotificationBell } from './NotificationBell';
-import { asEventSource, FakeEventSource } from './testing/fakeEventSource';
+import { asEventSource, FakeEventSource } from '@/test/fakeEventSource';
 
 vi.setConfig({ testTimeout: 20_000 });
 configure({ asyncUtilTimeout: 5_000 });

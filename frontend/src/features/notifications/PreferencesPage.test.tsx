@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession, startSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, signIn } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, signIn } from '@/test/fakeApi';
 import type { Schemas } from '@/api/client';
 import { mergePreferences, PreferencesPage } from './PreferencesPage';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@/api/client';
 import { BACKOFF_MS, startNotificationStream, UNAVAILABLE_RETRY_MS, type ProbeResult, type StreamHandlers } from './stream';
-import { asEventSource, FakeEventSource } from './testing/fakeEventSource';
+import { asEventSource, FakeEventSource } from '@/test/fakeEventSource';
 
 const ITEM: Schemas['NotificationView'] = {
   id: 31,

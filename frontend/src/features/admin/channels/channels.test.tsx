@@ -5,7 +5,7 @@ import { ConfigProvider } from 'antd';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, problem, signIn } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, problem, signIn } from '@/test/fakeApi';
 import type { Schemas } from '@/api/client';
 import { emptyValues, inputOf, valuesOf } from './channelModel';
 import { ChannelsPage } from './ChannelsPage';

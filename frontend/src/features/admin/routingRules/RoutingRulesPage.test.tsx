@@ -3,7 +3,7 @@ import { configure, fireEvent, screen, waitFor, within } from '@testing-library/
 import userEvent from '@testing-library/user-event';
 import type { Schemas } from '@/api/client';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, problem } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, problem } from '@/test/fakeApi';
 import { moveRule, RoutingRulesPage } from './RoutingRulesPage';
 
 vi.setConfig({ testTimeout: 20_000 });

@@ -6,7 +6,7 @@ import type { Schemas } from '@/api/client';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
-import { fakeApi, problem, signIn, TICKET_TYPE } from '@/features/tickets/detail/testing/fakeApi';
+import { fakeApi, problem, signIn, TICKET_TYPE } from '@/test/fakeApi';
 import { RuleEditPage } from './RuleEditPage';
 
 vi.setConfig({ testTimeout: 30_000 });

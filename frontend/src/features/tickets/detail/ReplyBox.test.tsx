@@ -3,7 +3,7 @@ import { configure, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderWithProviders } from '@/test/render';
 import { ReplyBox } from './ReplyBox';
-import { fakeApi } from './testing/fakeApi';
+import { fakeApi } from '@/test/fakeApi';
 import { mentionHandle } from './mentions';
 
 // antd dialogs are slow in jsdom, and the whole suite runs files in parallel.

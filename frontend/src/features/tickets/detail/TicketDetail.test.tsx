@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
 import { TicketDetailPage } from '../TicketDetailPage';
-import { detailRoute, fakeApi, problem, signIn, STAFF_PERMISSIONS, TICKET, TICKET_TYPE } from './testing/fakeApi';
+import { detailRoute, fakeApi, problem, signIn, STAFF_PERMISSIONS, TICKET, TICKET_TYPE } from '@/test/fakeApi';
 
 // antd dialogs are slow in jsdom, and the whole suite runs files in parallel.
 vi.setConfig({ testTimeout: 20_000 });

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { renderWithProviders } from '@/test/render';
 import type { TicketStatus } from './api';
 import { TransitionButtons } from './TransitionButtons';
-import { fakeApi, TICKET } from './testing/fakeApi';
+import { fakeApi, TICKET } from '@/test/fakeApi';
 
 // antd dialogs are slow in jsdom, and the whole suite runs files in parallel.
 vi.setConfig({ testTimeout: 20_000 });

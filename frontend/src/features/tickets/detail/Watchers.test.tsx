@@ -5,7 +5,7 @@ import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession } from '@/auth/session';
 import { renderWithProviders } from '@/test/render';
 import { DirectoryContext } from './directory';
-import { fakeApi, signIn, STAFF_PERMISSIONS } from './testing/fakeApi';
+import { fakeApi, signIn, STAFF_PERMISSIONS } from '@/test/fakeApi';
 import { Watchers } from './Watchers';
 
 vi.setConfig({ testTimeout: 20_000 });
