@@ -2,10 +2,10 @@ import { useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Checkbox, Empty, Form, Input, Modal, Select, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { DeleteOutlined, EditOutlined, LockOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { showServerErrors } from '@/components/formErrors';
 import { QueryState } from '@/components/QueryState';
 import { kindLabel, NOTIFY_KINDS } from '@/features/notifications/kinds';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
-import { showServerErrors } from '../formErrors';
 import { useChannels, useDeleteChannel, useSaveChannel, type ChannelView } from './channelsApi';
 import { CHANNEL_FIELDS, CHANNEL_KINDS, emptyValues, inputOf, valuesOf, type ChannelValues } from './channelModel';
 import styles from '../admin.module.css';
@@ -149,7 +149,7 @@ export function ChannelDialog({ channel, onClose }: { channel: ChannelView | 'ne
           void message.success(t('saved', { name: saved.name }));
           onClose();
         },
-        onError: (error) => setProblem(showServerErrors(form, error, CHANNEL_FIELDS, 'name')),
+        onError: (error) => setProblem(showServerErrors(form, error, CHANNEL_FIELDS, { conflictField: 'name' })),
       },
     );
   };

@@ -4,11 +4,11 @@ import { App, Button, Empty, Form, Input, Modal, Select, Space, Table, Tag, Typo
 import { PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { showServerErrors } from '@/components/formErrors';
 import { QueryState } from '@/components/QueryState';
 import { useAgents } from '@/features/dispatch/api';
 import { useGroups, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
-import { showServerErrors } from '../formErrors';
 import { buildGroupTree, flattenTree, selfAndDescendants, type GroupNode } from './groupTree';
 import { GroupMembersDrawer } from './GroupMembersDrawer';
 import styles from '../admin.module.css';
@@ -157,7 +157,7 @@ function GroupFormModal({
       void invalidate('groups');
       onClose();
     },
-    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'description', 'parent_id', 'supervisor_id'], 'name')),
+    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'description', 'parent_id', 'supervisor_id'], { conflictField: 'name' })),
   });
 
   return (

@@ -6,11 +6,11 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
+import { showServerErrors } from '@/components/formErrors';
 import { QueryState } from '@/components/QueryState';
 import { TimeText } from '@/components/TimeText';
 import { useInvalidate, useOrganizationPages } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
-import { showServerErrors } from '../formErrors';
 import styles from '../admin.module.css';
 
 type Organization = Schemas['OrganizationView'];
@@ -155,7 +155,7 @@ function OrganizationModal({
       void invalidate('organizations');
       onClose();
     },
-    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'shared_ticket_view', 'tier'], 'name')),
+    onError: (error) => setProblem(showServerErrors(form, error, ['name', 'shared_ticket_view', 'tier'], { conflictField: 'name' })),
   });
 
   return (

@@ -5,10 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
 import { updateUser } from '@/auth/session';
+import { showServerErrors } from '@/components/formErrors';
 import { TimeText } from '@/components/TimeText';
 import { useAllOrganizations, useGroups, useInvalidate, useRoles } from '../adminApi';
 import { FormProblem, useIsPhone } from '../components';
-import { showServerErrors } from '../formErrors';
 import { roleFitsKind, useRoleLabel } from '../labels';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
 import { AgentProfileSection } from './AgentProfileSection';
@@ -142,7 +142,7 @@ function CreateUser({ onClose }: { onClose: () => void }) {
       void invalidate('groups');
       onClose();
     },
-    onError: (error) => setProblem(showServerErrors(form, error, SERVER_FIELDS, 'email')),
+    onError: (error) => setProblem(showServerErrors(form, error, SERVER_FIELDS, { conflictField: 'email' })),
   });
 
   const changeKind = (next: UserKind) => {
@@ -257,7 +257,7 @@ function EditUser({ user, onClose, onSaved }: { user: User; onClose: () => void;
       },
       {
         onSuccess: () => void message.success(t('users.saved')),
-        onError: (error) => setProblem(showServerErrors(form, error, SERVER_FIELDS, 'email')),
+        onError: (error) => setProblem(showServerErrors(form, error, SERVER_FIELDS, { conflictField: 'email' })),
       },
     );
   };

@@ -3,12 +3,12 @@ import { Alert, App, Divider, Form, Input, Modal, Select, type ButtonProps } fro
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { showServerErrors } from '@/components/formErrors';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { CustomFieldInput } from '../fields/CustomFieldInput';
 import { fieldRules } from '../fields/fieldRules';
 import { isEmptyFieldValue, toWireValue } from '../fields/validateFieldValue';
 import { etagOf, useUpdateTicket, type CustomFieldValues, type FieldDefinition, type TicketPatch, type TicketView } from './api';
-import { showFieldErrors } from './formErrors';
 
 const PRIORITIES: readonly Schemas['Priority'][] = ['low', 'normal', 'high', 'urgent'];
 const MAX_SUBJECT = 200;
@@ -114,8 +114,7 @@ function EditForm({
             return;
           }
           const names = ['subject', 'priority', 'tags', 'description', ...fields.map((d) => `custom_fields.${d.key}`)];
-          const rest = showFieldErrors(form, error, names);
-          if (!(error instanceof ApiProblem) || error.status !== 422 || Object.keys(rest).length > 0) setUnplaced(error);
+          if (showServerErrors(form, error, names) !== null) setUnplaced(error);
         },
       },
     );

@@ -1,12 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { App, Form, Input, Modal, Select, type ButtonProps, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem } from '@/api/problem';
 import { useCurrentUser } from '@/auth/AuthProvider';
+import { showServerErrors } from '@/components/formErrors';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { useAssign, useGroups, useStaff, useTransfer, type TicketView } from './api';
 import { useDirectory } from './directory';
-import { showFieldErrors } from './formErrors';
 
 const MAX_NOTE = 2000;
 
@@ -150,8 +149,7 @@ function AssignForm({ formId, ticket, assign, onDone, onGone }: {
         else onGone();
       },
       onError: (error) => {
-        const rest = showFieldErrors(form, error, ['group_id', 'assignee_id', 'note']);
-        if (!(error instanceof ApiProblem) || error.status !== 422 || Object.keys(rest).length > 0) setUnplaced(error);
+        if (showServerErrors(form, error, ['group_id', 'assignee_id', 'note']) !== null) setUnplaced(error);
       },
     });
   };
@@ -240,8 +238,7 @@ function TransferForm({ formId, transfer, onDone, onGone }: {
           else onGone();
         },
         onError: (error) => {
-          const rest = showFieldErrors(form, error, ['group_id', 'assignee_id', 'reason']);
-          if (!(error instanceof ApiProblem) || error.status !== 422 || Object.keys(rest).length > 0) setUnplaced(error);
+          if (showServerErrors(form, error, ['group_id', 'assignee_id', 'reason']) !== null) setUnplaced(error);
         },
       },
     );

@@ -6,10 +6,10 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { showServerErrors } from '@/components/formErrors';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { QueryState } from '@/components/QueryState';
 import { useCurrentUser } from '@/auth/AuthProvider';
-import { applyProblemToForm } from './applyProblemToForm';
 import { CUSTOM_FIELDS, CustomFieldsFormItems } from './CustomFieldsFormItems';
 import { newIdempotencyKey } from './idempotencyKey';
 import { RoutingFields } from './RoutingFields';
@@ -137,7 +137,8 @@ export function TicketCreateWizard({
     onError: (error) => {
       if (error instanceof ApiProblem && error.status === 422 && formType) {
         const shown = [...(staff ? STAFF_FIELDS : CUSTOMER_FIELDS), ...formType.fields.map((f) => `${CUSTOM_FIELDS}.${f.key}`)];
-        const unmatched = applyProblemToForm(form, error, shown);
+        const rest = showServerErrors(form, error, shown, { scroll: true });
+        const unmatched = rest instanceof ApiProblem ? rest.errors : {};
         setSubmitProblem({ problem: error, unmatched, onFields: Object.keys(unmatched).length === 0 });
       } else {
         setSubmitProblem({ problem: error, unmatched: {}, onFields: false });

@@ -3,7 +3,6 @@ export { CustomFieldInput, type CustomFieldInputProps } from './CustomFieldInput
 export { CustomFieldsFormItems, customFieldName, CUSTOM_FIELDS } from './CustomFieldsFormItems';
 export { fieldRules, fieldMessage, type FieldTranslate } from './fieldRules';
 export { UserSelect, type UserOption, type UserSelectProps } from './UserSelect';
-export { applyProblemToForm } from './applyProblemToForm';
 export {
   validateFieldValue,
   isEmptyFieldValue,
