@@ -12,13 +12,45 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::actor_of_user;
-use crate::tickets::facts;
+use crate::kernel::{TicketChange, WriteStep, access_facts};
 use crate::{App, AppError, AppResult};
 
-/// What happened, for the notification's title.
-pub(crate) enum Activity<'a> {
-    Comment { internal: bool, body: &'a str },
-    Status { to: TicketStatus },
+/// What a use case did that people should hear of: left as a note on the change (`EventLog::note`) and told by
+/// the `TellPeople` write step once the change is saved.
+pub(crate) enum Activity {
+    Comment {
+        internal: bool,
+        body: String,
+    },
+    Status {
+        to: TicketStatus,
+    },
+    /// a hand-over by a person: the new assignee hears of it; `from` is who held the ticket before
+    HandedOver {
+        from: Option<i64>,
+    },
+}
+
+/// The write step that tells people about the change's activity notes, in its transaction.
+pub(crate) struct TellPeople;
+
+impl WriteStep for TellPeople {
+    fn name(&self) -> &'static str {
+        "tell people"
+    }
+
+    fn after_save(&self, app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        let Some(actor) = change.by.actor() else { return Ok(()) };
+        for activity in change.log.take_notes::<Activity>() {
+            match activity {
+                Activity::HandedOver { from } => {
+                    app.notify_new_assignee(conn, &change.after, actor, from, change.at())?
+                }
+                other => app.notify_activity(conn, &change.after, actor, other, change.at())?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Add a watcher: yourself when `user_id` is left out.
@@ -58,7 +90,7 @@ fn audience(conn: &mut DbConn, ticket: &TicketRow, candidates: &[i64], internal:
     let mut allowed = Vec::new();
     for user in candidates {
         let Some(actor) = actor_of_user(conn, *user)? else { continue };
-        if policy::can_view(&actor, &facts(ticket)) && (!internal || policy::sees_internal(&actor)) {
+        if policy::can_view(&actor, &access_facts(ticket)) && (!internal || policy::sees_internal(&actor)) {
             allowed.push(*user);
         }
     }
@@ -69,7 +101,7 @@ impl App {
     /// Notifies about a reply, note or status change, in the change's transaction: the people @mentioned (staff
     /// who can see the ticket), then the watchers and the assignee, then — for public updates only — the requester.
     /// Nobody hears about their own action, nobody twice.
-    pub(crate) fn notify_activity(
+    fn notify_activity(
         &self,
         conn: &mut DbConn,
         ticket: &TicketRow,
@@ -103,6 +135,7 @@ impl App {
             Activity::Comment { internal: true, .. } => "新的内部批注 / new internal note".to_string(),
             Activity::Comment { .. } => "新回复 / new reply".to_string(),
             Activity::Status { to } => format!("状态变为 {to} / status is now {to}"),
+            Activity::HandedOver { .. } => return Ok(()),
         };
         if !followers.is_empty() {
             self.notify(conn, NotifyKind::TicketUpdated, ticket, format!("{number} {what}"), &followers, at)?;
@@ -117,7 +150,7 @@ impl App {
     }
 
     /// A hand-over by a person tells the new assignee (unless they did it themselves).
-    pub(crate) fn notify_new_assignee(
+    fn notify_new_assignee(
         &self,
         conn: &mut DbConn,
         ticket: &TicketRow,

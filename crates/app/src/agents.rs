@@ -14,9 +14,8 @@ use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::{double_option, id_page};
 use crate::dispatch::{open_work, profile_candidate};
-use crate::tickets::to_json;
+use crate::kernel::{double_option, id_page, to_json};
 use crate::views::Page;
 use crate::{App, AppError, AppResult, utc};
 

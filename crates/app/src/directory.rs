@@ -5,35 +5,24 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{GroupRow, NewGroup, NewOrganization, NewUser, OrganizationRow, RoleRow, UserRow};
+use loopdesk_persistence::queries::auth as auth_q;
 use loopdesk_persistence::queries::directory::{self as q, GroupChanges, OrganizationChanges, UserChanges, UserFilter};
-use loopdesk_persistence::queries::{IdPage, auth as auth_q};
 use loopdesk_persistence::{DbConn, tx};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::auth::{hash_password, normalize_email, password_errors, role_permissions};
+use crate::kernel::{id_page, lookahead, next_id_cursor};
 use crate::views::{GroupView, OrganizationView, Page, RoleView, UserView};
 use crate::{App, AppError, AppResult, utc};
 
-pub const DEFAULT_PAGE_LIMIT: i64 = 50;
-pub const MAX_PAGE_LIMIT: i64 = 200;
 const MAX_NAME_CHARS: usize = 100;
 const MAX_ORGANIZATION_NAME_CHARS: usize = 200;
 const MAX_EMAIL_CHARS: usize = 254;
 const MAX_QUERY_CHARS: usize = 200;
 /// Deeper nesting than this is surely a data error; the ancestor walk stops there.
 const MAX_GROUP_DEPTH: usize = 64;
-
-/// Lets PATCH bodies tell an absent field (None) from an explicit null (Some(None)).
-/// Use with `#[serde(default, deserialize_with = "crate::directory::double_option")]`.
-pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
 
 // ---- inputs
 
@@ -88,7 +77,7 @@ pub struct UserPatch {
     #[validate(length(max = 100, message = "at most 100 groups"))]
     pub group_ids: Option<Vec<i64>>,
     /// null removes the user from their organisation
-    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[serde(default, deserialize_with = "crate::kernel::double_option")]
     #[schema(value_type = Option<i64>, example = 3)]
     pub organization_id: Option<Option<i64>>,
 }
@@ -152,11 +141,11 @@ pub struct GroupPatch {
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub description: Option<String>,
     /// null makes it a top-level group
-    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[serde(default, deserialize_with = "crate::kernel::double_option")]
     #[schema(value_type = Option<i64>, example = 1)]
     pub parent_id: Option<Option<i64>>,
     /// null removes the supervisor
-    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[serde(default, deserialize_with = "crate::kernel::double_option")]
     #[schema(value_type = Option<i64>, example = 2)]
     pub supervisor_id: Option<Option<i64>>,
 }
@@ -184,45 +173,12 @@ pub struct OrganizationPatch {
     pub name: Option<String>,
     pub shared_ticket_view: Option<bool>,
     /// null or "" removes the tier
-    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[serde(default, deserialize_with = "crate::kernel::double_option")]
     #[schema(value_type = Option<String>, example = "vip")]
     pub tier: Option<Option<String>>,
 }
 
 // ---- paging, shared with tickets
-
-/// Reads `limit`/`cursor` of a keyset page by id. The returned page holds the limit the
-/// client asked for; query with [`lookahead`] so [`next_id_cursor`] can tell whether more follow.
-pub(crate) fn id_page(limit: Option<i64>, cursor: Option<&str>) -> AppResult<IdPage> {
-    let limit = match limit {
-        None => DEFAULT_PAGE_LIMIT,
-        Some(l) if (1..=MAX_PAGE_LIMIT).contains(&l) => l,
-        Some(_) => return Err(AppError::invalid("limit", format!("must be between 1 and {MAX_PAGE_LIMIT}"))),
-    };
-    let after_id = match cursor {
-        None => None,
-        Some(text) => match text.parse::<i64>() {
-            Ok(id) if id >= 0 => Some(id),
-            _ => return Err(AppError::BadRequest("invalid cursor".into())),
-        },
-    };
-    Ok(IdPage { after_id, limit })
-}
-
-/// The same page asking for one extra row: its presence means there is a next page.
-pub(crate) fn lookahead(page: IdPage) -> IdPage {
-    IdPage { limit: page.limit + 1, ..page }
-}
-
-/// Cuts a `limit + 1` fetch down to `limit` and returns the cursor of the next page (None on the last one).
-pub(crate) fn next_id_cursor<T>(items: &mut Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Option<String> {
-    let limit = usize::try_from(limit).unwrap_or(0);
-    if items.len() <= limit {
-        return None;
-    }
-    items.truncate(limit);
-    items.last().map(|last| id(last).to_string())
-}
 
 // ---- small checks
 

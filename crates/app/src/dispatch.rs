@@ -7,14 +7,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use loopdesk_domain::dispatch::{
     self, AgentCandidate, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext, DispatchReason,
     GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
-use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
+use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::DbConn;
 use loopdesk_persistence::models::{AgentProfileRow, TicketDispatchRow, TicketRow};
 use loopdesk_persistence::queries::dispatch as q;
@@ -23,7 +23,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::tickets::{By, EventLog, hand_over, id_text, parse_json_map, parse_tags, status_of, to_json, trimmed_note};
+use crate::kernel::{
+    By, EventLog, TicketChange, WriteStep, apply_status, from_json, hand_over, id_text, organization_tier, point,
+    status_of, ticket_facts, to_json, trimmed_note,
+};
 use crate::views::TicketView;
 use crate::{App, AppError, AppResult, utc};
 
@@ -49,6 +52,16 @@ pub struct RerouteInput {
 }
 
 // ---- what a decision needs and yields
+
+/// Left on a new ticket's change by its creator when nobody was named: route it. The flags say what the creator
+/// chose, which rules then leave alone.
+pub(crate) struct RouteOnCreate {
+    pub keep_group: bool,
+    pub keep_priority: bool,
+}
+
+/// Left on a change by a use case that wrote the ticket's dispatch state itself (a claim).
+pub(crate) struct DispatchStateWritten;
 
 /// What the ticket already has, and what routing must leave alone.
 pub(crate) struct RouteBase {
@@ -91,19 +104,7 @@ pub(crate) fn parse_rule(row: &loopdesk_persistence::models::RoutingRuleRow) -> 
 }
 
 fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// A position stored as two nullable columns.
-pub(crate) fn point(lat: Option<f64>, lon: Option<f64>) -> Option<GeoPoint> {
-    match (lat, lon) {
-        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon)),
-        _ => None,
-    }
-}
-
-fn location_of(row: &TicketRow) -> Option<GeoPoint> {
-    point(row.location_lat, row.location_lon)
+    from_json(text)
 }
 
 /// An agent's availability as stored; no profile means offline (nobody gets work they did not sign up for).
@@ -140,7 +141,7 @@ pub(crate) fn open_work(conn: &mut DbConn, user_ids: &[i64]) -> AppResult<HashMa
 
 /// Keeps the agents' stored workload true after a ticket was written: what the ticket held before leaves its old
 /// assignee, what it holds now goes to its new one (in the same transaction as the ticket).
-pub(crate) fn track_workload(conn: &mut DbConn, before: Option<&TicketRow>, after: &TicketRow) -> AppResult<()> {
+fn track_workload(conn: &mut DbConn, before: Option<&TicketRow>, after: &TicketRow) -> AppResult<()> {
     let share = |row: &TicketRow| {
         let priority = Priority::from_rank(row.priority).unwrap_or(Priority::Normal);
         row.assignee_id.map(|user| (user, dispatch::workload_share(is_open(row), priority)))
@@ -335,28 +336,76 @@ pub(crate) fn decide_on_outcome(
     Ok(Decision { group_id, priority, tags, assignee_id, picked, state, reason })
 }
 
-/// The facts routing tests, for an existing ticket.
-pub(crate) fn facts_of(conn: &mut DbConn, row: &TicketRow, routed_at: DateTime<Utc>) -> AppResult<TicketFacts> {
-    let tier = match row.organization_id {
-        Some(org) => directory::find_organization(conn, org)?.and_then(|o| o.tier),
-        None => None,
-    };
-    Ok(TicketFacts {
-        type_id: row.type_id,
-        priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
-        channel: Channel::parse(&row.channel).unwrap_or(Channel::Api),
-        organization_id: row.organization_id,
-        organization_tier: tier,
-        requester_id: row.requester_id,
-        tags: parse_tags(&row.tags),
-        custom_fields: parse_json_map(&row.custom_fields),
-        subject: row.subject.clone(),
-        description: row.description.clone(),
-        location_label: row.location_label.clone(),
-        location: location_of(row),
-        created_at: utc(row.created_at),
-        routed_at: Some(routed_at),
-    })
+/// The write step of dispatch: routes a new ticket before it is saved, then records decisions (of creation, a
+/// re-route, a decline or an escalation) and keeps the dispatch state true to the ticket.
+pub(crate) struct Dispatch;
+
+impl WriteStep for Dispatch {
+    fn name(&self) -> &'static str {
+        "dispatch"
+    }
+
+    fn before_save(&self, app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        if !change.is_create() {
+            return Ok(());
+        }
+        if let Some(route) = change.log.take_notes::<RouteOnCreate>().pop() {
+            let facts = change.facts(conn, None)?;
+            let base = RouteBase {
+                cause: DispatchCause::Created,
+                group_id: change.after.group_id,
+                assignee_id: None,
+                keep_group: route.keep_group,
+                keep_priority: route.keep_priority,
+                excluded: vec![],
+            };
+            if let Some(decision) = app.route_new_ticket(conn, &facts, base, change.at())? {
+                let row = &mut change.after;
+                row.group_id = decision.group_id;
+                row.priority = decision.priority.rank();
+                row.tags = to_json(&decision.tags);
+                row.assignee_id = decision.assignee_id;
+                let status = rules::status_after_assignment(TicketStatus::New, row.assignee_id.is_some());
+                row.status = status.as_str().to_string();
+                change.log.push(EventKind::Dispatched, None, None, Some(to_json(&decision.reason)), None);
+                change.log.note(decision);
+            }
+        }
+        if change.after.assignee_id.is_some() {
+            change.log.push(EventKind::Assigned, Some("assignee_id"), None, id_text(change.after.assignee_id), None);
+        }
+        Ok(())
+    }
+
+    fn after_save(&self, app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        let decisions = change.log.take_notes::<Decision>();
+        for decision in &decisions {
+            app.record_decision(conn, &change.after, decision, change.at())?;
+        }
+        match &change.before {
+            Some(before) if decisions.is_empty() && !change.log.has_note::<DispatchStateWritten>() => {
+                app.settle_dispatch(conn, before, &change.after, change.at())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The write step that keeps agents' stored workload (open tickets, weighted load, urgent work) true.
+pub(crate) struct WorkloadCounters;
+
+impl WriteStep for WorkloadCounters {
+    fn name(&self) -> &'static str {
+        "workload counters"
+    }
+
+    fn after_save(&self, _app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        track_workload(conn, change.before.as_ref(), &change.after)
+    }
+
+    fn after_bulk_insert(&self, conn: &mut DbConn) -> AppResult<()> {
+        Ok(q::recount_workload(conn)?)
+    }
 }
 
 fn type_skills(conn: &mut DbConn, type_id: i64) -> AppResult<Vec<SkillRequirement>> {
@@ -364,11 +413,10 @@ fn type_skills(conn: &mut DbConn, type_id: i64) -> AppResult<Vec<SkillRequiremen
 }
 
 impl App {
-    /// Writes a decision onto a ticket being changed: group, assignee, priority and tags with their events, the
-    /// dispatch state, the round-robin mark, the reason in the history, and a notification to the picked agent.
+    /// Writes a decision onto a ticket being changed: group, assignee, priority and tags with their events and the
+    /// reason in the history. The dispatch step records the rest (`record_decision`) once the ticket is saved.
     pub(crate) fn apply_decision(
         &self,
-        conn: &mut DbConn,
         row: &mut TicketRow,
         log: &mut EventLog,
         decision: Decision,
@@ -388,12 +436,13 @@ impl App {
         }
         log.push(EventKind::Dispatched, None, None, Some(to_json(&decision.reason)), note);
         hand_over(row, log, from, EventKind::Assigned, decision.assignee_id, decision.group_id, None);
-        log.dispatch_written = true;
-        self.record_decision(conn, row, &decision, log.at)
+        log.note(decision); // recorded by the dispatch step once the ticket is saved
+        Ok(())
     }
 
-    /// The part of a decision outside the ticket row (shared with creation, which inserts the row itself).
-    pub(crate) fn record_decision(
+    /// The part of a decision outside the ticket row: the dispatch state, the round-robin mark and a notification
+    /// to the picked agent.
+    fn record_decision(
         &self,
         conn: &mut DbConn,
         row: &TicketRow,
@@ -445,7 +494,7 @@ impl App {
         {
             excluded.push(user);
         }
-        let facts = facts_of(conn, row, utc(log.at))?;
+        let facts = ticket_facts(row, organization_tier(conn, row.organization_id)?, Some(utc(log.at)));
         let rules_in_force = enabled_rules(conn)?;
         let skills = type_skills(conn, row.type_id)?;
         let base = RouteBase {
@@ -457,13 +506,13 @@ impl App {
             excluded,
         };
         let decision = decide(conn, &rules_in_force, &facts, &skills, base, log.at)?;
-        self.apply_decision(conn, row, log, decision, note)
+        self.apply_decision(row, log, decision, note)
     }
 
     /// Keeps the dispatch state true to the ticket after a change that dispatch did not make itself: a ticket
     /// that someone holds is not in the pool, and an acceptance deadline ends when the ticket leaves "assigned" or
     /// changes hands.
-    pub(crate) fn settle_dispatch(
+    fn settle_dispatch(
         &self,
         conn: &mut DbConn,
         before: &TicketRow,
@@ -516,7 +565,7 @@ impl App {
                 )));
             }
             log.push(EventKind::Accepted, Some("assignee_id"), None, id_text(row.assignee_id), None);
-            crate::tickets::apply_status(row, TicketStatus::InProgress, log.at);
+            apply_status(row, TicketStatus::InProgress, log.at);
             log.status(from, TicketStatus::InProgress, None);
             Ok(())
         })?;
@@ -584,11 +633,11 @@ impl App {
             row.assignee_id = Some(actor.user_id);
             // Claiming is accepting: the claimant starts at once.
             if from != TicketStatus::InProgress {
-                crate::tickets::apply_status(row, TicketStatus::InProgress, log.at);
+                apply_status(row, TicketStatus::InProgress, log.at);
                 log.status(from, TicketStatus::InProgress, None);
             }
             q::save_dispatch(conn, &TicketDispatchRow { pooled: false, accept_by: None, updated_at: log.at, ..state })?;
-            log.dispatch_written = true;
+            log.note(DispatchStateWritten);
             q::touch_last_assigned(conn, group, actor.user_id, log.at)?;
             Ok(())
         })?;

@@ -9,11 +9,13 @@ pub mod demo;
 pub mod directory;
 pub mod dispatch;
 pub mod error;
+pub mod kernel;
 pub mod notify;
 pub mod reminders;
 pub mod routing;
 pub mod setup;
 pub mod sla;
+mod steps;
 pub mod ticket_types;
 pub mod tickets;
 pub mod views;
@@ -63,11 +65,19 @@ pub struct App {
     clock: Clock,
     /// where notifications leave Loopdesk (SMTP, public links)
     pub notify: notify::NotifyConfig,
+    /// what runs inside every ticket write, in order (`crate::steps`)
+    write_steps: Arc<[Box<dyn kernel::WriteStep>]>,
 }
 
 impl App {
     pub fn new(pool: Pool, auth: AuthConfig) -> Self {
-        App { pool, auth, clock: Arc::new(Utc::now), notify: notify::NotifyConfig::default() }
+        App {
+            pool,
+            auth,
+            clock: Arc::new(Utc::now),
+            notify: notify::NotifyConfig::default(),
+            write_steps: steps::registered().into(),
+        }
     }
 
     pub fn with_notify(mut self, notify: notify::NotifyConfig) -> Self {

@@ -18,8 +18,7 @@ use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::id_page;
-use crate::tickets::to_json;
+use crate::kernel::{id_page, to_json};
 use crate::views::Page;
 use crate::{App, AppError, AppResult, utc};
 

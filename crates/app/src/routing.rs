@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::dispatch::{self as use_cases, RouteBase};
-use crate::tickets::to_json;
+use crate::kernel::{checked_order, to_json};
 use crate::{App, AppError, AppResult, utc};
 
 /// A routing rule as sent by the editor: conditions (all must hold) and actions, as plain JSON.
@@ -100,33 +100,6 @@ pub struct RoutingTestView {
     pub assignee_name: Option<String>,
     /// the decision as the ticket history would show it
     pub reason: String,
-}
-
-/// Checks a new order of an ordered list (routing rules, SLA policies): every existing id exactly once. Returns
-/// the positions to store: 10, 20, 30 …
-pub(crate) fn checked_order(
-    field: &str,
-    what: &str,
-    ids: &[i64],
-    existing: &BTreeSet<i64>,
-) -> AppResult<Vec<(i64, i32)>> {
-    let given: BTreeSet<i64> = ids.iter().copied().collect();
-    if given.len() != ids.len() {
-        return Err(AppError::invalid(field, format!("lists a {what} more than once")));
-    }
-    if &given != existing {
-        let missing: Vec<String> = existing.difference(&given).map(i64::to_string).collect();
-        let unknown: Vec<String> = given.difference(existing).map(i64::to_string).collect();
-        let mut errors = FieldErrors::new();
-        if !missing.is_empty() {
-            errors.add(field, format!("must list every {what}; missing {}", missing.join(", ")));
-        }
-        if !unknown.is_empty() {
-            errors.add(field, format!("unknown {what}s {}", unknown.join(", ")));
-        }
-        return Err(AppError::Validation(errors));
-    }
-    Ok(ids.iter().enumerate().map(|(i, id)| (*id, i32::try_from((i + 1) * 10).unwrap_or(i32::MAX))).collect())
 }
 
 fn rule_view(row: &RoutingRuleRow) -> AppResult<RoutingRuleView> {

@@ -25,7 +25,7 @@ use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::tickets::{By, EventLog, parse_tags, status_of, to_json};
+use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, parse_tags, status_of, to_json};
 use crate::views::TicketView;
 use crate::{App, AppError, AppResult, utc};
 
@@ -285,6 +285,39 @@ impl StartedSla {
     }
 }
 
+/// The write step of SLA: starts a new ticket's clocks on the ticket as routing left it, and keeps the clocks of
+/// a changed ticket true (pausing, meeting, retargeting), with the due time on the row and the clock events in
+/// the history.
+pub(crate) struct SlaClocks;
+
+impl WriteStep for SlaClocks {
+    fn name(&self) -> &'static str {
+        "sla clocks"
+    }
+
+    fn before_save(&self, app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        if !change.is_create() {
+            return app.settle_sla(conn, change);
+        }
+        let facts = change.facts(conn, None)?;
+        if let Some(started) = app.start_sla(conn, &facts, change.at())? {
+            change.after.sla_due_at = started.due_at();
+            for event in &started.events {
+                clock_event(&mut change.log, event);
+            }
+            change.log.note(started); // the clocks are written once the ticket has its id
+        }
+        Ok(())
+    }
+
+    fn after_save(&self, _app: &App, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        for started in change.log.take_notes::<StartedSla>() {
+            q::save_ticket_sla(conn, &sla_row(change.after.id, &started.clocks, change.at()))?;
+        }
+        Ok(())
+    }
+}
+
 impl App {
     // ---- calendars
 
@@ -414,7 +447,7 @@ impl App {
         let mut conn = self.conn()?;
         tx::write(&mut conn, |conn| {
             let existing: BTreeSet<i64> = q::list_policies(conn)?.iter().map(|p| p.id).collect();
-            for (id, position) in crate::routing::checked_order("policy_ids", "policy", &input.policy_ids, &existing)? {
+            for (id, position) in checked_order("policy_ids", "policy", &input.policy_ids, &existing)? {
                 q::set_policy_position(conn, id, position, now)?;
             }
             q::list_policies(conn)?.iter().map(policy_view).collect()
@@ -492,12 +525,7 @@ impl App {
     // ---- the clocks of tickets
 
     /// The clocks a ticket about to be created starts with (None when no enabled policy covers it).
-    pub(crate) fn start_sla(
-        &self,
-        conn: &mut DbConn,
-        facts: &TicketFacts,
-        at: NaiveDateTime,
-    ) -> AppResult<Option<StartedSla>> {
+    fn start_sla(&self, conn: &mut DbConn, facts: &TicketFacts, at: NaiveDateTime) -> AppResult<Option<StartedSla>> {
         let policies = enabled_policies(conn)?;
         let Some(policy) = sla::select_policy(&policies, facts) else { return Ok(None) };
         let schedule = Schedules::default().get(conn, policy.calendar_id)?;
@@ -505,37 +533,20 @@ impl App {
         Ok(Some(StartedSla { clocks, events }))
     }
 
-    /// Writes the clocks of a ticket just inserted, with their history.
-    pub(crate) fn record_started_sla(
-        &self,
-        conn: &mut DbConn,
-        ticket_id: i64,
-        started: &StartedSla,
-        log: &mut EventLog,
-    ) -> AppResult<()> {
-        q::save_ticket_sla(conn, &sla_row(ticket_id, &started.clocks, log.at))?;
-        for event in &started.events {
-            clock_event(log, event);
-        }
-        Ok(())
-    }
-
     /// Keeps a ticket's clocks true after a change, in the change's transaction: status changes pause, resume,
     /// meet or reopen; the first public staff reply meets the first response; a priority change retargets (with
     /// the policy selected again). Sets the ticket's due time and appends the clock events to the history.
-    pub(crate) fn settle_sla(
-        &self,
-        conn: &mut DbConn,
-        before: &TicketRow,
-        after: &mut TicketRow,
-        log: &mut EventLog,
-    ) -> AppResult<()> {
+    fn settle_sla(&self, conn: &mut DbConn, change: &mut TicketChange) -> AppResult<()> {
+        let Some(before) = &change.before else { return Ok(()) };
+        let after = &change.after;
         let status_changed = before.status != after.status;
         let replied = before.first_response_at.is_none() && after.first_response_at.is_some();
         let reprioritised = before.priority != after.priority;
         if !(status_changed || replied || reprioritised) {
             return Ok(());
         }
+        let facts = if reprioritised { Some(change.facts(conn, Some(utc(change.at())))?) } else { None };
+        let (Some(before), after, log) = (&change.before, &mut change.after, &mut change.log) else { return Ok(()) };
         let Some(row) = q::find_ticket_sla(conn, after.id)? else { return Ok(()) };
         let Some(mut clocks) = parse_clocks(&row) else { return Ok(()) };
         let now = utc(log.at);
@@ -549,8 +560,7 @@ impl App {
         if replied {
             events.extend(clocks.on_public_reply(&schedule, now));
         }
-        if reprioritised {
-            let facts = crate::dispatch::facts_of(conn, after, now)?;
+        if let Some(facts) = facts {
             let policies = enabled_policies(conn)?;
             if let Some(policy) = sla::select_policy(&policies, &facts) {
                 let new_schedule = schedules.get(conn, policy.calendar_id)?;

@@ -57,7 +57,7 @@ pub struct TicketTypePatch {
     pub description: Option<String>,
     pub default_priority: Option<Priority>,
     /// null removes the default group
-    #[serde(default, deserialize_with = "crate::directory::double_option")]
+    #[serde(default, deserialize_with = "crate::kernel::double_option")]
     #[schema(value_type = Option<i64>, example = 2)]
     pub default_group_id: Option<Option<i64>>,
     /// replaces all definitions; values stored under removed keys stay on existing tickets

@@ -176,11 +176,13 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
         diesel::update(tickets::table.filter(tickets::status.eq("closed")).filter(tickets::closed_at.is_null()))
             .set(tickets::closed_at.eq(tickets::updated_at.nullable()))
             .execute(conn)?;
-        // The bulk insert bypassed the use cases that keep agents' workload counters.
-        loopdesk_persistence::queries::dispatch::recount_workload(conn)?;
         Ok(())
     })
     .map_err(|e| format!("cannot stamp resolution times: {e}"))?;
+    drop(conn); // the pool holds one connection, and the steps need it
+    // The bulk insert bypassed the commit path: the write steps bring their own rows in line (workload counters).
+    let app = loopdesk_app::App::new(pool.clone(), loopdesk_app::AuthConfig::with_secret(vec![0; 32]));
+    app.after_bulk_insert().map_err(|e| format!("cannot settle the write steps after the bulk insert: {e}"))?;
     Ok(ids)
 }
 
