@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
 
 /** Query keys of the admin screens; mutations invalidate by the first element. */
 export const adminKeys = {
@@ -49,18 +50,11 @@ export function useAllOrganizations(enabled = true) {
   return useQuery({
     queryKey: adminKeys.allOrganizations,
     enabled,
-    queryFn: async () => {
-      const all: Schemas['OrganizationView'][] = [];
-      let cursor: string | undefined;
-      // Bounded: 50 pages of 200 is far beyond what a picker can show anyway.
-      for (let page = 0; page < 50; page += 1) {
-        const data = await unwrap(api.GET('/api/v1/organizations', { params: { query: { limit: 200, cursor } } }));
-        all.push(...data.items);
-        if (!data.next_cursor) break;
-        cursor = data.next_cursor;
-      }
-      return all;
-    },
+    // Bounded: 50 pages of 200 is far beyond what a picker can show anyway.
+    queryFn: () =>
+      fetchAllPages((cursor) =>
+        unwrap(api.GET('/api/v1/organizations', { params: { query: { limit: MAX_PAGE_LIMIT, cursor } } })),
+      ),
   });
 }
 

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
 
 type TicketStatus = Schemas['TicketStatus'];
 export type TicketView = Schemas['TicketView'];
@@ -47,19 +48,6 @@ export function usePortalTicket(id: number) {
   });
 }
 
-/** Every page of a history list (comments, events): a ticket's history is short enough to show whole. */
-async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>) {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 20; page += 1) {
-    const result = await fetchPage(cursor);
-    items.push(...result.items);
-    if (!result.next_cursor) break;
-    cursor = result.next_cursor;
-  }
-  return items;
-}
-
 export interface PortalTimeline {
   comments: CommentView[];
   events: EventView[];
@@ -71,9 +59,17 @@ export function usePortalTimeline(id: number) {
     queryKey: timelineKey(id),
     queryFn: async (): Promise<PortalTimeline> => {
       const path = { id };
+      // Every page of both: a ticket's history is short enough to show whole.
+      const bounded = { maxPages: 20 };
       const [comments, events] = await Promise.all([
-        allPages((cursor) => unwrap(api.GET('/api/v1/tickets/{id}/comments', { params: { path, query: { limit: 200, cursor } } }))),
-        allPages((cursor) => unwrap(api.GET('/api/v1/tickets/{id}/events', { params: { path, query: { limit: 200, cursor } } }))),
+        fetchAllPages(
+          (cursor) => unwrap(api.GET('/api/v1/tickets/{id}/comments', { params: { path, query: { limit: MAX_PAGE_LIMIT, cursor } } })),
+          bounded,
+        ),
+        fetchAllPages(
+          (cursor) => unwrap(api.GET('/api/v1/tickets/{id}/events', { params: { path, query: { limit: MAX_PAGE_LIMIT, cursor } } })),
+          bounded,
+        ),
       ]);
       return {
         comments: comments.filter((comment) => !comment.internal),

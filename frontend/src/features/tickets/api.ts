@@ -1,6 +1,7 @@
 // Ticket queries shared by the ticket screens: query keys and hooks. Add to it; do not change what others use.
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
 import { useAuth } from '@/auth/AuthProvider';
 import type { TicketListQuery } from './list/filters';
 
@@ -73,19 +74,18 @@ export function useStaffUsers() {
   const { can } = useAuth();
   return useQuery({
     queryKey: directoryKeys.staff,
-    queryFn: async ({ signal }) => {
-      const users: Schemas['UserView'][] = [];
-      let cursor: string | null = null;
-      // Staff is a few dozen people; the page cap only guards against a runaway cursor.
-      for (let page = 0; page < 20; page += 1) {
-        const query = { kind: 'staff' as const, limit: 200, ...(cursor ? { cursor } : {}) };
-        const result: Schemas['Page_UserView'] = await unwrap(api.GET('/api/v1/users', { params: { query }, signal }));
-        users.push(...result.items);
-        cursor = result.next_cursor ?? null;
-        if (!cursor) break;
-      }
-      return users;
-    },
+    // Staff is a few dozen people; the page cap only guards against a runaway cursor.
+    queryFn: ({ signal }) =>
+      fetchAllPages(
+        (cursor) =>
+          unwrap(
+            api.GET('/api/v1/users', {
+              params: { query: { kind: 'staff', limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+              signal,
+            }),
+          ),
+        { maxPages: 20 },
+      ),
     enabled: can('users_read') || can('users_manage'),
     staleTime: 5 * 60_000,
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
 import type { CurrentUser } from '@/auth/session';
 
 export type TicketView = Schemas['TicketView'];
@@ -25,29 +26,6 @@ export const detailKeys = {
 
 /** Directory data (groups, staff) changes rarely; no need to refetch on every focus. */
 const DIRECTORY_STALE_MS = 5 * 60_000;
-/** The largest page the list endpoints accept. */
-const PAGE_LIMIT = 200;
-/** Safety stop: a ticket with more than this many pages of history is not realistic. */
-const MAX_PAGES = 50;
-
-interface Page<T> {
-  items: T[];
-  next_cursor?: string | null;
-}
-
-/** Follows `next_cursor` until the last page, so the timeline is never cut short. */
-export async function fetchAllPages<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const result = await fetchPage(cursor);
-    items.push(...result.items);
-    if (!result.next_cursor) break;
-    cursor = result.next_cursor;
-  }
-  return items;
-}
-
 const RUNNING: readonly Schemas['SlaState'][] = ['ok', 'warning', 'breached'];
 
 export function useTicket(id: number) {
@@ -60,6 +38,7 @@ export function useTicket(id: number) {
   });
 }
 
+/** The whole history, every page of it, so the timeline is never cut short. */
 export function useComments(id: number) {
   return useQuery({
     queryKey: detailKeys.comments(id),
@@ -67,7 +46,7 @@ export function useComments(id: number) {
       fetchAllPages<CommentView>((cursor) =>
         unwrap(
           api.GET('/api/v1/tickets/{id}/comments', {
-            params: { path: { id }, query: { limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+            params: { path: { id }, query: { limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
           }),
         ),
       ),
@@ -82,7 +61,7 @@ export function useEvents(id: number) {
       fetchAllPages<EventView>((cursor) =>
         unwrap(
           api.GET('/api/v1/tickets/{id}/events', {
-            params: { path: { id }, query: { limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+            params: { path: { id }, query: { limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
           }),
         ),
       ),
@@ -115,7 +94,7 @@ export function useStaff(groupId: number | null, enabled = true) {
               query: {
                 kind: 'staff',
                 active: true,
-                limit: PAGE_LIMIT,
+                limit: MAX_PAGE_LIMIT,
                 ...(groupId !== null ? { group_id: groupId } : {}),
                 ...(cursor ? { cursor } : {}),
               },
