@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod agents;
 pub mod auth;
+mod conditions;
 pub mod demo;
 pub mod directory;
 pub mod dispatch;

@@ -1,16 +1,15 @@
 //! Routing rules (派单规则) as admins edit them: an ordered list, validated on save against what exists, and a
 //! "test" that shows which rule and which agent a sample ticket would get, without changing anything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use loopdesk_domain::dispatch::{
-    self, Action, AssignStrategy, Assignment, Condition, DispatchCause, DispatchReason, KnownRefs, Locale,
-    RoutingOutcome, RoutingRule, RuleTrace, TicketFacts,
+    self, Action, AssignStrategy, Assignment, Condition, DispatchCause, DispatchReason, Locale, RoutingOutcome,
+    RoutingRule, RuleTrace, TicketFacts,
 };
 use loopdesk_domain::errors::FieldErrors;
-use loopdesk_domain::fields::FieldDefinition;
-use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
+use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_persistence::models::{RoutingRuleRow, RoutingRuleValues};
 use loopdesk_persistence::queries::dispatch as q;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
@@ -19,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::conditions::known_refs;
 use crate::dispatch::{self as use_cases, RouteBase};
 use crate::kernel::{checked_order, to_json};
 use crate::{App, AppError, AppResult, utc};
@@ -130,65 +130,19 @@ fn as_rule(id: i64, position: i32, input: &RoutingRuleInput) -> RoutingRule {
 }
 
 /// Numbers a rule refers to that may be user ids: requesters, a named agent, values of user fields.
-fn referenced_user_ids(rule: &RoutingRule) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for condition in &rule.conditions {
-        match condition {
-            Condition::Requester { user_ids } => ids.extend(user_ids),
-            Condition::CustomField { value, .. } => match value {
-                serde_json::Value::Array(items) => ids.extend(items.iter().filter_map(serde_json::Value::as_i64)),
-                other => ids.extend(other.as_i64()),
-            },
-            _ => {}
-        }
-    }
-    for action in &rule.actions {
-        if let Action::Assign { strategy: AssignStrategy::NamedAgent { user_id }, .. } = action {
-            ids.push(*user_id);
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-fn referenced_organization_ids(rule: &RoutingRule) -> Vec<i64> {
-    rule.conditions
+/// The agents a rule's actions name.
+fn named_agents(rule: &RoutingRule) -> Vec<i64> {
+    rule.actions
         .iter()
-        .filter_map(|c| match c {
-            Condition::Organization { organization_ids } => Some(organization_ids.clone()),
+        .filter_map(|action| match action {
+            Action::Assign { strategy: AssignStrategy::NamedAgent { user_id }, .. } => Some(*user_id),
             _ => None,
         })
-        .flatten()
         .collect()
 }
 
-/// What exists among what the rule names, for `validate_rule`.
-pub(crate) fn known_refs(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<KnownRefs> {
-    let users = directory::find_users(conn, &referenced_user_ids(rule))?;
-    let agent_ids =
-        users.iter().filter(|u| u.active && UserKind::parse(&u.kind) == Some(UserKind::Staff)).map(|u| u.id).collect();
-    let mut organization_ids = BTreeSet::new();
-    for id in referenced_organization_ids(rule) {
-        if directory::find_organization(conn, id)?.is_some() {
-            organization_ids.insert(id);
-        }
-    }
-    let ticket_types: BTreeMap<i64, Vec<FieldDefinition>> = types_q::list(conn, true)?
-        .iter()
-        .map(|t| (t.id, serde_json::from_str(&t.fields).unwrap_or_default()))
-        .collect();
-    Ok(KnownRefs {
-        group_ids: directory::list_groups(conn)?.iter().map(|g| g.id).collect(),
-        agent_ids,
-        user_ids: users.iter().map(|u| u.id).collect(),
-        organization_ids,
-        ticket_types,
-    })
-}
-
 fn checked(conn: &mut DbConn, rule: &RoutingRule) -> AppResult<()> {
-    let known = known_refs(conn, rule)?;
+    let known = known_refs(conn, &rule.conditions, &named_agents(rule))?;
     dispatch::validate_rule(rule, &known).map_err(AppError::Validation)
 }
 

@@ -10,7 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::calendar::{self, BusinessCalendar, Schedule};
-use loopdesk_domain::dispatch::{Condition, DispatchCause, Locale, RoutingRule, TicketFacts};
+use loopdesk_domain::conditions::{Condition, TicketFacts};
+use loopdesk_domain::dispatch::{DispatchCause, Locale};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission};
@@ -481,16 +482,7 @@ impl App {
             calendar_id: input.calendar_id,
             warn_at_percent: input.warn_at_percent,
         };
-        let probe = RoutingRule {
-            id,
-            name: policy.name.clone(),
-            position,
-            enabled: true,
-            conditions: policy.conditions.clone(),
-            actions: vec![],
-            continue_matching: false,
-        };
-        let known = crate::routing::known_refs(conn, &probe)?;
+        let known = crate::conditions::known_refs(conn, &policy.conditions, &[])?;
         let calendar_ids: BTreeSet<i64> = q::list_calendars(conn)?.iter().map(|c| c.id).collect();
         let mut errors = match sla::validate_policy(&policy, &known, &calendar_ids) {
             Ok(()) => FieldErrors::new(),

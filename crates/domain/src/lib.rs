@@ -6,9 +6,11 @@
 mod wire;
 
 pub mod calendar;
+pub mod conditions;
 pub mod dispatch;
 pub mod errors;
 pub mod fields;
+pub mod geo;
 pub mod notify;
 pub mod policy;
 pub mod sla;

@@ -2,7 +2,8 @@
 //! condition language matches (routing rules, SLA policies).
 
 use chrono::{DateTime, Utc};
-use loopdesk_domain::dispatch::{GeoPoint, TicketFacts};
+use loopdesk_domain::conditions::TicketFacts;
+use loopdesk_domain::geo::GeoPoint;
 use loopdesk_domain::policy::TicketAccessFacts;
 use loopdesk_domain::ticket::{Channel, Priority};
 use loopdesk_persistence::DbConn;

@@ -11,7 +11,7 @@
 //! The kernel names no step: they come from `App::write_steps`, registered in `crate::steps`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use loopdesk_domain::dispatch::TicketFacts;
+use loopdesk_domain::conditions::TicketFacts;
 use loopdesk_domain::fields::{self, FieldDefinition};
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::ticket::EventKind;

@@ -13,36 +13,28 @@
 //! Rules are validated on save with `validate_rule`.
 
 mod evaluate;
-mod facts;
-mod geo;
 mod reason;
 mod rules;
 mod strategy;
-mod text;
 mod validate;
-mod window;
 
-pub use evaluate::{
-    AssignPlan, MatchedRule, RoutingOutcome, RuleTrace, condition_matches, evaluate, merge_skill_requirements, trace,
+// The condition language and positions have their own homes (`crate::conditions`, `crate::geo`); rules are
+// written in them, so their names are at hand here too.
+pub use crate::conditions::{
+    Condition, FieldOperator, KeywordScope, KnownRefs, MAX_CONDITIONS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_LIST_ITEMS,
+    MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, MINUTES_PER_DAY, RegionOperator, TagMatch, TicketFacts, TimeWindow,
+    Weekday, condition_matches, eq_normalized, normalize_text, operators_for, parse_time_of_day,
 };
-pub use facts::TicketFacts;
-pub use geo::{EARTH_RADIUS_KM, GeoPoint};
+pub use crate::geo::{EARTH_RADIUS_KM, GeoPoint};
+pub use evaluate::{AssignPlan, MatchedRule, RoutingOutcome, RuleTrace, evaluate, merge_skill_requirements, trace};
 pub use reason::{DispatchCause, DispatchReason, Locale, ReasonNames};
-pub use rules::{
-    Action, AssignStrategy, Condition, FieldOperator, KeywordScope, RegionOperator, RoutingRule, SkillRequirement,
-    SkillsThen, TagMatch,
-};
+pub use rules::{Action, AssignStrategy, RoutingRule, SkillRequirement, SkillsThen};
 pub use strategy::{
     AgentCandidate, AgentSkill, Assignment, Availability, Choice, DispatchContext, QueueReason, accept_deadline,
     assign, may_claim, open_load, pick_by_skills, pick_least_loaded, pick_named_agent, pick_nearest, pick_round_robin,
     pool_candidates, priority_weight, workload_share,
 };
-pub use text::{eq_normalized, normalize_text};
 pub use validate::{
-    KnownRefs, MAX_ACCEPT_MINUTES, MAX_ACTIONS, MAX_CONDITIONS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_LIST_ITEMS,
-    MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, check_agent_skills, check_skill_requirements, operators_for,
-    validate_rule,
-};
-pub use window::{
-    MAX_UTC_OFFSET_MINUTES, MIN_UTC_OFFSET_MINUTES, MINUTES_PER_DAY, TimeWindow, Weekday, parse_time_of_day,
+    MAX_ACCEPT_MINUTES, MAX_ACTIONS, MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, check_agent_skills,
+    check_skill_requirements, validate_rule,
 };

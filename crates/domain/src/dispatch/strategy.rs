@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::geo::GeoPoint;
 use super::rules::{AssignStrategy, SkillRequirement, SkillsThen};
-use super::text::eq_normalized;
+use crate::conditions::text::eq_normalized;
+use crate::geo::GeoPoint;
 use crate::ticket::Priority;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -1,9 +1,9 @@
-//! SLA policies: which tickets they cover (routing conditions), their targets per priority and their calendar.
+//! SLA policies: which tickets they cover (the condition language), their targets per priority and their calendar.
 
 use std::collections::BTreeSet;
 
 use super::clock::SlaMetric;
-use crate::dispatch::{Action, Condition, KnownRefs, RoutingRule, TicketFacts, condition_matches, validate_rule};
+use crate::conditions::{Condition, KnownRefs, TicketFacts, all_match, check_conditions};
 use crate::errors::FieldErrors;
 use crate::ticket::Priority;
 
@@ -113,7 +113,7 @@ fn default_warn_at_percent() -> u8 {
 impl SlaPolicy {
     /// Whether every condition holds for the ticket (ignores `enabled`).
     pub fn matches(&self, facts: &TicketFacts) -> bool {
-        self.conditions.iter().all(|c| condition_matches(c, facts))
+        all_match(&self.conditions, facts)
     }
 }
 
@@ -135,25 +135,7 @@ pub fn validate_policy(policy: &SlaPolicy, known: &KnownRefs, calendar_ids: &BTr
         errors.add("name", format!("must be at most {MAX_POLICY_NAME_CHARS} characters"));
     }
 
-    // Reuse the routing rule checks for the conditions: a rule with these conditions and a harmless action.
-    let probe = RoutingRule {
-        id: policy.id,
-        name: "sla".to_owned(),
-        position: policy.position,
-        enabled: policy.enabled,
-        conditions: policy.conditions.clone(),
-        actions: vec![Action::AddTags { tags: vec!["sla".to_owned()] }],
-        continue_matching: false,
-    };
-    if let Err(rule_errors) = validate_rule(&probe, known) {
-        for (field, messages) in rule_errors.0 {
-            if field.starts_with("conditions") {
-                for message in messages {
-                    errors.add(field.clone(), message);
-                }
-            }
-        }
-    }
+    check_conditions("conditions", &policy.conditions, known, &mut errors);
 
     let mut any_target = false;
     for priority in Priority::ALL {

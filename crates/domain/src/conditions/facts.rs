@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::geo::GeoPoint;
+use crate::geo::GeoPoint;
 use crate::ticket::{Channel, Priority};
 
 /// A ticket as the routing rules see it. Also the body of a "test these rules" request, hence the defaults.
