@@ -10,8 +10,6 @@ export const adminKeys = {
   allOrganizations: ['admin', 'organizations', 'all'] as const,
   users: (filters: UserFilters) => ['admin', 'users', filters] as const,
   usersAll: ['admin', 'users'] as const,
-  ticketTypes: ['admin', 'ticket-types'] as const,
-  ticketType: (id: number) => ['admin', 'ticket-types', id] as const,
   apiKeys: ['admin', 'api-keys'] as const,
 };
 
@@ -75,21 +73,6 @@ export function useStaffSearch(q: string) {
     queryFn: () =>
       unwrap(api.GET('/api/v1/users', { params: { query: { kind: 'staff', active: true, q: q || undefined, limit: 20 } } })),
     placeholderData: (previous) => previous,
-  });
-}
-
-export function useTicketTypes() {
-  return useQuery({
-    queryKey: adminKeys.ticketTypes,
-    queryFn: () => unwrap(api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } } })),
-  });
-}
-
-export function useTicketType(id: number | null) {
-  return useQuery({
-    queryKey: adminKeys.ticketType(id ?? 0),
-    enabled: id !== null,
-    queryFn: () => unwrap(api.GET('/api/v1/ticket-types/{id}', { params: { path: { id: id ?? 0 } } })),
   });
 }
 

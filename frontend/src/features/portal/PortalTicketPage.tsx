@@ -3,13 +3,14 @@ import { Alert, App, Button, Card, Descriptions, Result, Skeleton, Typography } 
 import { ArrowLeftOutlined, CheckOutlined, RedoOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
 import type { Schemas } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { activeTicketTypesQueryOptions } from '@/api/ticketTypes';
 import { useCurrentUser } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { StatusTag } from '@/components/tags';
 import { TimeText, formatDateTime } from '@/components/TimeText';
-import { useTicketTypes } from '@/features/tickets/fields/useTicketTypes';
 import { PortalReplyBox } from './PortalReplyBox';
 import { PortalTimeline } from './PortalTimeline';
 import { usePortalTicket, usePortalTimeline, useTransition, type TicketView } from './portalApi';
@@ -35,7 +36,7 @@ function FieldValue({ definition, value }: { definition: FieldDefinition; value:
 }
 
 function CustomFieldValues({ ticket }: { ticket: TicketView }) {
-  const types = useTicketTypes();
+  const types = useQuery(activeTicketTypesQueryOptions());
   const definitions = types.data?.find((type) => type.id === ticket.type_id)?.fields ?? [];
   const values = ticket.custom_fields as Record<string, unknown>;
   const shown = definitions.filter((d) => d.customer_visible && values[d.key] !== undefined && values[d.key] !== null);
@@ -117,7 +118,7 @@ function Decision({ ticket }: { ticket: TicketView }) {
 }
 
 function TypeName({ ticket }: { ticket: TicketView }) {
-  const types = useTicketTypes();
+  const types = useQuery(activeTicketTypesQueryOptions());
   return <>{(ticket.type_name as string | undefined) || types.data?.find((type) => type.id === ticket.type_id)?.name || `#${ticket.type_id}`}</>;
 }
 

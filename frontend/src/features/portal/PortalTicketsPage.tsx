@@ -2,10 +2,11 @@ import { Button, Empty, Segmented, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { activeTicketTypesQueryOptions } from '@/api/ticketTypes';
 import { StatusTag } from '@/components/tags';
 import { TimeText } from '@/components/TimeText';
 import { QueryState } from '@/components/QueryState';
-import { useTicketTypes } from '@/features/tickets/fields/useTicketTypes';
 import { PORTAL_VIEWS, usePortalTickets, type PortalView, type TicketView } from './portalApi';
 import styles from './portal.module.css';
 
@@ -44,7 +45,7 @@ export function PortalTicketsPage() {
   const requested = params.get('view');
   const view: PortalView = (PORTAL_VIEWS as readonly string[]).includes(requested ?? '') ? (requested as PortalView) : 'all';
   const tickets = usePortalTickets(view);
-  const types = useTicketTypes();
+  const types = useQuery(activeTicketTypesQueryOptions());
   // type_name comes with the ticket; the type list covers servers that do not send it yet.
   const typeName = (ticket: TicketView) =>
     (ticket.type_name as string | undefined) || types.data?.find((type) => type.id === ticket.type_id)?.name;

@@ -3,9 +3,11 @@ import { useNavigate } from 'react-router-dom';
 import { Button, Drawer, Empty, Grid, Input, Select, Skeleton, Typography } from 'antd';
 import { FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { ticketTypesQueryOptions } from '@/api/ticketTypes';
 import { useAuth } from '@/auth/AuthProvider';
 import { ProblemAlert } from '@/components/ProblemAlert';
-import { nameMap, useGroups, useStaffUsers, useTicketList, useTicketTypes } from './api';
+import { nameMap, useGroups, useStaffUsers, useTicketList } from './api';
 import { formatSort, parseSort, refinementCount, SORT_FIELDS, toApiQuery, type ListState, type Sort } from './list/filters';
 import { QuickViews } from './list/QuickViews';
 import { toRows, type NameMaps } from './list/rows';
@@ -142,7 +144,7 @@ export function TicketListPage() {
 
 /** Names for ids the views do not name themselves: one query per list, one map each. */
 function useNameMaps(): NameMaps {
-  const types = useTicketTypes();
+  const types = useQuery(ticketTypesQueryOptions());
   const groups = useGroups();
   const staff = useStaffUsers();
   return useMemo(

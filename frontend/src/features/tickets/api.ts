@@ -17,9 +17,8 @@ export const ticketKeys = {
   detail: (id: number) => [...ticketKeys.details(), id] as const,
 };
 
-/** Reference data the ticket screens name things with (types, groups, staff). */
+/** Reference data the ticket screens name things with (groups, staff; ticket types: src/api/ticketTypes). */
 export const directoryKeys = {
-  ticketTypes: ['ticket-types', { includeInactive: true }] as const,
   groups: ['groups'] as const,
   staff: ['users', { kind: 'staff' }] as const,
 };
@@ -45,16 +44,6 @@ export function useTicketList(query: TicketListQuery) {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     // While another filter loads, keep showing the previous rows (dimmed) instead of a skeleton.
     placeholderData: keepPreviousData,
-  });
-}
-
-/** All ticket types, inactive ones too: old tickets still carry them. */
-export function useTicketTypes() {
-  return useQuery({
-    queryKey: directoryKeys.ticketTypes,
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } }, signal })),
-    staleTime: 5 * 60_000,
   });
 }
 

@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { ticketTypesQueryOptions } from '@/api/ticketTypes';
 import { useAgents } from '@/features/dispatch/api';
-import { useAllOrganizations, useGroups, useTicketTypes } from '../adminApi';
+import { useAllOrganizations, useGroups } from '../adminApi';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
 
 type FieldDefinition = Schemas['FieldDefinition'];
@@ -33,7 +34,8 @@ export interface RulePickers {
 
 export function useLoadPickers(): RulePickers {
   const groups = useGroups();
-  const types = useTicketTypes();
+  // The admin screens refetch on every visit (staleTime 0).
+  const types = useQuery({ ...ticketTypesQueryOptions(), staleTime: 0 });
   const organizations = useAllOrganizations();
   const agents = useAgents();
   return useMemo(() => {

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Breadcrumb, Button, Card, Form, Input, Select, Skeleton, Switch, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { ticketTypeQueryOptions } from '@/api/ticketTypes';
 import { NotFound } from '@/app/NotFound';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { PriorityTag } from '@/components/tags';
-import { adminKeys, useGroups, useInvalidate, useTicketType } from '../adminApi';
+import { useGroups, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader } from '../components';
 import { SkillsInput, type SkillEntry } from '../SkillsInput';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
@@ -41,7 +42,7 @@ export function TicketTypeEditPage() {
 }
 
 function TicketTypeLoader({ id }: { id: number | null }) {
-  const type = useTicketType(id);
+  const type = useQuery({ ...ticketTypeQueryOptions(id ?? 0), enabled: id !== null, staleTime: 0 });
   if (id === null) return <TicketTypeEditor type={null} />;
   if (type.isPending) return <Skeleton active />;
   if (type.isError) {
@@ -153,7 +154,7 @@ function TicketTypeEditor({ type }: { type: TicketType | null }) {
     save.mutate(body, {
       onSuccess: (result) => {
         void message.success(type ? t('ticketTypes.saved', { name: result.name }) : t('ticketTypes.created', { name: result.name }));
-        queryClient.setQueryData(adminKeys.ticketType(result.id), result);
+        queryClient.setQueryData(ticketTypeQueryOptions(result.id).queryKey, result);
         void invalidate('ticket-types');
         setServerErrors({});
         setAttempted(false);

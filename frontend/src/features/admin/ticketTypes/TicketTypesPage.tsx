@@ -3,10 +3,12 @@ import { Link, useNavigate } from 'react-router-dom';
 import { Button, Empty, Segmented, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
 import type { Schemas } from '@/api/client';
+import { ticketTypesQueryOptions } from '@/api/ticketTypes';
 import { QueryState } from '@/components/QueryState';
 import { PriorityTag } from '@/components/tags';
-import { useGroups, useTicketTypes } from '../adminApi';
+import { useGroups } from '../adminApi';
 import { isInteractive, ScreenHeader, useIsPhone } from '../components';
 import { groupPath } from '../groups/groupTree';
 import styles from '../admin.module.css';
@@ -18,7 +20,8 @@ export function TicketTypesPage() {
   const { t } = useTranslation(['admin', 'common']);
   const phone = useIsPhone();
   const navigate = useNavigate();
-  const types = useTicketTypes();
+  // The admin screens refetch on every visit (staleTime 0).
+  const types = useQuery({ ...ticketTypesQueryOptions(), staleTime: 0 });
   const groups = useGroups();
   const [show, setShow] = useState<Show>('active');
 

@@ -20,7 +20,6 @@ export const detailKeys = {
   events: (id: number) => ['ticket', id, 'events'] as const,
   /** The server words dispatch reasons in the UI language: one cache entry per language. */
   eventsIn: (id: number, language: string) => ['ticket', id, 'events', language] as const,
-  ticketType: (id: number) => ['ticket-type', id] as const,
   staff: (groupId: number | null) => ['users', 'staff', groupId ?? 'all'] as const,
 };
 
@@ -65,15 +64,6 @@ export function useEvents(id: number) {
           }),
         ),
       ),
-  });
-}
-
-export function useTicketType(typeId: number | undefined) {
-  return useQuery({
-    queryKey: detailKeys.ticketType(typeId ?? 0),
-    enabled: typeId !== undefined,
-    staleTime: DIRECTORY_STALE_MS,
-    queryFn: () => unwrap(api.GET('/api/v1/ticket-types/{id}', { params: { path: { id: typeId ?? 0 } } })),
   });
 }
 

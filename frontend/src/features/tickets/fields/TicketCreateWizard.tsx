@@ -1,11 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, Col, Empty, Form, Grid, Input, Row, Steps, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { activeTicketTypesQueryOptions } from '@/api/ticketTypes';
 import { showServerErrors } from '@/components/formErrors';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { QueryState } from '@/components/QueryState';
@@ -14,7 +15,6 @@ import { CUSTOM_FIELDS, CustomFieldsFormItems } from './CustomFieldsFormItems';
 import { newIdempotencyKey } from './idempotencyKey';
 import { RoutingFields } from './RoutingFields';
 import { TicketTypeCards } from './TicketTypeCards';
-import { useTicketTypes } from './useTicketTypes';
 import { customFieldsPayload, initialFieldValues } from './validateFieldValue';
 import styles from './create.module.css';
 
@@ -93,7 +93,7 @@ export function TicketCreateWizard({
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<CreateTicketValues>();
-  const types = useTicketTypes();
+  const types = useQuery(activeTicketTypesQueryOptions());
   const [formTypeId, setFormTypeId] = useState<number | null>(null);
   const [submitProblem, setSubmitProblem] = useState<SubmitProblem | null>(null);
   const me = useCurrentUser();

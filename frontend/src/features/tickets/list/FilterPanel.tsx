@@ -2,8 +2,10 @@ import { useId, useMemo, type ReactNode } from 'react';
 import { DatePicker, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { ticketTypesQueryOptions } from '@/api/ticketTypes';
 import { useAuth } from '@/auth/AuthProvider';
-import { useGroups, useStaffUsers, useTicketTypes } from '../api';
+import { useGroups, useStaffUsers } from '../api';
 import { PRIORITIES, TICKET_STATUSES, type AssigneeFilter, type ListFilters } from './filters';
 import styles from './TicketList.module.css';
 
@@ -35,7 +37,7 @@ export function FilterPanel({ filters, onChange, layout }: FilterPanelProps) {
   const { t } = useTranslation(['tickets', 'common']);
   const { can } = useAuth();
   const id = useId();
-  const types = useTicketTypes();
+  const types = useQuery(ticketTypesQueryOptions());
   const groups = useGroups();
   const staff = useStaffUsers();
   const stacked = layout === 'stacked';
