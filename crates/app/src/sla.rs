@@ -15,7 +15,7 @@ use loopdesk_domain::dispatch::{DispatchCause, Locale};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission};
-use loopdesk_domain::sla::{self, SlaClockView, SlaEvent, SlaEventKind, SlaPolicy, SlaState, SlaTargets, TicketSla};
+use loopdesk_domain::sla::{self, SlaEvent, SlaEventKind, SlaPolicy, SlaTargets, TicketSla};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::models::{
     CalendarRow, CalendarValues, SlaPolicyRow, SlaPolicyValues, TicketRow, TicketSlaRow,
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, parse_tags, status_of, to_json};
-use crate::views::TicketView;
+use crate::views::{TicketSlaView, TicketView};
 use crate::{App, AppError, AppResult, utc};
 
 /// How many tickets one SLA pass looks at; the rest wait for the next pass.
@@ -133,21 +133,6 @@ pub struct SlaPolicyView {
     pub breach_actions: BreachActions,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// A ticket's SLA now: the policy, the combined state, the earliest due time, and each clock for the badge.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TicketSlaView {
-    pub policy_id: i64,
-    #[schema(example = "VIP 客户")]
-    pub policy_name: Option<String>,
-    pub calendar_id: Option<i64>,
-    /// the worst of the clocks: breached > warning > ok > paused > met
-    pub state: SlaState,
-    /// the earliest due time of the clocks not met
-    pub due_at: Option<DateTime<Utc>>,
-    pub first_response: Option<SlaClockView>,
-    pub resolution: Option<SlaClockView>,
 }
 
 // ---- rows ↔ domain

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use loopdesk_domain::fields::FieldDefinition;
 use loopdesk_domain::policy::{Permission, UserKind};
+use loopdesk_domain::sla::{SlaClockView, SlaState};
 use loopdesk_domain::ticket::{Channel, EventKind, Priority, TicketStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -162,7 +163,7 @@ pub struct TicketView {
     pub allowed_transitions: Vec<TicketStatus>,
     /// the ticket's SLA clocks now (staff only; null when no policy covers the ticket)
     #[serde(default)]
-    pub sla: Option<crate::sla::TicketSlaView>,
+    pub sla: Option<TicketSlaView>,
     /// waiting in the claim pool (抢单) for an agent to claim it (staff only)
     #[serde(default)]
     pub in_pool: bool,
@@ -259,4 +260,19 @@ pub struct CreatedApiKeyView {
     /// the secret; send as `Authorization: Bearer <key>`. Not retrievable later.
     #[schema(example = "ldk_3fa9c1d2e4b5a6978877665544332211aabbccddeeff0011")]
     pub key: String,
+}
+
+/// A ticket's SLA now: the policy, the combined state, the earliest due time, and each clock for the badge.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TicketSlaView {
+    pub policy_id: i64,
+    #[schema(example = "VIP 客户")]
+    pub policy_name: Option<String>,
+    pub calendar_id: Option<i64>,
+    /// the worst of the clocks: breached > warning > ok > paused > met
+    pub state: SlaState,
+    /// the earliest due time of the clocks not met
+    pub due_at: Option<DateTime<Utc>>,
+    pub first_response: Option<SlaClockView>,
+    pub resolution: Option<SlaClockView>,
 }

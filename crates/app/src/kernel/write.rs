@@ -8,7 +8,7 @@
 //! 3. `after_save` of every step, in order: a step writes its own rows (the dispatch state, the clocks, the
 //!    workload counters, notifications) seeing the ticket before and after and the events written.
 //!
-//! The kernel names no step: they come from `App::write_steps`, registered in `crate::steps`.
+//! The kernel names no step: they come from `App::write_steps`, registered in the crate's `steps.rs`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::conditions::TicketFacts;
