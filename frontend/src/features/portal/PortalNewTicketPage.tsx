@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { TicketCreateWizard } from '@/features/tickets/fields/TicketCreateWizard';
+import { TicketCreateWizard } from '@/features/tickets';
 
 /** /portal/new: a customer submits a ticket (type → customer-visible fields → submit). */
 export function PortalNewTicketPage() {

@@ -4,7 +4,7 @@ import { DeleteOutlined, EditOutlined, LockOutlined, PlusOutlined } from '@ant-d
 import { useTranslation } from 'react-i18next';
 import { showServerErrors } from '@/components/formErrors';
 import { QueryState } from '@/components/QueryState';
-import { kindLabel, NOTIFY_KINDS } from '@/features/notifications/kinds';
+import { kindLabel, NOTIFY_KINDS } from '@/features/notifications';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
 import { useChannels, useDeleteChannel, useSaveChannel, type ChannelView } from './channelsApi';
 import { CHANNEL_FIELDS, CHANNEL_KINDS, emptyValues, inputOf, valuesOf, type ChannelValues } from './channelModel';

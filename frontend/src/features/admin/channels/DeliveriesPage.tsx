@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '@/api/problem';
 import { QueryState } from '@/components/QueryState';
 import { TimeText } from '@/components/TimeText';
-import { kindLabel } from '@/features/notifications/kinds';
+import { kindLabel } from '@/features/notifications';
 import { ScreenHeader, useIsPhone } from '../components';
 import { useChannels, useDeliveries, useRetryDelivery, type DeliveryStatus, type DeliveryView } from './channelsApi';
 import styles from '../admin.module.css';

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { showServerErrors } from '@/components/formErrors';
 import { QueryState } from '@/components/QueryState';
-import { useAgents } from '@/features/dispatch/api';
+import { useAgents } from '@/features/dispatch';
 import { useGroups, useInvalidate } from '../adminApi';
 import { FormProblem, ScreenHeader, useIsPhone } from '../components';
 import { buildGroupTree, flattenTree, selfAndDescendants, type GroupNode } from './groupTree';

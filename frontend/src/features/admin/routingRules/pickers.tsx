@@ -4,7 +4,7 @@ import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '@/api/client';
 import { ticketTypesQueryOptions } from '@/api/ticketTypes';
-import { useAgents } from '@/features/dispatch/api';
+import { useAgents } from '@/features/dispatch';
 import { useAllOrganizations, useGroups } from '../adminApi';
 import { buildGroupTree, flattenTree, groupPath } from '../groups/groupTree';
 

@@ -3,7 +3,7 @@ import { App, Button, Divider, Flex, Form, InputNumber, Skeleton, Typography } f
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '@/api/problem';
 import { ProblemAlert } from '@/components/ProblemAlert';
-import { useAgent, useAgents, useUpdateAgent, type AgentView } from '@/features/dispatch/api';
+import { useAgent, useAgents, useUpdateAgent, type AgentView } from '@/features/dispatch';
 import { FormProblem } from '../components';
 import { SkillsInput, type SkillEntry } from '../SkillsInput';
 import styles from '../admin.module.css';

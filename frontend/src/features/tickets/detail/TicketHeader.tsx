@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { SlaBadge } from '@/components/sla/SlaBadge';
 import { PriorityTag, StatusTag } from '@/components/tags';
 import { TimeText } from '@/components/TimeText';
-import { SlaBadge } from '@/features/sla/SlaBadge';
 import type { TicketView } from './api';
 import { useDirectory } from './directory';
 import styles from './TicketDetail.module.css';

@@ -1,9 +1,9 @@
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { SlaBadge } from '@/components/sla/SlaBadge';
 import { PriorityTag, StatusTag } from '@/components/tags';
 import { TimeText } from '@/components/TimeText';
-import { SlaBadge } from '@/features/sla/SlaBadge';
 import type { TicketRow } from './rows';
 import styles from './TicketList.module.css';
 
