@@ -6,7 +6,6 @@ pub mod activity;
 pub mod agents;
 pub mod auth;
 mod conditions;
-pub mod demo;
 pub mod directory;
 pub mod dispatch;
 pub mod error;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use actix_web::HttpServer;
 use clap::{Parser, Subcommand};
 use loopdesk_app::{App, AuthConfig};
+use loopdesk_demo::SeedDemo;
 use loopdesk_http::HttpConfig;
 use loopdesk_persistence::{Backend, build_pool, run_migrations};
 

@@ -1,5 +1,6 @@
 //! The demo data set (`loopdesk seed-demo`), on both backends.
 
+#[path = "../../app/tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeSet;
@@ -10,6 +11,7 @@ use loopdesk_app::domain::policy::Actor;
 use loopdesk_app::domain::ticket::{EventKind, TicketStatus};
 use loopdesk_app::tickets::{HistoryQuery, TicketListQuery};
 use loopdesk_app::views::{CommentView, TicketView};
+use loopdesk_demo::SeedDemo;
 use loopdesk_persistence::both_backends;
 
 const PASSWORD: &str = "loopdesk-demo";

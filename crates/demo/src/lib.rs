@@ -19,11 +19,13 @@ use loopdesk_persistence::queries::directory as directory_q;
 use loopdesk_persistence::queries::tickets::{self as tickets_q, TicketFilter};
 use serde_json::{Map, Value, json};
 
-use crate::auth::{LoginInput, NewApiKeyInput};
-use crate::directory::{NewGroupInput, NewOrganizationInput, NewUserInput, PageQuery};
-use crate::ticket_types::NewTicketTypeInput;
-use crate::tickets::{AssignInput, NewCommentInput, NewTicketInput, TicketPatch, TransferInput, TransitionInput};
-use crate::{App, AppError, AppResult};
+use loopdesk_app::auth::{LoginInput, NewApiKeyInput};
+use loopdesk_app::directory::{NewGroupInput, NewOrganizationInput, NewUserInput, PageQuery};
+use loopdesk_app::ticket_types::NewTicketTypeInput;
+use loopdesk_app::tickets::{
+    AssignInput, NewCommentInput, NewTicketInput, TicketPatch, TransferInput, TransitionInput,
+};
+use loopdesk_app::{App, AppError, AppResult};
 
 pub const DEMO_ADMIN_EMAIL: &str = "admin@loopdesk.local";
 pub const DEMO_CUSTOMER_EMAIL: &str = "customer@loopdesk.local";
@@ -299,9 +301,9 @@ impl Seeder {
     /// VIP complaints to the least loaded agent, urgent repairs into the claim pool, air-conditioning repairs by
     /// skill, IT incidents in turn. Returns how many rules it created.
     fn seed_dispatch(&mut self) -> AppResult<usize> {
-        use crate::agents::AgentPatch;
-        use crate::directory::{GroupPatch, OrganizationPatch};
-        use crate::routing::RoutingRuleInput;
+        use loopdesk_app::agents::AgentPatch;
+        use loopdesk_app::directory::{GroupPatch, OrganizationPatch};
+        use loopdesk_app::routing::RoutingRuleInput;
         use loopdesk_domain::dispatch::{AgentSkill, Availability};
 
         let app = self.app.clone();
@@ -332,7 +334,7 @@ impl Seeder {
         }
         for (name, _, lat, lon) in FIELD_ENGINEERS {
             if let Some(person) = self.staff.iter().find(|p| p.name == name) {
-                app.set_my_location(&person.actor, &crate::agents::LocationInput { lat, lon })?;
+                app.set_my_location(&person.actor, &loopdesk_app::agents::LocationInput { lat, lon })?;
             }
         }
 
@@ -508,15 +510,20 @@ struct Seeder {
     ticket_count: usize,
 }
 
-impl App {
+/// Loads the demo data set into an app's database.
+pub trait SeedDemo {
     /// Loads the demo data; returns a summary for the console.
     ///
     /// Does nothing when `admin@loopdesk.local` exists and there are tickets already.
     /// Groups, organisations, users and types that exist (by name or e-mail) are reused,
     /// so a run that stopped half-way can be repeated.
-    pub fn seed_demo(&self, tickets: usize) -> AppResult<String> {
+    fn seed_demo(&self, tickets: usize) -> AppResult<String>;
+}
+
+impl SeedDemo for App {
+    fn seed_demo(&self, tickets: usize) -> AppResult<String> {
         {
-            let mut conn = self.conn()?;
+            let mut conn = connection(self)?;
             if directory_q::find_user_by_email(&mut conn, DEMO_ADMIN_EMAIL)?.is_some() {
                 let existing = tickets_q::count_matching(&mut conn, &TicketFilter::visible_to(TicketVisibility::All))?;
                 if existing > 0 {
@@ -639,10 +646,26 @@ impl App {
             seeder.ticket_count,
         ))
     }
+}
 
+fn connection(app: &App) -> AppResult<loopdesk_persistence::PooledConn> {
+    app.pool.get().map_err(|e| AppError::Unavailable(format!("database unavailable: {e}")))
+}
+
+/// What the seeder does through the use cases, by name or e-mail so a repeated run reuses what exists.
+trait EnsureExists {
+    fn find_user_id(&self, email: &str) -> AppResult<Option<i64>>;
+    fn sign_in(&self, email: &str) -> AppResult<Actor>;
+    fn ensure_user(&self, admin: &Actor, input: &NewUserInput) -> AppResult<i64>;
+    fn ensure_group(&self, admin: &Actor, name: &str, description: &str, parent_id: Option<i64>) -> AppResult<i64>;
+    fn ensure_organization(&self, admin: &Actor, name: &str, shared_ticket_view: bool) -> AppResult<i64>;
+    fn ensure_ticket_type(&self, admin: &Actor, input: &NewTicketTypeInput) -> AppResult<i64>;
+}
+
+impl EnsureExists for App {
     fn find_user_id(&self, email: &str) -> AppResult<Option<i64>> {
-        let mut conn = self.conn()?;
-        Ok(directory_q::find_user_by_email(&mut conn, &crate::auth::normalize_email(email))?.map(|u| u.id))
+        let mut conn = connection(self)?;
+        Ok(directory_q::find_user_by_email(&mut conn, &loopdesk_app::auth::normalize_email(email))?.map(|u| u.id))
     }
 
     fn sign_in(&self, email: &str) -> AppResult<Actor> {
