@@ -20,94 +20,7 @@ systems that retry, and `If-Match` when editing.",
         version = "1.0.0",
         license(name = "MIT")
     ),
-    paths(
-        routes::ops::healthz,
-        routes::ops::readyz,
-        routes::auth::login,
-        routes::auth::refresh,
-        routes::auth::logout,
-        routes::auth::me,
-        routes::api_keys::create,
-        routes::api_keys::list,
-        routes::api_keys::revoke,
-        routes::tickets::list,
-        routes::tickets::create,
-        routes::tickets::get,
-        routes::tickets::update,
-        routes::tickets::transition,
-        routes::tickets::assign,
-        routes::tickets::transfer,
-        routes::tickets::list_comments,
-        routes::tickets::add_comment,
-        routes::tickets::list_events,
-        routes::tickets::list_watchers,
-        routes::tickets::add_watcher,
-        routes::tickets::remove_watcher,
-        routes::users::create,
-        routes::users::list,
-        routes::users::get,
-        routes::users::update,
-        routes::users::list_roles,
-        routes::groups::create,
-        routes::groups::list,
-        routes::groups::get,
-        routes::groups::update,
-        routes::groups::add_member,
-        routes::groups::remove_member,
-        routes::organizations::create,
-        routes::organizations::list,
-        routes::organizations::get,
-        routes::organizations::update,
-        routes::ticket_types::create,
-        routes::ticket_types::list,
-        routes::ticket_types::get,
-        routes::ticket_types::update,
-        routes::dispatch::list_rules,
-        routes::dispatch::create_rule,
-        routes::dispatch::reorder_rules,
-        routes::dispatch::test_rules,
-        routes::dispatch::get_rule,
-        routes::dispatch::update_rule,
-        routes::dispatch::delete_rule,
-        routes::dispatch::reroute,
-        routes::dispatch::accept,
-        routes::dispatch::decline,
-        routes::dispatch::claim,
-        routes::agents::list,
-        routes::agents::get,
-        routes::agents::update,
-        routes::agents::me,
-        routes::agents::set_availability,
-        routes::agents::set_location,
-        routes::agents::queues,
-        routes::agents::transfers,
-        routes::agents::notifications,
-        routes::agents::unread,
-        routes::agents::mark_read,
-        routes::agents::stream,
-        routes::delivery::list_channels,
-        routes::delivery::create_channel,
-        routes::delivery::update_channel,
-        routes::delivery::delete_channel,
-        routes::delivery::my_preferences,
-        routes::delivery::set_my_preferences,
-        routes::delivery::list_deliveries,
-        routes::delivery::retry_delivery,
-        routes::sla::list_calendars,
-        routes::sla::create_calendar,
-        routes::sla::get_calendar,
-        routes::sla::update_calendar,
-        routes::sla::import_holidays,
-        routes::sla::delete_calendar,
-        routes::sla::list_policies,
-        routes::sla::create_policy,
-        routes::sla::reorder_policies,
-        routes::sla::get_policy,
-        routes::sla::update_policy,
-        routes::sla::delete_policy,
-    ),
     components(schemas(crate::problem::Problem)),
-    modifiers(&Conventions),
     security(("bearer_jwt" = []), ("api_key" = [])),
     tags(
         (name = "auth", description = "Sign-in, tokens and the current user"),
@@ -125,9 +38,18 @@ systems that retry, and `If-Match` when editing.",
 )]
 pub struct ApiDoc;
 
-/// The generated document.
+/// The generated document: the description above, the paths and schemas of every route as `routes::api` declares
+/// them, and the conventions every operation shares.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    use utoipa_actix_web::AppExt;
+    let mut document = ApiDoc::openapi();
+    let (_, routes) = actix_web::App::new()
+        .into_utoipa_app()
+        .configure(|cfg| routes::api(cfg, actix_web::web::to(actix_web::HttpResponse::NotFound)))
+        .split_for_parts();
+    document.merge(routes);
+    Conventions.modify(&mut document);
+    document
 }
 
 /// The document as committed in openapi/openapi.json (pretty, trailing newline).

@@ -8,12 +8,13 @@ use loopdesk_app::agents::{
     NotificationQuery, NotificationView, TransferCountView, TransferStatsQuery, UnreadCount,
 };
 use loopdesk_app::views::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, blocking, optional_json};
 use crate::problem::ApiError;
 
 /// Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`).
-#[utoipa::path(get, path = "/api/v1/agents", operation_id = "list_agents", tag = "dispatch", params(AgentListQuery), responses(
+#[utoipa::path(get, operation_id = "list_agents", tag = "dispatch", params(AgentListQuery), responses(
     (status = 200, description = "Agents, by id", body = Vec<AgentView>),
 ))]
 #[get("/agents")]
@@ -28,7 +29,7 @@ pub async fn list(
 }
 
 /// One agent's dispatch profile and load (yourself, or anyone with `tickets_assign`).
-#[utoipa::path(get, path = "/api/v1/agents/{id}", operation_id = "get_agent", tag = "dispatch",
+#[utoipa::path(get, operation_id = "get_agent", tag = "dispatch",
     params(("id" = i64, Path, description = "the agent's user id")),
     responses((status = 200, description = "The agent", body = AgentView)))]
 #[get("/agents/{id}")]
@@ -39,7 +40,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 }
 
 /// Set an agent's capacity and skills (`routing_manage`), or availability (`routing_manage`, or yourself).
-#[utoipa::path(patch, path = "/api/v1/agents/{id}", operation_id = "update_agent", tag = "dispatch", request_body = AgentPatch,
+#[utoipa::path(patch, operation_id = "update_agent", tag = "dispatch", request_body = AgentPatch,
     params(("id" = i64, Path, description = "the agent's user id")),
     responses((status = 200, description = "Saved", body = AgentView)))]
 #[patch("/agents/{id}")]
@@ -55,7 +56,7 @@ pub async fn update(
 }
 
 /// Your own dispatch profile.
-#[utoipa::path(get, path = "/api/v1/me/agent", operation_id = "get_my_agent", tag = "dispatch",
+#[utoipa::path(get, operation_id = "get_my_agent", tag = "dispatch",
     responses((status = 200, description = "Your profile", body = AgentView)))]
 #[get("/me/agent")]
 pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -64,7 +65,7 @@ pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, Api
 }
 
 /// Go online, away or offline. Only online agents get new work from dispatch.
-#[utoipa::path(put, path = "/api/v1/me/availability", operation_id = "set_my_availability", tag = "dispatch", request_body = AvailabilityInput,
+#[utoipa::path(put, operation_id = "set_my_availability", tag = "dispatch", request_body = AvailabilityInput,
     responses((status = 200, description = "Saved", body = AgentView)))]
 #[put("/me/availability")]
 pub async fn set_availability(
@@ -78,7 +79,7 @@ pub async fn set_availability(
 }
 
 /// Report where you are (from the phone), for the nearest-agent strategy.
-#[utoipa::path(put, path = "/api/v1/me/location", operation_id = "set_my_location", tag = "dispatch", request_body = LocationInput,
+#[utoipa::path(put, operation_id = "set_my_location", tag = "dispatch", request_body = LocationInput,
     responses((status = 200, description = "Saved", body = AgentView)))]
 #[put("/me/location")]
 pub async fn set_location(
@@ -92,7 +93,7 @@ pub async fn set_location(
 }
 
 /// Your groups' queues (every group with `tickets_read_all`): unassigned tickets and each member's load.
-#[utoipa::path(get, path = "/api/v1/queues", operation_id = "list_queues", tag = "dispatch",
+#[utoipa::path(get, operation_id = "list_queues", tag = "dispatch",
     responses((status = 200, description = "One entry per group", body = Vec<GroupQueueView>)))]
 #[get("/queues")]
 pub async fn queues(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -101,7 +102,7 @@ pub async fn queues(app: web::Data<App>, caller: Caller) -> Result<HttpResponse,
 }
 
 /// Transfers between groups in a period, most frequent first (`tickets_assign`).
-#[utoipa::path(get, path = "/api/v1/reports/transfers", operation_id = "transfer_stats", tag = "dispatch", params(TransferStatsQuery),
+#[utoipa::path(get, operation_id = "transfer_stats", tag = "dispatch", params(TransferStatsQuery),
     responses((status = 200, description = "Counts per pair of groups", body = Vec<TransferCountView>)))]
 #[get("/reports/transfers")]
 pub async fn transfers(
@@ -115,7 +116,7 @@ pub async fn transfers(
 }
 
 /// Your notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "list_notifications", tag = "notifications", params(NotificationQuery),
+#[utoipa::path(get, operation_id = "list_notifications", tag = "notifications", params(NotificationQuery),
     responses((status = 200, description = "One page", body = Page<NotificationView>)))]
 #[get("/notifications")]
 pub async fn notifications(
@@ -129,7 +130,7 @@ pub async fn notifications(
 }
 
 /// How many of your notifications are unread (the bell's badge).
-#[utoipa::path(get, path = "/api/v1/notifications/unread-count", operation_id = "unread_notifications", tag = "notifications",
+#[utoipa::path(get, operation_id = "unread_notifications", tag = "notifications",
     responses((status = 200, description = "How many are unread", body = UnreadCount)))]
 #[get("/notifications/unread-count")]
 pub async fn unread(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -138,7 +139,7 @@ pub async fn unread(app: web::Data<App>, caller: Caller) -> Result<HttpResponse,
 }
 
 /// Mark notifications read: the given ids, or all of yours.
-#[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "mark_notifications_read", tag = "notifications", request_body = MarkReadInput,
+#[utoipa::path(post, operation_id = "mark_notifications_read", tag = "notifications", request_body = MarkReadInput,
     responses((status = 200, description = "How many changed", body = MarkedRead)))]
 #[post("/notifications/read")]
 pub async fn mark_read(app: web::Data<App>, caller: Caller, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -163,7 +164,7 @@ const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(20);
 /// with a NotificationView for each new notification of yours (from any instance), comments as keep-alives every
 /// 20 s, and `event: resync` if the stream fell behind (reload the list). Authenticate with the Authorization
 /// header or `?access_token=`; the stream ends after 15 minutes: reconnect.
-#[utoipa::path(get, path = "/api/v1/stream", operation_id = "stream_notifications", tag = "notifications", params(StreamQuery),
+#[utoipa::path(get, operation_id = "stream_notifications", tag = "notifications", params(StreamQuery),
     responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = String),
         (status = 503, description = "Live delivery is not running on this instance", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[get("/stream")]
@@ -222,4 +223,20 @@ pub async fn stream(
         .insert_header(("Content-Encoding", "identity"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(events))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(get)
+        .service(update)
+        .service(me)
+        .service(set_availability)
+        .service(set_location)
+        .service(queues)
+        .service(transfers)
+        .service(notifications)
+        .service(unread)
+        .service(mark_read)
+        .service(stream);
 }

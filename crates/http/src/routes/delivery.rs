@@ -5,12 +5,13 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use loopdesk_app::App;
 use loopdesk_app::notify::{ChannelInput, ChannelView, DeliveryQuery, DeliveryView, PreferenceView, PreferencesInput};
 use loopdesk_app::views::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::Caller;
 use crate::problem::{ApiError, Problem};
 
 /// The notification channels (`channels_manage`): WeCom, DingTalk and Feishu group robots, and webhooks.
-#[utoipa::path(get, path = "/api/v1/notification-channels", operation_id = "list_channels", tag = "notifications",
+#[utoipa::path(get, operation_id = "list_channels", tag = "notifications",
     responses((status = 200, description = "Every channel", body = Vec<ChannelView>)))]
 #[get("/notification-channels")]
 pub async fn list_channels(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -20,7 +21,7 @@ pub async fn list_channels(app: web::Data<App>, caller: Caller) -> Result<HttpRe
 
 /// Add a channel (`channels_manage`). DingTalk and Feishu robots with 加签 need their secret; a webhook with a
 /// secret gets an `X-Loopdesk-Signature: sha256=<hex HMAC of the body>` header.
-#[utoipa::path(post, path = "/api/v1/notification-channels", operation_id = "create_channel", tag = "notifications", request_body = ChannelInput,
+#[utoipa::path(post, operation_id = "create_channel", tag = "notifications", request_body = ChannelInput,
     responses((status = 201, description = "Created", body = ChannelView, headers(("Location" = String, description = "the channel's URL"))),
         (status = 409, description = "A channel with this name exists", body = Problem, content_type = "application/problem+json")))]
 #[post("/notification-channels")]
@@ -37,7 +38,7 @@ pub async fn create_channel(
 }
 
 /// Replace a channel (`channels_manage`); leave `secret` out to keep the current one, send "" to remove it.
-#[utoipa::path(put, path = "/api/v1/notification-channels/{id}", operation_id = "update_channel", tag = "notifications", request_body = ChannelInput,
+#[utoipa::path(put, operation_id = "update_channel", tag = "notifications", request_body = ChannelInput,
     params(("id" = i64, Path, description = "channel id")),
     responses((status = 200, description = "Saved", body = ChannelView)))]
 #[put("/notification-channels/{id}")]
@@ -53,7 +54,7 @@ pub async fn update_channel(
 }
 
 /// Delete a channel (`channels_manage`); what waits for it in the outbox fails ("the channel was deleted").
-#[utoipa::path(delete, path = "/api/v1/notification-channels/{id}", operation_id = "delete_channel", tag = "notifications",
+#[utoipa::path(delete, operation_id = "delete_channel", tag = "notifications",
     params(("id" = i64, Path, description = "channel id")),
     responses((status = 204, description = "Deleted")))]
 #[delete("/notification-channels/{id}")]
@@ -64,7 +65,7 @@ pub async fn delete_channel(app: web::Data<App>, caller: Caller, id: web::Path<i
 }
 
 /// How you hear about each kind of event: in the app and/or by e-mail (default: both).
-#[utoipa::path(get, path = "/api/v1/me/notification-preferences", operation_id = "get_my_preferences", tag = "notifications",
+#[utoipa::path(get, operation_id = "get_my_preferences", tag = "notifications",
     responses((status = 200, description = "One entry per event kind", body = Vec<PreferenceView>)))]
 #[get("/me/notification-preferences")]
 pub async fn my_preferences(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -73,7 +74,7 @@ pub async fn my_preferences(app: web::Data<App>, caller: Caller) -> Result<HttpR
 }
 
 /// Set how you hear about events; kinds you leave out go back to the default.
-#[utoipa::path(put, path = "/api/v1/me/notification-preferences", operation_id = "set_my_preferences", tag = "notifications", request_body = PreferencesInput,
+#[utoipa::path(put, operation_id = "set_my_preferences", tag = "notifications", request_body = PreferencesInput,
     responses((status = 200, description = "Saved", body = Vec<PreferenceView>)))]
 #[put("/me/notification-preferences")]
 pub async fn set_my_preferences(
@@ -88,7 +89,7 @@ pub async fn set_my_preferences(
 
 /// The delivery log, newest first (`channels_manage`): e-mails and robot messages sent, waiting for a retry, or
 /// failed after every retry.
-#[utoipa::path(get, path = "/api/v1/deliveries", operation_id = "list_deliveries", tag = "notifications", params(DeliveryQuery),
+#[utoipa::path(get, operation_id = "list_deliveries", tag = "notifications", params(DeliveryQuery),
     responses((status = 200, description = "One page", body = Page<DeliveryView>)))]
 #[get("/deliveries")]
 pub async fn list_deliveries(
@@ -102,7 +103,7 @@ pub async fn list_deliveries(
 }
 
 /// Send a failed delivery again (`channels_manage`).
-#[utoipa::path(post, path = "/api/v1/deliveries/{id}/retry", operation_id = "retry_delivery", tag = "notifications",
+#[utoipa::path(post, operation_id = "retry_delivery", tag = "notifications",
     params(("id" = i64, Path, description = "delivery id")),
     responses((status = 204, description = "Queued again"),
         (status = 409, description = "The delivery has not failed", body = Problem, content_type = "application/problem+json")))]
@@ -111,4 +112,16 @@ pub async fn retry_delivery(app: web::Data<App>, caller: Caller, id: web::Path<i
     let id = id.into_inner();
     caller.run(&app, move |app, actor| app.retry_delivery(actor, id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_channels)
+        .service(create_channel)
+        .service(update_channel)
+        .service(delete_channel)
+        .service(my_preferences)
+        .service(set_my_preferences)
+        .service(list_deliveries)
+        .service(retry_delivery);
 }

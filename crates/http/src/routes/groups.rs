@@ -5,12 +5,13 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput};
 use loopdesk_app::views::GroupView;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a group (`groups_manage`), optionally under a parent group.
-#[utoipa::path(post, path = "/api/v1/groups", operation_id = "create_group", tag = "groups", request_body = NewGroupInput, responses(
+#[utoipa::path(post, operation_id = "create_group", tag = "groups", request_body = NewGroupInput, responses(
     (status = 201, description = "Created", body = GroupView,
         headers(("Location" = String, description = "the group's URL"))),
     (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
@@ -28,7 +29,7 @@ pub async fn create(
 }
 
 /// All groups with their member ids (`users_read` or `groups_manage`).
-#[utoipa::path(get, path = "/api/v1/groups", operation_id = "list_groups", tag = "groups", responses(
+#[utoipa::path(get, operation_id = "list_groups", tag = "groups", responses(
     (status = 200, description = "All groups", body = Vec<GroupView>),
 ))]
 #[get("/groups")]
@@ -38,7 +39,7 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 }
 
 /// One group with its member ids.
-#[utoipa::path(get, path = "/api/v1/groups/{id}", operation_id = "get_group", tag = "groups", params(("id" = i64, Path, description = "group id")), responses(
+#[utoipa::path(get, operation_id = "get_group", tag = "groups", params(("id" = i64, Path, description = "group id")), responses(
     (status = 200, description = "The group", body = GroupView),
 ))]
 #[get("/groups/{id}")]
@@ -50,7 +51,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Rename, describe or move a group (`groups_manage`); `parent_id: null` makes it top-level.
 /// A group cannot become its own ancestor.
-#[utoipa::path(patch, path = "/api/v1/groups/{id}", operation_id = "update_group", tag = "groups", request_body = GroupPatch,
+#[utoipa::path(patch, operation_id = "update_group", tag = "groups", request_body = GroupPatch,
     params(("id" = i64, Path, description = "group id")),
     responses(
         (status = 200, description = "Updated", body = GroupView),
@@ -70,7 +71,7 @@ pub async fn update(
 }
 
 /// Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422).
-#[utoipa::path(put, path = "/api/v1/groups/{id}/members/{user_id}", operation_id = "add_group_member", tag = "groups",
+#[utoipa::path(put, operation_id = "add_group_member", tag = "groups",
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[put("/groups/{id}/members/{user_id}")]
@@ -85,7 +86,7 @@ pub async fn add_member(
 }
 
 /// Remove someone from the group (`groups_manage`). Removing a non-member is not an error.
-#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user_id}", operation_id = "remove_group_member", tag = "groups",
+#[utoipa::path(delete, operation_id = "remove_group_member", tag = "groups",
     params(("id" = i64, Path, description = "group id"), ("user_id" = i64, Path, description = "user id")),
     responses((status = 200, description = "The group with its members", body = GroupView)))]
 #[delete("/groups/{id}/members/{user_id}")]
@@ -97,4 +98,9 @@ pub async fn remove_member(
     let (id, user_id) = path.into_inner();
     let group = caller.run(&app, move |app, actor| app.remove_group_member(actor, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(group))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update).service(add_member).service(remove_member);
 }

@@ -13,3 +13,28 @@ pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 pub mod users;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every route, declared once per handler in its module's `routes`: registering them on actix also collects their
+/// OpenAPI paths and schemas (`crate::openapi::document` reads the same declaration). `api_fallback` answers what
+/// no route under `/api/v1` matched.
+pub fn api(cfg: &mut ServiceConfig, api_fallback: actix_web::Route) {
+    ops::routes(cfg);
+    cfg.service(
+        scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(api_keys::routes)
+            .configure(tickets::routes)
+            .configure(users::routes)
+            .configure(groups::routes)
+            .configure(organizations::routes)
+            .configure(ticket_types::routes)
+            .configure(dispatch::routes)
+            .configure(agents::routes)
+            .configure(delivery::routes)
+            .configure(sla::routes)
+            .default_service(api_fallback),
+    );
+}

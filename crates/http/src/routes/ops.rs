@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use loopdesk_app::App;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -12,14 +13,14 @@ pub struct Health {
 }
 
 /// Liveness: the process serves requests.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+#[utoipa::path(get, tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+#[utoipa::path(get, tag = "operations", responses(
     (status = 200, description = "Ready", body = Health),
     (status = 503, description = "The database is not reachable", body = Health)
 ))]
@@ -32,4 +33,9 @@ pub async fn readyz(app: web::Data<App>) -> HttpResponse {
     } else {
         HttpResponse::ServiceUnavailable().json(Health { status: "database unavailable" })
     }
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(healthz).service(readyz);
 }

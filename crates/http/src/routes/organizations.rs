@@ -5,12 +5,13 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{NewOrganizationInput, OrganizationPatch, PageQuery};
 use loopdesk_app::views::{OrganizationView, Page};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create an organisation (`organizations_manage`).
-#[utoipa::path(post, path = "/api/v1/organizations", operation_id = "create_organization", tag = "organizations", request_body = NewOrganizationInput, responses(
+#[utoipa::path(post, operation_id = "create_organization", tag = "organizations", request_body = NewOrganizationInput, responses(
     (status = 201, description = "Created", body = OrganizationView,
         headers(("Location" = String, description = "the organisation's URL"))),
     (status = 409, description = "An organisation with this name already exists", body = Problem, content_type = "application/problem+json"),
@@ -30,7 +31,7 @@ pub async fn create(
 }
 
 /// List organisations (`organizations_manage` or `users_read`), one keyset page at a time.
-#[utoipa::path(get, path = "/api/v1/organizations", operation_id = "list_organizations", tag = "organizations", params(PageQuery), responses(
+#[utoipa::path(get, operation_id = "list_organizations", tag = "organizations", params(PageQuery), responses(
     (status = 200, description = "One page of organisations", body = Page<OrganizationView>),
 ))]
 #[get("/organizations")]
@@ -41,7 +42,7 @@ pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<PageQue
 }
 
 /// One organisation. Customers may read their own.
-#[utoipa::path(get, path = "/api/v1/organizations/{id}", operation_id = "get_organization", tag = "organizations", params(("id" = i64, Path, description = "organisation id")), responses(
+#[utoipa::path(get, operation_id = "get_organization", tag = "organizations", params(("id" = i64, Path, description = "organisation id")), responses(
     (status = 200, description = "The organisation", body = OrganizationView),
 ))]
 #[get("/organizations/{id}")]
@@ -52,7 +53,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 }
 
 /// Rename an organisation or switch its shared ticket view (`organizations_manage`).
-#[utoipa::path(patch, path = "/api/v1/organizations/{id}", operation_id = "update_organization", tag = "organizations", request_body = OrganizationPatch,
+#[utoipa::path(patch, operation_id = "update_organization", tag = "organizations", request_body = OrganizationPatch,
     params(("id" = i64, Path, description = "organisation id")),
     responses(
         (status = 200, description = "Updated", body = OrganizationView),
@@ -69,4 +70,9 @@ pub async fn update(
     let (id, input) = (id.into_inner(), input.into_inner());
     let organization = caller.run(&app, move |app, actor| app.update_organization(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(organization))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update);
 }

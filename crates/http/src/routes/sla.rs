@@ -6,12 +6,13 @@ use loopdesk_app::App;
 use loopdesk_app::sla::{
     CalendarInput, CalendarView, HolidayImportInput, PolicyOrderInput, SlaPolicyInput, SlaPolicyView,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::Caller;
 use crate::problem::{ApiError, Problem};
 
 /// Every business calendar (`sla_manage` or `tickets_assign`).
-#[utoipa::path(get, path = "/api/v1/calendars", operation_id = "list_calendars", tag = "sla",
+#[utoipa::path(get, operation_id = "list_calendars", tag = "sla",
     responses((status = 200, description = "Every calendar", body = Vec<CalendarView>)))]
 #[get("/calendars")]
 pub async fn list_calendars(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -21,7 +22,7 @@ pub async fn list_calendars(app: web::Data<App>, caller: Caller) -> Result<HttpR
 
 /// Add a calendar (`sla_manage`): an IANA time zone, working spans per weekday (several a day), holidays and
 /// make-up working days (调休). An invalid one is a 422 by field (`week.mon[1].to`, `holidays[3].date` …).
-#[utoipa::path(post, path = "/api/v1/calendars", operation_id = "create_calendar", tag = "sla", request_body = CalendarInput,
+#[utoipa::path(post, operation_id = "create_calendar", tag = "sla", request_body = CalendarInput,
     responses((status = 201, description = "Created", body = CalendarView, headers(("Location" = String, description = "the calendar's URL"))),
         (status = 409, description = "A calendar with this name exists", body = Problem, content_type = "application/problem+json")))]
 #[post("/calendars")]
@@ -38,7 +39,7 @@ pub async fn create_calendar(
 }
 
 /// One calendar.
-#[utoipa::path(get, path = "/api/v1/calendars/{id}", operation_id = "get_calendar", tag = "sla",
+#[utoipa::path(get, operation_id = "get_calendar", tag = "sla",
     params(("id" = i64, Path, description = "calendar id")),
     responses((status = 200, description = "The calendar", body = CalendarView)))]
 #[get("/calendars/{id}")]
@@ -49,7 +50,7 @@ pub async fn get_calendar(app: web::Data<App>, caller: Caller, id: web::Path<i64
 }
 
 /// Replace a calendar (`sla_manage`). Running clocks of open tickets on it move onto the new working time.
-#[utoipa::path(put, path = "/api/v1/calendars/{id}", operation_id = "update_calendar", tag = "sla", request_body = CalendarInput,
+#[utoipa::path(put, operation_id = "update_calendar", tag = "sla", request_body = CalendarInput,
     params(("id" = i64, Path, description = "calendar id")),
     responses((status = 200, description = "Saved", body = CalendarView)))]
 #[put("/calendars/{id}")]
@@ -66,7 +67,7 @@ pub async fn update_calendar(
 
 /// Import a year of holidays and make-up days (`sla_manage`) from CSV (`date,kind,name[,works_like]`, kind
 /// `holiday` or `workday`) or JSON (a list of the same objects). Errors name their line.
-#[utoipa::path(post, path = "/api/v1/calendars/{id}/import", operation_id = "import_holidays", tag = "sla", request_body = HolidayImportInput,
+#[utoipa::path(post, operation_id = "import_holidays", tag = "sla", request_body = HolidayImportInput,
     params(("id" = i64, Path, description = "calendar id")),
     responses((status = 200, description = "The calendar with the dates merged in", body = CalendarView)))]
 #[post("/calendars/{id}/import")]
@@ -82,7 +83,7 @@ pub async fn import_holidays(
 }
 
 /// Delete a calendar no policy counts on (`sla_manage`).
-#[utoipa::path(delete, path = "/api/v1/calendars/{id}", operation_id = "delete_calendar", tag = "sla",
+#[utoipa::path(delete, operation_id = "delete_calendar", tag = "sla",
     params(("id" = i64, Path, description = "calendar id")),
     responses((status = 204, description = "Deleted"),
         (status = 409, description = "A policy counts on it", body = Problem, content_type = "application/problem+json")))]
@@ -99,7 +100,7 @@ pub async fn delete_calendar(
 
 /// The SLA policies in selection order (`sla_manage` or `tickets_assign`): the first enabled policy whose
 /// conditions all hold covers a new ticket.
-#[utoipa::path(get, path = "/api/v1/sla-policies", operation_id = "list_sla_policies", tag = "sla",
+#[utoipa::path(get, operation_id = "list_sla_policies", tag = "sla",
     responses((status = 200, description = "Every policy, first to last", body = Vec<SlaPolicyView>)))]
 #[get("/sla-policies")]
 pub async fn list_policies(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -109,7 +110,7 @@ pub async fn list_policies(app: web::Data<App>, caller: Caller) -> Result<HttpRe
 
 /// Add a policy (`sla_manage`): conditions like routing rules, first-response and resolution targets per priority
 /// in business minutes, a calendar (or none: 24×7), the warning share, and what to do on a breach.
-#[utoipa::path(post, path = "/api/v1/sla-policies", operation_id = "create_sla_policy", tag = "sla", request_body = SlaPolicyInput,
+#[utoipa::path(post, operation_id = "create_sla_policy", tag = "sla", request_body = SlaPolicyInput,
     responses((status = 201, description = "Created", body = SlaPolicyView, headers(("Location" = String, description = "the policy's URL")))))]
 #[post("/sla-policies")]
 pub async fn create_policy(
@@ -125,7 +126,7 @@ pub async fn create_policy(
 }
 
 /// One policy.
-#[utoipa::path(get, path = "/api/v1/sla-policies/{id}", operation_id = "get_sla_policy", tag = "sla",
+#[utoipa::path(get, operation_id = "get_sla_policy", tag = "sla",
     params(("id" = i64, Path, description = "policy id")),
     responses((status = 200, description = "The policy", body = SlaPolicyView)))]
 #[get("/sla-policies/{id}")]
@@ -137,7 +138,7 @@ pub async fn get_policy(app: web::Data<App>, caller: Caller, id: web::Path<i64>)
 
 /// Replace a policy (`sla_manage`). It applies to tickets created from now on, and to open tickets whose
 /// priority changes.
-#[utoipa::path(put, path = "/api/v1/sla-policies/{id}", operation_id = "update_sla_policy", tag = "sla", request_body = SlaPolicyInput,
+#[utoipa::path(put, operation_id = "update_sla_policy", tag = "sla", request_body = SlaPolicyInput,
     params(("id" = i64, Path, description = "policy id")),
     responses((status = 200, description = "Saved", body = SlaPolicyView)))]
 #[put("/sla-policies/{id}")]
@@ -153,7 +154,7 @@ pub async fn update_policy(
 }
 
 /// Delete a policy (`sla_manage`); tickets it covers keep their clocks.
-#[utoipa::path(delete, path = "/api/v1/sla-policies/{id}", operation_id = "delete_sla_policy", tag = "sla",
+#[utoipa::path(delete, operation_id = "delete_sla_policy", tag = "sla",
     params(("id" = i64, Path, description = "policy id")),
     responses((status = 204, description = "Deleted")))]
 #[delete("/sla-policies/{id}")]
@@ -164,7 +165,7 @@ pub async fn delete_policy(app: web::Data<App>, caller: Caller, id: web::Path<i6
 }
 
 /// Put the SLA policies in a new order (`sla_manage`): list every policy id once, first to last.
-#[utoipa::path(post, path = "/api/v1/sla-policies/order", operation_id = "reorder_sla_policies", tag = "sla", request_body = PolicyOrderInput,
+#[utoipa::path(post, operation_id = "reorder_sla_policies", tag = "sla", request_body = PolicyOrderInput,
     responses((status = 200, description = "The policies in their new order", body = Vec<SlaPolicyView>)))]
 #[post("/sla-policies/order")]
 pub async fn reorder_policies(
@@ -175,4 +176,20 @@ pub async fn reorder_policies(
     let input = input.into_inner();
     let policies = caller.run(&app, move |app, actor| app.reorder_sla_policies(actor, &input)).await?;
     Ok(HttpResponse::Ok().json(policies))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_calendars)
+        .service(create_calendar)
+        .service(get_calendar)
+        .service(update_calendar)
+        .service(import_holidays)
+        .service(delete_calendar)
+        .service(list_policies)
+        .service(create_policy)
+        .service(reorder_policies)
+        .service(get_policy)
+        .service(update_policy)
+        .service(delete_policy);
 }

@@ -7,6 +7,7 @@ use loopdesk_app::ticket_types::{NewTicketTypeInput, TicketTypePatch};
 use loopdesk_app::views::TicketTypeView;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
@@ -22,7 +23,7 @@ pub struct TicketTypeListQuery {
 
 /// Create a ticket type with its custom fields (`ticket_types_manage`). Field keys are
 /// `^[a-z][a-z0-9_]{0,62}$` and unique; select and multi_select fields need options, other kinds take none.
-#[utoipa::path(post, path = "/api/v1/ticket-types", operation_id = "create_ticket_type", tag = "ticket-types", request_body = NewTicketTypeInput, responses(
+#[utoipa::path(post, operation_id = "create_ticket_type", tag = "ticket-types", request_body = NewTicketTypeInput, responses(
     (status = 201, description = "Created", body = TicketTypeView,
         headers(("Location" = String, description = "the ticket type's URL"))),
     (status = 409, description = "A ticket type with this name already exists", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +44,7 @@ pub async fn create(
 
 /// The ticket types, for the new-ticket form. Any signed-in caller may list them;
 /// customers see only active types and only their customer-visible fields.
-#[utoipa::path(get, path = "/api/v1/ticket-types", operation_id = "list_ticket_types", tag = "ticket-types", params(TicketTypeListQuery), responses(
+#[utoipa::path(get, operation_id = "list_ticket_types", tag = "ticket-types", params(TicketTypeListQuery), responses(
     (status = 200, description = "The ticket types", body = Vec<TicketTypeView>),
 ))]
 #[get("/ticket-types")]
@@ -58,7 +59,7 @@ pub async fn list(
 }
 
 /// One ticket type with its field definitions (customers: customer-visible fields of active types only).
-#[utoipa::path(get, path = "/api/v1/ticket-types/{id}", operation_id = "get_ticket_type", tag = "ticket-types", params(("id" = i64, Path, description = "ticket type id")), responses(
+#[utoipa::path(get, operation_id = "get_ticket_type", tag = "ticket-types", params(("id" = i64, Path, description = "ticket type id")), responses(
     (status = 200, description = "The ticket type", body = TicketTypeView),
 ))]
 #[get("/ticket-types/{id}")]
@@ -70,7 +71,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Edit a ticket type (`ticket_types_manage`); absent fields stay. `fields` replaces all
 /// definitions (values under removed keys stay on existing tickets); `active: false` retires the type.
-#[utoipa::path(patch, path = "/api/v1/ticket-types/{id}", operation_id = "update_ticket_type", tag = "ticket-types", request_body = TicketTypePatch,
+#[utoipa::path(patch, operation_id = "update_ticket_type", tag = "ticket-types", request_body = TicketTypePatch,
     params(("id" = i64, Path, description = "ticket type id")),
     responses(
         (status = 200, description = "Updated", body = TicketTypeView),
@@ -87,4 +88,9 @@ pub async fn update(
     let (id, input) = (id.into_inner(), input.into_inner());
     let ticket_type = caller.run(&app, move |app, actor| app.update_ticket_type(actor, id, &input)).await?;
     Ok(HttpResponse::Ok().json(ticket_type))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update);
 }

@@ -2,7 +2,7 @@
 //! transfer, reply and note, and read the history.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use loopdesk_app::App;
 use loopdesk_app::activity::{WatchInput, WatchersView};
 use loopdesk_app::tickets::{
@@ -10,6 +10,7 @@ use loopdesk_app::tickets::{
     TransitionInput,
 };
 use loopdesk_app::views::{CommentView, EventView, Page, TicketView};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, etag, idempotency_key, if_match_version, validated};
 use crate::problem::{ApiError, Problem};
@@ -33,7 +34,7 @@ fn custom_field_filters(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiE
 
 /// List the tickets you may see. Filters combine with AND; custom fields filter as
 /// `cf.<key>=<value>`. Pages are keyset-based: pass `next_cursor` back as `cursor`.
-#[utoipa::path(get, path = "/api/v1/tickets", operation_id = "list_tickets", tag = "tickets", params(TicketListQuery), responses(
+#[utoipa::path(get, operation_id = "list_tickets", tag = "tickets", params(TicketListQuery), responses(
     (status = 200, description = "One page of tickets", body = Page<TicketView>),
 ))]
 #[get("/tickets")]
@@ -51,7 +52,7 @@ pub async fn list(
 
 /// Create a ticket. Send `Idempotency-Key` to retry safely: a repeat returns the first
 /// response (with `Idempotency-Replayed: true`) and creates nothing.
-#[utoipa::path(post, path = "/api/v1/tickets", operation_id = "create_ticket", tag = "tickets", request_body = NewTicketInput,
+#[utoipa::path(post, operation_id = "create_ticket", tag = "tickets", request_body = NewTicketInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "unique per intended ticket, e.g. a UUID")),
     responses(
         (status = 201, description = "Created (or replayed)", body = TicketView,
@@ -80,7 +81,7 @@ pub async fn create(
 }
 
 /// One ticket, with its ETag. Tickets you may not see are 404, like missing ones.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", operation_id = "get_ticket", tag = "tickets", params(("id" = i64, Path, description = "ticket id")), responses(
+#[utoipa::path(get, operation_id = "get_ticket", tag = "tickets", params(("id" = i64, Path, description = "ticket id")), responses(
     (status = 200, description = "The ticket", body = TicketView, headers(("ETag" = String, description = "the version, for If-Match"))),
 ))]
 #[get("/tickets/{id}")]
@@ -92,7 +93,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 
 /// Edit fields. Send `If-Match` with the ETag you read: if someone changed the ticket
 /// since, the answer is 412 and nothing is overwritten.
-#[utoipa::path(patch, path = "/api/v1/tickets/{id}", operation_id = "update_ticket", tag = "tickets", request_body = TicketPatch,
+#[utoipa::path(patch, operation_id = "update_ticket", tag = "tickets", request_body = TicketPatch,
     params(("id" = i64, Path, description = "ticket id"), ("If-Match" = Option<String>, Header, description = "the ETag from GET, e.g. \"3\"")),
     responses(
         (status = 200, description = "Updated", body = TicketView),
@@ -115,7 +116,7 @@ pub async fn update(
 
 /// Move the ticket to another status: new → assigned → in_progress → pending → resolved → closed;
 /// resolved or closed can be reopened to in_progress. Customers may confirm (resolved → closed) or reopen.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/transitions", operation_id = "transition_ticket", tag = "tickets", request_body = TransitionInput,
+#[utoipa::path(post, operation_id = "transition_ticket", tag = "tickets", request_body = TransitionInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses(
         (status = 200, description = "Moved", body = TicketView),
@@ -135,7 +136,7 @@ pub async fn transition(
 }
 
 /// Dispatch by hand: set the assignee and/or group, with a handover note.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", operation_id = "assign_ticket", tag = "tickets", request_body = AssignInput,
+#[utoipa::path(post, operation_id = "assign_ticket", tag = "tickets", request_body = AssignInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "Assigned", body = TicketView),
         (status = 409, description = "The ticket is closed", body = Problem, content_type = "application/problem+json")))]
@@ -153,7 +154,7 @@ pub async fn assign(
 }
 
 /// Transfer (转交) to another group or person; the reason is required and kept in the history.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/transfer", operation_id = "transfer_ticket", tag = "tickets", request_body = TransferInput,
+#[utoipa::path(post, operation_id = "transfer_ticket", tag = "tickets", request_body = TransferInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "Transferred", body = TicketView),
         (status = 409, description = "Closed, or already with that group and person", body = Problem, content_type = "application/problem+json")))]
@@ -171,7 +172,7 @@ pub async fn transfer(
 }
 
 /// Replies and internal notes, oldest first. Customers never receive internal notes.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/comments", tag = "tickets",
+#[utoipa::path(get, tag = "tickets",
     params(("id" = i64, Path, description = "ticket id"), HistoryQuery),
     responses((status = 200, description = "One page of comments", body = Page<CommentView>)))]
 #[get("/tickets/{id}/comments")]
@@ -187,7 +188,7 @@ pub async fn list_comments(
 }
 
 /// Add a public reply, or an internal note (`internal: true`, staff only).
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", request_body = NewCommentInput,
+#[utoipa::path(post, tag = "tickets", request_body = NewCommentInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 201, description = "Added", body = CommentView)))]
 #[post("/tickets/{id}/comments")]
@@ -204,7 +205,7 @@ pub async fn add_comment(
 }
 
 /// The ticket's append-only history, oldest first. Customers see status changes and public replies only.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets",
+#[utoipa::path(get, tag = "tickets",
     params(("id" = i64, Path, description = "ticket id"), HistoryQuery,
         ("Accept-Language" = Option<String>, Header, description = "zh-CN (default) or en: the language of dispatch reasons")),
     responses((status = 200, description = "One page of events", body = Page<EventView>)))]
@@ -222,7 +223,7 @@ pub async fn list_events(
 }
 
 /// Who watches (关注) the ticket: staff who hear about its replies, notes and status changes.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/watchers", operation_id = "list_watchers", tag = "tickets",
+#[utoipa::path(get, operation_id = "list_watchers", tag = "tickets",
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "The watchers", body = WatchersView)))]
 #[get("/tickets/{id}/watchers")]
@@ -233,7 +234,7 @@ pub async fn list_watchers(app: web::Data<App>, caller: Caller, id: web::Path<i6
 }
 
 /// Watch a ticket (staff who can see it): yourself, or with `tickets_assign` someone else.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/watchers", operation_id = "add_watcher", tag = "tickets", request_body = WatchInput,
+#[utoipa::path(post, operation_id = "add_watcher", tag = "tickets", request_body = WatchInput,
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, description = "The watchers now", body = WatchersView)))]
 #[post("/tickets/{id}/watchers")]
@@ -250,10 +251,10 @@ pub async fn add_watcher(
 }
 
 /// Stop watching (yourself, or with `tickets_assign` someone else).
-#[utoipa::path(delete, path = "/api/v1/tickets/{id}/watchers/{user_id}", operation_id = "remove_watcher", tag = "tickets",
+#[utoipa::path(delete, operation_id = "remove_watcher", tag = "tickets",
     params(("id" = i64, Path, description = "ticket id"), ("user_id" = i64, Path, description = "the watcher")),
     responses((status = 200, description = "The watchers now", body = WatchersView)))]
-#[actix_web::delete("/tickets/{id}/watchers/{user_id}")]
+#[delete("/tickets/{id}/watchers/{user_id}")]
 pub async fn remove_watcher(
     app: web::Data<App>,
     caller: Caller,
@@ -262,4 +263,21 @@ pub async fn remove_watcher(
     let (id, user_id) = path.into_inner();
     let watchers = caller.run(&app, move |app, actor| app.remove_watcher(actor, id, user_id)).await?;
     Ok(HttpResponse::Ok().json(watchers))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update)
+        .service(transition)
+        .service(assign)
+        .service(transfer)
+        .service(list_comments)
+        .service(add_comment)
+        .service(list_events)
+        .service(list_watchers)
+        .service(add_watcher)
+        .service(remove_watcher);
 }

@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{NewUserInput, UserListQuery, UserPatch};
 use loopdesk_app::views::{Page, RoleView, UserView};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::{Caller, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a user: a staff member (with groups) or a customer (with an organisation).
 /// Needs `users_manage`. The e-mail is stored lower-case and must be unique.
-#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = NewUserInput, responses(
+#[utoipa::path(post, operation_id = "create_user", tag = "users", request_body = NewUserInput, responses(
     (status = 201, description = "Created", body = UserView,
         headers(("Location" = String, description = "the user's URL"))),
     (status = 409, description = "A user with this e-mail already exists", body = Problem, content_type = "application/problem+json"),
@@ -30,7 +31,7 @@ pub async fn create(
 
 /// List users, for staff pickers and administration (`users_read` or `users_manage`).
 /// Filters combine with AND; pass `next_cursor` back as `cursor` for the next page.
-#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", params(UserListQuery), responses(
+#[utoipa::path(get, operation_id = "list_users", tag = "users", params(UserListQuery), responses(
     (status = 200, description = "One page of users", body = Page<UserView>),
 ))]
 #[get("/users")]
@@ -45,7 +46,7 @@ pub async fn list(
 }
 
 /// One user, with role, permissions and groups. Anyone may read themself; others need `users_read`.
-#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users", params(("id" = i64, Path, description = "user id")), responses(
+#[utoipa::path(get, operation_id = "get_user", tag = "users", params(("id" = i64, Path, description = "user id")), responses(
     (status = 200, description = "The user", body = UserView),
 ))]
 #[get("/users/{id}")]
@@ -58,7 +59,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
 /// Edit a user (`users_manage`); absent fields stay as they are. `active: false` or a new
 /// password ends every session of the user at once. You cannot deactivate yourself or
 /// drop your own `users_manage`.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users", request_body = UserPatch,
+#[utoipa::path(patch, operation_id = "update_user", tag = "users", request_body = UserPatch,
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
@@ -78,11 +79,16 @@ pub async fn update(
 }
 
 /// The roles users can hold (built-in admin, supervisor, agent, customer, and custom ones), with their permissions.
-#[utoipa::path(get, path = "/api/v1/roles", tag = "users", responses(
+#[utoipa::path(get, tag = "users", responses(
     (status = 200, description = "All roles", body = Vec<RoleView>),
 ))]
 #[get("/roles")]
 pub async fn list_roles(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let roles = caller.run(&app, move |app, actor| app.list_roles(actor)).await?;
     Ok(HttpResponse::Ok().json(roles))
+}
+
+/// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update).service(list_roles);
 }
