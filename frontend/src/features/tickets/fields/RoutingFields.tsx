@@ -14,6 +14,7 @@ export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent
 export const TAG_LIMITS = { chars: 50, count: 20 } as const;
 
 // Commas separate tags on the wire (filters), control characters break lists.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TAG_FORBIDDEN = /[,\u0000-\u001f\u007f-\u009f]/;
 
 /** null when the tags are acceptable, else which rule they break. */

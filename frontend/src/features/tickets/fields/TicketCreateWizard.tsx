@@ -105,9 +105,8 @@ export function TicketCreateWizard({
   const formType = requested ?? types.data?.find((type) => type.id === formTypeId) ?? null;
   const step = requested ? 1 : 0;
 
-  useEffect(() => {
-    if (requested) setFormTypeId(requested.id);
-  }, [requested]);
+  // Remember the type asked for in the URL (adjusted while rendering, not in an effect).
+  if (requested && formTypeId !== requested.id) setFormTypeId(requested.id);
 
   // A new step starts at the top (the type cards can be a long way down on a phone).
   useEffect(() => {
