@@ -3,17 +3,15 @@
 //! them — the rule that keeps internal content from customers holds for notifications too.
 
 use loopdesk_domain::notify::{self, NotifyKind};
-use loopdesk_domain::policy::{self, Actor, UserKind};
+use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::ticket::{self as rules, TicketStatus};
 use loopdesk_persistence::DbConn;
 use loopdesk_persistence::models::TicketRow;
-use loopdesk_persistence::queries::delivery as q;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use loopdesk_persistence::queries::{delivery as q, watchers as watchers_q};
 
 use crate::auth::actor_of_user;
 use crate::kernel::{TicketChange, WriteStep, access_facts};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// What a use case did that people should hear of: left as a note on the change (`EventLog::note`) and told by
 /// the `TellPeople` write step once the change is saved.
@@ -53,40 +51,13 @@ impl WriteStep for TellPeople {
     }
 }
 
-/// Add a watcher: yourself when `user_id` is left out.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct WatchInput {
-    pub user_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct WatchersView {
-    pub ticket_id: i64,
-    pub user_ids: Vec<i64>,
-    /// the same people with their display names, in the same order
-    pub watchers: Vec<Watcher>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Watcher {
-    pub user_id: i64,
-    #[schema(example = "王工")]
-    pub name: String,
-}
-
-fn watchers_view(conn: &mut DbConn, ticket_id: i64) -> AppResult<WatchersView> {
-    let user_ids = q::watchers_of(conn, ticket_id)?;
-    let names: std::collections::HashMap<i64, String> =
-        loopdesk_persistence::queries::directory::user_names(conn, &user_ids)?.into_iter().collect();
-    let watchers = user_ids
-        .iter()
-        .map(|id| Watcher { user_id: *id, name: names.get(id).cloned().unwrap_or_else(|| format!("#{id}")) })
-        .collect();
-    Ok(WatchersView { ticket_id, user_ids, watchers })
-}
-
 /// The users among `candidates` who may see this ticket (and, for internal content, read internal notes).
-fn audience(conn: &mut DbConn, ticket: &TicketRow, candidates: &[i64], internal: bool) -> AppResult<Vec<i64>> {
+pub(crate) fn audience(
+    conn: &mut DbConn,
+    ticket: &TicketRow,
+    candidates: &[i64],
+    internal: bool,
+) -> AppResult<Vec<i64>> {
     let mut allowed = Vec::new();
     for user in candidates {
         let Some(actor) = actor_of_user(conn, *user)? else { continue };
@@ -125,7 +96,7 @@ impl App {
             }
         }
 
-        let mut followers = q::watchers_of(conn, ticket.id)?;
+        let mut followers = watchers_q::watchers_of(conn, ticket.id)?;
         followers.extend(ticket.assignee_id);
         followers.retain(|u| !told.contains(u));
         followers.sort_unstable();
@@ -165,42 +136,5 @@ impl App {
             }
             _ => Ok(()),
         }
-    }
-
-    pub fn list_watchers(&self, actor: &Actor, ticket_id: i64) -> AppResult<WatchersView> {
-        let mut conn = self.conn()?;
-        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
-        if actor.is_customer() {
-            return Err(AppError::NotFound("ticket"));
-        }
-        watchers_view(&mut conn, ticket.id)
-    }
-
-    /// Staff follow a ticket they can see (themselves; others need tickets_assign).
-    pub fn add_watcher(&self, actor: &Actor, ticket_id: i64, input: &WatchInput) -> AppResult<WatchersView> {
-        if actor.kind != UserKind::Staff {
-            return Err(AppError::Forbidden("only staff can watch tickets".into()));
-        }
-        let user_id = input.user_id.unwrap_or(actor.user_id);
-        if user_id != actor.user_id {
-            policy::require(actor, loopdesk_domain::policy::Permission::TicketsAssign)?;
-        }
-        let mut conn = self.conn()?;
-        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
-        if audience(&mut conn, &ticket, &[user_id], false)?.is_empty() {
-            return Err(AppError::invalid("user_id", "must be staff who can see this ticket"));
-        }
-        q::add_watcher(&mut conn, ticket.id, user_id, self.now_naive())?;
-        watchers_view(&mut conn, ticket.id)
-    }
-
-    pub fn remove_watcher(&self, actor: &Actor, ticket_id: i64, user_id: i64) -> AppResult<WatchersView> {
-        if user_id != actor.user_id {
-            policy::require(actor, loopdesk_domain::policy::Permission::TicketsAssign)?;
-        }
-        let mut conn = self.conn()?;
-        let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
-        q::remove_watcher(&mut conn, ticket.id, user_id)?;
-        watchers_view(&mut conn, ticket.id)
     }
 }

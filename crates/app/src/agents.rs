@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use loopdesk_domain::dispatch::{AgentSkill, Availability, GeoPoint};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
-use loopdesk_persistence::models::{AgentProfileRow, NotificationRow, UserRow};
+use loopdesk_persistence::models::{AgentProfileRow, UserRow};
 use loopdesk_persistence::queries::directory;
 use loopdesk_persistence::queries::dispatch as q;
 use loopdesk_persistence::{DbConn, tx};
@@ -15,8 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dispatch::{open_work, profile_candidate};
-use crate::kernel::{double_option, id_page, to_json};
-use crate::views::Page;
+use crate::kernel::{double_option, to_json};
 use crate::{App, AppError, AppResult, utc};
 
 /// The most open tickets a capacity may allow.
@@ -99,69 +98,6 @@ pub struct GroupQueueView {
     pub agents: Vec<AgentView>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct NotificationView {
-    pub id: i64,
-    /// ticket_assigned, ticket_escalated …
-    #[schema(example = "ticket_assigned")]
-    pub kind: String,
-    pub ticket_id: Option<i64>,
-    #[schema(example = "T-000042 已分配给你 / assigned to you")]
-    pub title: String,
-    #[schema(example = "3 号楼空调不制冷")]
-    pub body: String,
-    pub read: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct NotificationQuery {
-    /// only unread ones
-    #[serde(default)]
-    pub unread: bool,
-    pub limit: Option<i64>,
-    /// next_cursor from the previous page
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct UnreadCount {
-    pub unread: i64,
-}
-
-/// Which notifications to mark read; without ids, all of yours.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct MarkReadInput {
-    #[serde(default)]
-    pub ids: Option<Vec<i64>>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MarkedRead {
-    pub marked: usize,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TransferStatsQuery {
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-/// How often tickets moved from one group to another (转交统计).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TransferCountView {
-    pub from_group_id: Option<i64>,
-    #[schema(example = "技术部")]
-    pub from_group_name: Option<String>,
-    pub to_group_id: Option<i64>,
-    #[schema(example = "产品部")]
-    pub to_group_name: Option<String>,
-    #[schema(example = 12)]
-    pub count: i64,
-}
-
 fn empty_profile(user_id: i64, at: chrono::NaiveDateTime) -> AgentProfileRow {
     AgentProfileRow {
         user_id,
@@ -172,18 +108,6 @@ fn empty_profile(user_id: i64, at: chrono::NaiveDateTime) -> AgentProfileRow {
         position_lon: None,
         position_at: None,
         updated_at: at,
-    }
-}
-
-fn notification_view(row: &NotificationRow) -> NotificationView {
-    NotificationView {
-        id: row.id,
-        kind: row.kind.clone(),
-        ticket_id: row.ticket_id,
-        title: row.title.clone(),
-        body: row.body.clone(),
-        read: row.read_at.is_some(),
-        created_at: utc(row.created_at),
     }
 }
 
@@ -376,111 +300,5 @@ impl App {
                     .unwrap_or_default(),
             })
             .collect())
-    }
-
-    // ---- notifications
-
-    /// The caller's notifications, newest first.
-    pub fn list_notifications(&self, actor: &Actor, query: &NotificationQuery) -> AppResult<Page<NotificationView>> {
-        let page = id_page(query.limit, query.cursor.as_deref())?;
-        let mut conn = self.conn()?;
-        // Newest first: the cursor is the last id shown, and the next page holds older ones.
-        let mut rows = q::list_notifications(&mut conn, actor.user_id, page.after_id, query.unread, page.limit + 1)?;
-        let has_more = rows.len() as i64 > page.limit;
-        rows.truncate(page.limit as usize);
-        let next_cursor = if has_more { rows.last().map(|r| r.id.to_string()) } else { None };
-        Ok(Page { items: rows.iter().map(notification_view).collect(), next_cursor })
-    }
-
-    pub fn unread_notifications(&self, actor: &Actor) -> AppResult<UnreadCount> {
-        let mut conn = self.conn()?;
-        Ok(UnreadCount { unread: q::unread_notifications(&mut conn, actor.user_id)? })
-    }
-
-    pub fn mark_notifications_read(&self, actor: &Actor, input: &MarkReadInput) -> AppResult<MarkedRead> {
-        let mut conn = self.conn()?;
-        let now = self.now_naive();
-        let marked = q::mark_notifications_read(&mut conn, actor.user_id, input.ids.as_deref(), now)?;
-        Ok(MarkedRead { marked })
-    }
-
-    // ---- transfer statistics
-
-    /// Transfers between groups in a period, most frequent first (转交统计).
-    pub fn transfer_stats(&self, actor: &Actor, query: &TransferStatsQuery) -> AppResult<Vec<TransferCountView>> {
-        policy::require(actor, Permission::TicketsAssign)?;
-        if let (Some(from), Some(to)) = (query.from, query.to)
-            && from >= to
-        {
-            return Err(AppError::invalid("to", "must be after from"));
-        }
-        let mut conn = self.conn()?;
-        let counts = q::transfer_counts(&mut conn, query.from.map(|t| t.naive_utc()), query.to.map(|t| t.naive_utc()))?;
-        let parse = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
-        let mut ids: Vec<i64> = counts.iter().flat_map(|(a, b, _)| [parse(a), parse(b)]).flatten().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let names: HashMap<i64, String> = directory::group_names(&mut conn, &ids)?.into_iter().collect();
-        let mut views: Vec<TransferCountView> = counts
-            .iter()
-            .map(|(from, to, count)| {
-                let (from, to) = (parse(from), parse(to));
-                TransferCountView {
-                    from_group_id: from,
-                    from_group_name: from.and_then(|id| names.get(&id).cloned()),
-                    to_group_id: to,
-                    to_group_name: to.and_then(|id| names.get(&id).cloned()),
-                    count: *count,
-                }
-            })
-            .collect();
-        views.sort_by(|a, b| b.count.cmp(&a.count).then(a.from_group_id.cmp(&b.from_group_id)));
-        Ok(views)
-    }
-}
-
-/// New in-app notifications as they are written, for the live stream: one feed per instance, woken by
-/// PostgreSQL's LISTEN/NOTIFY (every instance hears every commit) or, on SQLite, by looking for new rows.
-pub struct NotificationFeed {
-    conn: loopdesk_persistence::PooledConn,
-    last_id: i64,
-    /// recently forwarded ids: rows may commit out of id order, so each poll looks a little way back
-    forwarded: std::collections::BTreeSet<i64>,
-}
-
-/// How far back each poll looks for rows that committed after a higher id.
-const FEED_LOOKBACK: i64 = 200;
-
-impl App {
-    /// Starts a feed on a connection of its own (it listens until dropped).
-    pub fn notification_feed(&self) -> AppResult<NotificationFeed> {
-        let mut conn = self.conn()?;
-        q::listen(&mut conn)?;
-        let last_id = q::last_notification_id(&mut conn)?;
-        // What exists already is not news.
-        let forwarded =
-            q::notifications_after(&mut conn, last_id - FEED_LOOKBACK, 1000)?.iter().map(|n| n.id).collect();
-        Ok(NotificationFeed { conn, last_id, forwarded })
-    }
-}
-
-impl NotificationFeed {
-    /// Notifications written since the last call, with their recipients; empty when nothing happened. Cheap:
-    /// on PostgreSQL one round trip unless a signal arrived, on SQLite one indexed read.
-    pub fn poll(&mut self) -> AppResult<Vec<(i64, NotificationView)>> {
-        if !q::signalled(&mut self.conn)? {
-            return Ok(vec![]);
-        }
-        let rows = q::notifications_after(&mut self.conn, self.last_id - FEED_LOOKBACK, 1000)?;
-        let mut fresh = Vec::new();
-        for row in rows {
-            if row.id > self.last_id - FEED_LOOKBACK && self.forwarded.insert(row.id) {
-                self.last_id = self.last_id.max(row.id);
-                fresh.push((row.user_id, notification_view(&row)));
-            }
-        }
-        let floor = self.last_id - FEED_LOOKBACK;
-        self.forwarded = self.forwarded.split_off(&floor);
-        Ok(fresh)
     }
 }

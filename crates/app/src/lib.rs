@@ -6,12 +6,15 @@ pub mod activity;
 pub mod agents;
 pub mod auth;
 mod conditions;
+pub mod delivery;
 pub mod directory;
 pub mod dispatch;
 pub mod error;
 pub mod kernel;
-pub mod notify;
+pub mod notifications;
+
 pub mod reminders;
+pub mod reports;
 pub mod routing;
 pub mod setup;
 pub mod sla;
@@ -19,6 +22,7 @@ mod steps;
 pub mod ticket_types;
 pub mod tickets;
 pub mod views;
+pub mod watchers;
 
 use std::sync::Arc;
 
@@ -64,7 +68,7 @@ pub struct App {
     pub auth: AuthConfig,
     clock: Clock,
     /// where notifications leave Loopdesk (SMTP, public links)
-    pub notify: notify::NotifyConfig,
+    pub notify: delivery::NotifyConfig,
     /// what runs inside every ticket write, in order (`crate::steps`)
     write_steps: Arc<[Box<dyn kernel::WriteStep>]>,
 }
@@ -75,12 +79,12 @@ impl App {
             pool,
             auth,
             clock: Arc::new(Utc::now),
-            notify: notify::NotifyConfig::default(),
+            notify: delivery::NotifyConfig::default(),
             write_steps: steps::registered().into(),
         }
     }
 
-    pub fn with_notify(mut self, notify: notify::NotifyConfig) -> Self {
+    pub fn with_notify(mut self, notify: delivery::NotifyConfig) -> Self {
         self.notify = notify;
         self
     }

@@ -5,12 +5,12 @@ mod common;
 
 use common::*;
 use loopdesk_app::App;
-use loopdesk_app::activity::WatchInput;
-use loopdesk_app::agents::NotificationQuery;
 use loopdesk_app::directory::{NewGroupInput, NewUserInput};
 use loopdesk_app::domain::policy::{Actor, UserKind};
 use loopdesk_app::domain::ticket::TicketStatus;
+use loopdesk_app::notifications::NotificationQuery;
 use loopdesk_app::tickets::{NewCommentInput, NewTicketInput, TransitionInput};
+use loopdesk_app::watchers::WatchInput;
 use loopdesk_app::{AppError, ticket_types::NewTicketTypeInput};
 use serde_json::json;
 

@@ -10,13 +10,13 @@ use common::receivers::{HttpReceiver, SmtpServer};
 use common::*;
 use loopdesk_app::App;
 use loopdesk_app::agents::AgentPatch;
+use loopdesk_app::delivery::{
+    ChannelInput, DeliveryQuery, DeliveryStatus, NotifyConfig, PreferenceView, PreferencesInput,
+};
 use loopdesk_app::directory::NewGroupInput;
 use loopdesk_app::domain::dispatch::Availability;
 use loopdesk_app::domain::notify::{self, NotifyKind};
 use loopdesk_app::domain::policy::Actor;
-use loopdesk_app::notify::{
-    ChannelInput, DeliveryQuery, DeliveryStatus, NotifyConfig, PreferenceView, PreferencesInput,
-};
 use loopdesk_app::routing::RoutingRuleInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;

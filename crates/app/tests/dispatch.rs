@@ -6,12 +6,14 @@ mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
-use loopdesk_app::agents::{AgentPatch, LocationInput, NotificationQuery, TransferStatsQuery};
+use loopdesk_app::agents::{AgentPatch, LocationInput};
 use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewOrganizationInput};
 use loopdesk_app::dispatch::{DeclineInput, RerouteInput};
 use loopdesk_app::domain::dispatch::{AgentSkill, Availability, Locale};
 use loopdesk_app::domain::policy::{Actor, Permission};
 use loopdesk_app::domain::ticket::{EventKind, Priority, TicketStatus};
+use loopdesk_app::notifications::NotificationQuery;
+use loopdesk_app::reports::TransferStatsQuery;
 use loopdesk_app::routing::{RoutingRuleInput, RoutingTestInput, RuleOrderInput};
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::{AssignInput, HistoryQuery, NewTicketInput, TicketListQuery, TransferInput};

@@ -7,12 +7,13 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
-use loopdesk_app::agents::{AgentPatch, NotificationQuery};
+use loopdesk_app::agents::AgentPatch;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput, NewUserInput};
 use loopdesk_app::domain::dispatch::{Availability, Locale};
 use loopdesk_app::domain::policy::{Actor, UserKind};
 use loopdesk_app::domain::sla::SlaState;
 use loopdesk_app::domain::ticket::{EventKind, Priority, TicketStatus};
+use loopdesk_app::notifications::NotificationQuery;
 use loopdesk_app::sla::{CalendarInput, HolidayImportInput, SlaPolicyInput};
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::{

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use loopdesk_app::App;
-use loopdesk_app::agents::NotificationView;
+use loopdesk_app::notifications::NotificationView;
 use tokio::sync::broadcast;
 
 /// How often the feed looks for news.

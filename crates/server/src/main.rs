@@ -106,7 +106,7 @@ fn open(config: &Config) -> Result<App, String> {
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
     }
-    let notify = loopdesk_app::notify::NotifyConfig {
+    let notify = loopdesk_app::delivery::NotifyConfig {
         smtp_url: config.smtp_url.clone(),
         from: config.smtp_from.clone(),
         public_url: config.public_url.clone(),

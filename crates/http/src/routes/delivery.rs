@@ -3,7 +3,9 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use loopdesk_app::App;
-use loopdesk_app::notify::{ChannelInput, ChannelView, DeliveryQuery, DeliveryView, PreferenceView, PreferencesInput};
+use loopdesk_app::delivery::{
+    ChannelInput, ChannelView, DeliveryQuery, DeliveryView, PreferenceView, PreferencesInput,
+};
 use loopdesk_app::views::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 

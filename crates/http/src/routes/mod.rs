@@ -7,12 +7,15 @@ pub mod auth;
 pub mod delivery;
 pub mod dispatch;
 pub mod groups;
+pub mod notifications;
 pub mod ops;
 pub mod organizations;
+pub mod reports;
 pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 pub mod users;
+pub mod watchers;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,12 +30,15 @@ pub fn api(cfg: &mut ServiceConfig, api_fallback: actix_web::Route) {
             .configure(auth::routes)
             .configure(api_keys::routes)
             .configure(tickets::routes)
+            .configure(watchers::routes)
             .configure(users::routes)
             .configure(groups::routes)
             .configure(organizations::routes)
             .configure(ticket_types::routes)
             .configure(dispatch::routes)
             .configure(agents::routes)
+            .configure(notifications::routes)
+            .configure(reports::routes)
             .configure(delivery::routes)
             .configure(sla::routes)
             .default_service(api_fallback),

@@ -5,9 +5,12 @@ pub mod auth;
 pub mod delivery;
 pub mod directory;
 pub mod dispatch;
+pub mod notifications;
+pub mod reports;
 pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
+pub mod watchers;
 
 /// Keyset page request: rows strictly after `after_id` in id order.
 #[derive(Debug, Clone, Copy)]

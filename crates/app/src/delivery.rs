@@ -13,7 +13,7 @@ use loopdesk_domain::ticket as rules;
 use loopdesk_persistence::models::{
     ChannelRow, ChannelValues, NewNotification, NewOutbox, OutboxRow, PreferenceRow, TicketRow,
 };
-use loopdesk_persistence::queries::{delivery as q, dispatch as dispatch_q};
+use loopdesk_persistence::queries::{delivery as q, notifications as notifications_q};
 use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -240,7 +240,7 @@ impl App {
         for user in &users {
             let (in_app, email) = preferences.get(user).map_or((true, true), |p| (p.in_app, p.email));
             if in_app {
-                dispatch_q::insert_notification(
+                notifications_q::insert_notification(
                     conn,
                     &NewNotification {
                         user_id: *user,
