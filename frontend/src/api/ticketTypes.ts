@@ -1,20 +1,14 @@
 // Ticket types, the reference data every part of the app names tickets with: one cache entry per
 // request, whichever screen asks. Use with `useQuery(ticketTypesQueryOptions())`; a screen that
-// wants fresher data than these defaults overrides `staleTime` and keeps the key.
+// wants fresher data than these defaults overrides `staleTime` and keeps the key. Every key starts
+// with `ticket-types`: the admin screens invalidate that after a change.
 import { queryOptions } from '@tanstack/react-query';
 import { api, unwrap } from './client';
-
-/** All under `ticket-types`: the admin screens invalidate that after a change. */
-export const ticketTypeKeys = {
-  withInactive: ['ticket-types', 'all'] as const,
-  active: ['ticket-types', 'active'] as const,
-  one: (id: number) => ['ticket-types', 'one', id] as const,
-};
 
 /** Every ticket type, inactive ones too: old tickets still carry them (names, filters, admin). */
 export function ticketTypesQueryOptions() {
   return queryOptions({
-    queryKey: ticketTypeKeys.withInactive,
+    queryKey: ['ticket-types', 'all'] as const,
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/ticket-types', { params: { query: { include_inactive: true } }, signal })),
     staleTime: 5 * 60_000,
@@ -24,7 +18,7 @@ export function ticketTypesQueryOptions() {
 /** The active ticket types with the field definitions this caller may fill (customers: customer-visible only). */
 export function activeTicketTypesQueryOptions() {
   return queryOptions({
-    queryKey: ticketTypeKeys.active,
+    queryKey: ['ticket-types', 'active'] as const,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/ticket-types', { signal })),
     staleTime: 60_000,
   });
@@ -33,7 +27,7 @@ export function activeTicketTypesQueryOptions() {
 /** One ticket type with its field definitions. */
 export function ticketTypeQueryOptions(id: number) {
   return queryOptions({
-    queryKey: ticketTypeKeys.one(id),
+    queryKey: ['ticket-types', 'one', id] as const,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/ticket-types/{id}', { params: { path: { id } }, signal })),
     staleTime: 5 * 60_000,
   });

@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '@/api/client';
-import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
+import { api, fetchAllPages, MAX_PAGE_LIMIT, unwrap, type Schemas } from '@/api/client';
 
 type TicketStatus = Schemas['TicketStatus'];
 export type TicketView = Schemas['TicketView'];

@@ -1,7 +1,6 @@
 // Ticket queries shared by the ticket screens: query keys and hooks. Add to it; do not change what others use.
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '@/api/client';
-import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
+import { api, fetchAllPages, MAX_PAGE_LIMIT, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
 import type { TicketListQuery } from './list/filters';
 
@@ -69,7 +68,7 @@ export function useStaffUsers() {
         (cursor) =>
           unwrap(
             api.GET('/api/v1/users', {
-              params: { query: { kind: 'staff', limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) } },
+              params: { query: { kind: 'staff', limit: MAX_PAGE_LIMIT, cursor } },
               signal,
             }),
           ),

@@ -1,7 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '@/api/client';
-import { fetchAllPages, MAX_PAGE_LIMIT } from '@/api/pages';
+import { api, fetchAllPages, MAX_PAGE_LIMIT, unwrap, type Schemas } from '@/api/client';
 import type { CurrentUser } from '@/auth/session';
 
 export type TicketView = Schemas['TicketView'];

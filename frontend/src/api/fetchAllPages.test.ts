@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fetchAllPages } from './pages';
+import { fetchAllPages } from './client';
 
 describe('fetchAllPages', () => {
   it('follows next_cursor to the last page, in order', async () => {
