@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use loopdesk_domain::dispatch::{AgentSkill, Availability, GeoPoint};
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::ids::UserId;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{AgentProfileRow, UserRow};
 use loopdesk_persistence::queries::directory;
@@ -180,18 +181,19 @@ impl App {
         Ok(views)
     }
 
-    pub fn get_agent(&self, actor: &Actor, user_id: i64) -> AppResult<AgentView> {
-        if actor.user_id != user_id {
+    pub fn get_agent(&self, actor: &Actor, user_id: UserId) -> AppResult<AgentView> {
+        if actor.user_id != user_id.get() {
             require_dispatcher(actor)?;
         }
         let mut conn = self.conn()?;
-        let user = staff_user(&mut conn, user_id)?;
+        let user = staff_user(&mut conn, user_id.get())?;
         agent_views(&mut conn, &[user])?.pop().ok_or(AppError::NotFound("agent"))
     }
 
     /// Changes an agent's profile: capacity and skills need routing_manage; anyone may set their own availability.
-    pub fn update_agent(&self, actor: &Actor, user_id: i64, patch: &AgentPatch) -> AppResult<AgentView> {
-        let own_availability_only = actor.user_id == user_id && patch.capacity.is_none() && patch.skills.is_none();
+    pub fn update_agent(&self, actor: &Actor, user_id: UserId, patch: &AgentPatch) -> AppResult<AgentView> {
+        let own_availability_only =
+            actor.user_id == user_id.get() && patch.capacity.is_none() && patch.skills.is_none();
         if !own_availability_only {
             policy::require(actor, Permission::RoutingManage)?;
         }
@@ -211,8 +213,9 @@ impl App {
         let mut conn = self.conn()?;
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
-            let user = staff_user(conn, user_id)?;
-            let mut profile = q::find_profile(conn, user_id)?.unwrap_or_else(|| empty_profile(user_id, now));
+            let user = staff_user(conn, user_id.get())?;
+            let mut profile =
+                q::find_profile(conn, user_id.get())?.unwrap_or_else(|| empty_profile(user_id.get(), now));
             if let Some(availability) = patch.availability {
                 profile.availability = availability.as_str().to_string();
             }
@@ -231,7 +234,7 @@ impl App {
     /// Online, away or offline: the header switch.
     pub fn set_my_availability(&self, actor: &Actor, input: &AvailabilityInput) -> AppResult<AgentView> {
         let patch = AgentPatch { availability: Some(input.availability), ..AgentPatch::default() };
-        self.update_agent(actor, actor.user_id, &patch)
+        self.update_agent(actor, UserId(actor.user_id), &patch)
     }
 
     /// The phone reports where the agent is, for the nearest strategy.

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::ids::{GroupId, OrganizationId, UserId};
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{GroupRow, NewGroup, NewOrganization, NewUser, OrganizationRow, RoleRow, UserRow};
 use loopdesk_persistence::queries::auth as auth_q;
@@ -445,24 +446,24 @@ impl App {
         Ok(Page { items, next_cursor })
     }
 
-    pub fn get_user(&self, actor: &Actor, id: i64) -> AppResult<UserView> {
+    pub fn get_user(&self, actor: &Actor, id: UserId) -> AppResult<UserView> {
         // Anyone may read themself; checking before the lookup keeps ids from being probed.
-        if id != actor.user_id {
+        if id != UserId(actor.user_id) {
             require_directory_read(actor)?;
         }
         let mut conn = self.conn()?;
-        let row = q::find_user(&mut conn, id)?.ok_or(AppError::NotFound("user"))?;
+        let row = q::find_user(&mut conn, id.get())?.ok_or(AppError::NotFound("user"))?;
         self.user_view(&mut conn, &row)
     }
 
-    pub fn update_user(&self, actor: &Actor, id: i64, patch: &UserPatch) -> AppResult<UserView> {
+    pub fn update_user(&self, actor: &Actor, id: UserId, patch: &UserPatch) -> AppResult<UserView> {
         policy::require(actor, Permission::UsersManage)?;
         let mut conn = self.conn()?;
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
-            let current = q::find_user(conn, id)?.ok_or(AppError::NotFound("user"))?;
+            let current = q::find_user(conn, id.get())?.ok_or(AppError::NotFound("user"))?;
             let kind = user_kind(&current)?;
-            let is_self = id == actor.user_id;
+            let is_self = id == UserId(actor.user_id);
             let mut errors = FieldErrors::new();
             let mut changes = UserChanges { updated_at: Some(now), ..UserChanges::default() };
 
@@ -510,13 +511,13 @@ impl App {
                 changes.failed_logins = Some(0);
                 changes.locked_until = Some(None);
             }
-            let row = q::update_user(conn, id, &changes).map_err(duplicate_email)?;
+            let row = q::update_user(conn, id.get(), &changes).map_err(duplicate_email)?;
             if let Some(group_ids) = &group_ids {
-                q::set_user_groups(conn, id, group_ids)?;
+                q::set_user_groups(conn, id.get(), group_ids)?;
             }
             // A new password or a deactivation must end what the old state allowed.
             if patch.password.is_some() || patch.active == Some(false) {
-                auth_q::revoke_user_sessions(conn, id, now)?;
+                auth_q::revoke_user_sessions(conn, id.get(), now)?;
             }
             self.user_view(conn, &row)
         })
@@ -576,18 +577,18 @@ impl App {
         Ok(rows.iter().map(|row| group_view(row, members.remove(&row.id).unwrap_or_default())).collect())
     }
 
-    pub fn get_group(&self, actor: &Actor, id: i64) -> AppResult<GroupView> {
+    pub fn get_group(&self, actor: &Actor, id: GroupId) -> AppResult<GroupView> {
         require_group_read(actor)?;
         let mut conn = self.conn()?;
-        load_group_view(&mut conn, id)
+        load_group_view(&mut conn, id.get())
     }
 
-    pub fn update_group(&self, actor: &Actor, id: i64, patch: &GroupPatch) -> AppResult<GroupView> {
+    pub fn update_group(&self, actor: &Actor, id: GroupId, patch: &GroupPatch) -> AppResult<GroupView> {
         policy::require(actor, Permission::GroupsManage)?;
         let mut conn = self.conn()?;
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
-            q::find_group(conn, id)?.ok_or(AppError::NotFound("group"))?;
+            q::find_group(conn, id.get())?.ok_or(AppError::NotFound("group"))?;
             let mut errors = FieldErrors::new();
             let mut changes = GroupChanges { updated_at: Some(now), ..GroupChanges::default() };
             if let Some(name) = &patch.name {
@@ -598,7 +599,7 @@ impl App {
             }
             if let Some(parent_id) = patch.parent_id {
                 if let Some(parent_id) = parent_id
-                    && let Some(problem) = parent_problem(conn, id, parent_id)?
+                    && let Some(problem) = parent_problem(conn, id.get(), parent_id)?
                 {
                     errors.add("parent_id", problem);
                 }
@@ -615,33 +616,33 @@ impl App {
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
             }
-            q::update_group(conn, id, &changes).map_err(duplicate_group)?;
-            load_group_view(conn, id)
+            q::update_group(conn, id.get(), &changes).map_err(duplicate_group)?;
+            load_group_view(conn, id.get())
         })
     }
 
-    pub fn add_group_member(&self, actor: &Actor, group_id: i64, user_id: i64) -> AppResult<GroupView> {
+    pub fn add_group_member(&self, actor: &Actor, group_id: GroupId, user_id: UserId) -> AppResult<GroupView> {
         policy::require(actor, Permission::GroupsManage)?;
         let mut conn = self.conn()?;
         tx::write(&mut conn, |conn| {
-            q::find_group(conn, group_id)?.ok_or(AppError::NotFound("group"))?;
-            let user = q::find_user(conn, user_id)?.ok_or(AppError::NotFound("user"))?;
+            q::find_group(conn, group_id.get())?.ok_or(AppError::NotFound("group"))?;
+            let user = q::find_user(conn, user_id.get())?.ok_or(AppError::NotFound("user"))?;
             if user_kind(&user)? == UserKind::Customer {
                 return Err(AppError::invalid("user_id", "customers cannot be members of agent groups"));
             }
-            q::add_group_member(conn, group_id, user_id)?;
-            load_group_view(conn, group_id)
+            q::add_group_member(conn, group_id.get(), user_id.get())?;
+            load_group_view(conn, group_id.get())
         })
     }
 
     /// Removing someone who is not a member is not an error: the outcome is the same.
-    pub fn remove_group_member(&self, actor: &Actor, group_id: i64, user_id: i64) -> AppResult<GroupView> {
+    pub fn remove_group_member(&self, actor: &Actor, group_id: GroupId, user_id: UserId) -> AppResult<GroupView> {
         policy::require(actor, Permission::GroupsManage)?;
         let mut conn = self.conn()?;
         tx::write(&mut conn, |conn| {
-            q::find_group(conn, group_id)?.ok_or(AppError::NotFound("group"))?;
-            q::remove_group_member(conn, group_id, user_id)?;
-            load_group_view(conn, group_id)
+            q::find_group(conn, group_id.get())?.ok_or(AppError::NotFound("group"))?;
+            q::remove_group_member(conn, group_id.get(), user_id.get())?;
+            load_group_view(conn, group_id.get())
         })
     }
 
@@ -680,21 +681,21 @@ impl App {
         Ok(Page { items: rows.iter().map(organization_view).collect(), next_cursor })
     }
 
-    pub fn get_organization(&self, actor: &Actor, id: i64) -> AppResult<OrganizationView> {
+    pub fn get_organization(&self, actor: &Actor, id: OrganizationId) -> AppResult<OrganizationView> {
         // Members may read their own organisation (the portal shows it).
-        if actor.organization_id != Some(id) {
+        if actor.organization_id != Some(id.get()) {
             policy::require(actor, Permission::OrganizationsManage)
                 .or_else(|_| policy::require(actor, Permission::UsersRead))?;
         }
         let mut conn = self.conn()?;
-        let row = q::find_organization(&mut conn, id)?.ok_or(AppError::NotFound("organization"))?;
+        let row = q::find_organization(&mut conn, id.get())?.ok_or(AppError::NotFound("organization"))?;
         Ok(organization_view(&row))
     }
 
     pub fn update_organization(
         &self,
         actor: &Actor,
-        id: i64,
+        id: OrganizationId,
         patch: &OrganizationPatch,
     ) -> AppResult<OrganizationView> {
         policy::require(actor, Permission::OrganizationsManage)?;
@@ -711,14 +712,14 @@ impl App {
         let mut conn = self.conn()?;
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
-            q::find_organization(conn, id)?.ok_or(AppError::NotFound("organization"))?;
+            q::find_organization(conn, id.get())?.ok_or(AppError::NotFound("organization"))?;
             let changes = OrganizationChanges {
                 name,
                 shared_ticket_view: patch.shared_ticket_view,
                 tier: patch.tier.as_ref().map(|tier| normalized_tier(tier.as_deref())),
                 updated_at: Some(now),
             };
-            let row = q::update_organization(conn, id, &changes).map_err(duplicate_organization)?;
+            let row = q::update_organization(conn, id.get(), &changes).map_err(duplicate_organization)?;
             Ok(organization_view(&row))
         })
     }

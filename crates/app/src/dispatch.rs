@@ -12,6 +12,7 @@ use loopdesk_domain::dispatch::{
     self, AgentCandidate, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext, DispatchReason,
     GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
+use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
@@ -540,7 +541,7 @@ impl App {
     // ---- use cases
 
     /// Routes the ticket again now (rules, then the strategy), recording the decision in the history.
-    pub fn reroute_ticket(&self, actor: &Actor, id: i64, input: &RerouteInput) -> AppResult<TicketView> {
+    pub fn reroute_ticket(&self, actor: &Actor, id: TicketId, input: &RerouteInput) -> AppResult<TicketView> {
         let note = trimmed_note(&input.note);
         let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
             policy::require(actor, Permission::TicketsAssign)?;
@@ -553,7 +554,7 @@ impl App {
     }
 
     /// The assignee takes the ticket on: assigned → in_progress, and the acceptance deadline ends.
-    pub fn accept_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+    pub fn accept_ticket(&self, actor: &Actor, id: TicketId) -> AppResult<TicketView> {
         let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
             if row.assignee_id != Some(actor.user_id) {
                 return Err(AppError::Forbidden("only the assignee can accept a ticket".into()));
@@ -573,7 +574,7 @@ impl App {
     }
 
     /// The assignee turns the ticket down with a reason; dispatch runs again without them.
-    pub fn decline_ticket(&self, actor: &Actor, id: i64, input: &DeclineInput) -> AppResult<TicketView> {
+    pub fn decline_ticket(&self, actor: &Actor, id: TicketId, input: &DeclineInput) -> AppResult<TicketView> {
         let reason = input.reason.trim().to_string();
         if reason.is_empty() {
             return Err(AppError::invalid("reason", "is required"));
@@ -597,7 +598,7 @@ impl App {
     }
 
     /// Claims a pool ticket (抢单): the first claim wins, atomically; every later one is a 409.
-    pub fn claim_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+    pub fn claim_ticket(&self, actor: &Actor, id: TicketId) -> AppResult<TicketView> {
         if actor.kind != UserKind::Staff {
             return Err(AppError::Forbidden("only staff can claim tickets".into()));
         }
@@ -655,7 +656,7 @@ impl App {
         };
         let mut escalated = 0;
         for ticket_id in due {
-            let outcome = self.change_ticket_by(By::System, ticket_id, None, |conn, row, log| {
+            let outcome = self.change_ticket_by(By::System, TicketId(ticket_id), None, |conn, row, log| {
                 let Some(state) = q::find_dispatch(conn, row.id)? else { return Ok(None) };
                 let overdue = state.accept_by.is_some_and(|deadline| deadline <= log.at);
                 let (Some(agent), true, true) =
@@ -698,7 +699,7 @@ impl App {
     /// The ticket as the caller may now see it: after a decline or a re-route it may have left their sight, and
     /// then the answer is the bare fact that it moved.
     fn ticket_for(&self, actor: &Actor, row: &TicketRow) -> AppResult<TicketView> {
-        match self.get_ticket(actor, row.id) {
+        match self.get_ticket(actor, TicketId(row.id)) {
             Err(AppError::NotFound(_)) => Err(AppError::NotFound("ticket")),
             other => other,
         }

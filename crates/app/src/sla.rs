@@ -13,6 +13,7 @@ use loopdesk_domain::calendar::{self, BusinessCalendar, Schedule};
 use loopdesk_domain::conditions::{Condition, TicketFacts};
 use loopdesk_domain::dispatch::{DispatchCause, Locale};
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_domain::sla::{self, SlaEvent, SlaEventKind, SlaPolicy, SlaTargets, TicketSla};
@@ -614,7 +615,7 @@ impl App {
         };
         let mut recorded = 0;
         for ticket_id in due {
-            let outcome = self.change_ticket_by(By::System, ticket_id, None, |conn, row, log| {
+            let outcome = self.change_ticket_by(By::System, TicketId(ticket_id), None, |conn, row, log| {
                 let Some(sla_state) = q::find_ticket_sla(conn, row.id)? else { return Ok(0) };
                 let Some(mut clocks) = parse_clocks(&sla_state) else { return Ok(0) };
                 let schedule = Schedules::default().get(conn, clocks.calendar_id)?;

@@ -3,6 +3,7 @@
 use loopdesk_domain::dispatch::{self, SkillRequirement};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition};
+use loopdesk_domain::ids::TicketTypeId;
 use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_domain::ticket::Priority;
 use loopdesk_persistence::models::{NewTicketType, TicketTypeRow};
@@ -188,21 +189,26 @@ impl App {
         rows.iter().map(|row| type_view(actor, row, parse_definitions(row)?)).collect()
     }
 
-    pub fn get_ticket_type(&self, actor: &Actor, id: i64) -> AppResult<TicketTypeView> {
+    pub fn get_ticket_type(&self, actor: &Actor, id: TicketTypeId) -> AppResult<TicketTypeView> {
         let mut conn = self.conn()?;
-        let (row, defs) = Self::load_ticket_type(&mut conn, id)?;
+        let (row, defs) = Self::load_ticket_type(&mut conn, id.get())?;
         if actor.is_customer() && !row.active {
             return Err(AppError::NotFound("ticket type"));
         }
         type_view(actor, &row, defs)
     }
 
-    pub fn update_ticket_type(&self, actor: &Actor, id: i64, patch: &TicketTypePatch) -> AppResult<TicketTypeView> {
+    pub fn update_ticket_type(
+        &self,
+        actor: &Actor,
+        id: TicketTypeId,
+        patch: &TicketTypePatch,
+    ) -> AppResult<TicketTypeView> {
         policy::require(actor, Permission::TicketTypesManage)?;
         let mut conn = self.conn()?;
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
-            let (_, current_defs) = Self::load_ticket_type(conn, id)?;
+            let (_, current_defs) = Self::load_ticket_type(conn, id.get())?;
             let mut errors = FieldErrors::new();
             let mut changes = TicketTypeChanges { updated_at: Some(now), ..TicketTypeChanges::default() };
             if let Some(name) = &patch.name {
@@ -231,7 +237,7 @@ impl App {
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
             }
-            let row = q::update(conn, id, &changes).map_err(duplicate_name)?;
+            let row = q::update(conn, id.get(), &changes).map_err(duplicate_name)?;
             type_view(actor, &row, defs)
         })
     }

@@ -1,5 +1,6 @@
 //! Watchers (关注): staff who follow a ticket hear of its replies, notes and status changes (see `activity`).
 
+use loopdesk_domain::ids::{TicketId, UserId};
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::DbConn;
 use loopdesk_persistence::queries::{directory, watchers as q};
@@ -41,7 +42,7 @@ fn watchers_view(conn: &mut DbConn, ticket_id: i64) -> AppResult<WatchersView> {
 }
 
 impl App {
-    pub fn list_watchers(&self, actor: &Actor, ticket_id: i64) -> AppResult<WatchersView> {
+    pub fn list_watchers(&self, actor: &Actor, ticket_id: TicketId) -> AppResult<WatchersView> {
         let mut conn = self.conn()?;
         let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
         if actor.is_customer() {
@@ -51,7 +52,7 @@ impl App {
     }
 
     /// Staff follow a ticket they can see (themselves; others need tickets_assign).
-    pub fn add_watcher(&self, actor: &Actor, ticket_id: i64, input: &WatchInput) -> AppResult<WatchersView> {
+    pub fn add_watcher(&self, actor: &Actor, ticket_id: TicketId, input: &WatchInput) -> AppResult<WatchersView> {
         if actor.kind != UserKind::Staff {
             return Err(AppError::Forbidden("only staff can watch tickets".into()));
         }
@@ -68,13 +69,13 @@ impl App {
         watchers_view(&mut conn, ticket.id)
     }
 
-    pub fn remove_watcher(&self, actor: &Actor, ticket_id: i64, user_id: i64) -> AppResult<WatchersView> {
-        if user_id != actor.user_id {
+    pub fn remove_watcher(&self, actor: &Actor, ticket_id: TicketId, user_id: UserId) -> AppResult<WatchersView> {
+        if user_id != UserId(actor.user_id) {
             policy::require(actor, Permission::TicketsAssign)?;
         }
         let mut conn = self.conn()?;
         let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
-        q::remove_watcher(&mut conn, ticket.id, user_id)?;
+        q::remove_watcher(&mut conn, ticket.id, user_id.get())?;
         watchers_view(&mut conn, ticket.id)
     }
 }

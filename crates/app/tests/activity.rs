@@ -12,6 +12,7 @@ use loopdesk_app::notifications::NotificationQuery;
 use loopdesk_app::tickets::{NewCommentInput, NewTicketInput, TransitionInput};
 use loopdesk_app::watchers::WatchInput;
 use loopdesk_app::{AppError, ticket_types::NewTicketTypeInput};
+use loopdesk_domain::ids::{TicketId, UserId};
 use serde_json::json;
 
 fn person(app: &App, admin: &Actor, email: &str, name: &str, kind: UserKind, groups: Vec<i64>) -> Actor {
@@ -37,7 +38,7 @@ fn kinds(app: &App, who: &Actor) -> Vec<String> {
 }
 
 fn say(app: &App, who: &Actor, ticket: i64, body: &str, internal: bool) {
-    app.add_comment(who, ticket, &NewCommentInput { body: body.into(), internal }).unwrap();
+    app.add_comment(who, TicketId(ticket), &NewCommentInput { body: body.into(), internal }).unwrap();
 }
 
 loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_what_they_may_see, |db| {
@@ -70,7 +71,7 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
         group_id: Some(Some(group)),
         note: None,
     };
-    app.assign_ticket(&admin, ticket.id, &assign).unwrap();
+    app.assign_ticket(&admin, TicketId(ticket.id), &assign).unwrap();
 
     // An internal note mentions a colleague, someone who cannot see the ticket, and the customer by name.
     say(&app, &li, ticket.id, "内部：@王工 请核对退款记录，@财务总监 @陈女士 不要回复客户", true);
@@ -81,7 +82,7 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
     assert!(!mention.body.contains("不要回复客户") && !mention.title.contains("不要回复客户"), "no note text in it");
 
     // 王工 watches; the customer replies: the assignee and the watcher hear of it, the customer does not.
-    app.add_watcher(&wang, ticket.id, &WatchInput::default()).unwrap();
+    app.add_watcher(&wang, TicketId(ticket.id), &WatchInput::default()).unwrap();
     say(&app, &customer, ticket.id, "请尽快处理", false);
     assert_eq!(kinds(&app, &li).last().unwrap(), "ticket_updated");
     assert_eq!(kinds(&app, &wang), ["mentioned", "ticket_updated"]);
@@ -90,7 +91,8 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
     // A public reply and a status change reach the requester; an internal note does not.
     say(&app, &li, ticket.id, "已提交财务加急处理", false);
     say(&app, &li, ticket.id, "财务说明天到账", true);
-    app.transition_ticket(&li, ticket.id, &TransitionInput { status: TicketStatus::InProgress, note: None }).unwrap();
+    app.transition_ticket(&li, TicketId(ticket.id), &TransitionInput { status: TicketStatus::InProgress, note: None })
+        .unwrap();
     assert_eq!(kinds(&app, &customer), ["ticket_replied", "ticket_replied"]);
     assert_eq!(
         kinds(&app, &wang),
@@ -98,12 +100,15 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
     );
 
     // Watching is for staff who can see the ticket.
-    assert!(matches!(app.add_watcher(&customer, ticket.id, &WatchInput::default()), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.add_watcher(&customer, TicketId(ticket.id), &WatchInput::default()),
+        Err(AppError::Forbidden(_))
+    ));
     let foreign = WatchInput { user_id: Some(outsider.user_id) };
-    assert!(matches!(app.add_watcher(&li, ticket.id, &foreign), Err(AppError::Validation(_))));
-    let watching = app.list_watchers(&li, ticket.id).unwrap();
+    assert!(matches!(app.add_watcher(&li, TicketId(ticket.id), &foreign), Err(AppError::Validation(_))));
+    let watching = app.list_watchers(&li, TicketId(ticket.id)).unwrap();
     assert_eq!(watching.user_ids, [wang.user_id]);
     assert_eq!(watching.watchers[0].name, "王工");
-    app.remove_watcher(&wang, ticket.id, wang.user_id).unwrap();
-    assert!(app.list_watchers(&li, ticket.id).unwrap().user_ids.is_empty());
+    app.remove_watcher(&wang, TicketId(ticket.id), UserId(wang.user_id)).unwrap();
+    assert!(app.list_watchers(&li, TicketId(ticket.id)).unwrap().user_ids.is_empty());
 });

@@ -20,6 +20,7 @@ use loopdesk_app::domain::policy::Actor;
 use loopdesk_app::routing::RoutingRuleInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
+use loopdesk_domain::ids::UserId;
 use loopdesk_persistence::testdb::TestDb;
 use serde_json::json;
 
@@ -50,7 +51,7 @@ fn world(db: &TestDb, clock: &TestClock, smtp: Option<String>) -> World {
         .id;
     let agent = staff_actor(&app, &admin, "li.gong@test.local", "李工", "agent", &[group]);
     let online = AgentPatch { availability: Some(Availability::Online), ..Default::default() };
-    app.update_agent(&admin, agent.user_id, &online).unwrap();
+    app.update_agent(&admin, UserId(agent.user_id), &online).unwrap();
     let rule: RoutingRuleInput = serde_json::from_value(json!({"name": "全部给李工", "actions": [
         {"kind": "set_group", "group_id": group}, {"kind": "assign", "strategy": {"kind": "round_robin"}}
     ]}))

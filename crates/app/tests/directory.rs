@@ -2,6 +2,7 @@
 
 mod common;
 
+use loopdesk_domain::ids::{GroupId, OrganizationId, UserId};
 use std::collections::BTreeSet;
 
 use common::{actor_by_login, admin, app_for};
@@ -99,8 +100,8 @@ both_backends!(admin_creates_staff_and_customer, |db| {
     assert_eq!(staff_actor.group_ids, vec![group.id]);
     let customer_actor = actor_by_login(&app, "wang@customer.cn", PASSWORD);
     assert_eq!(customer_actor.organization_id, Some(org.id));
-    assert_eq!(app.get_user(&admin, staff.id).unwrap().group_ids, vec![group.id]);
-    assert_eq!(app.get_user(&customer_actor, customer.id).unwrap().email, "wang@customer.cn");
+    assert_eq!(app.get_user(&admin, UserId(staff.id)).unwrap().group_ids, vec![group.id]);
+    assert_eq!(app.get_user(&customer_actor, UserId(customer.id)).unwrap().email, "wang@customer.cn");
 
     // A user without a password exists but cannot sign in.
     app.create_user(
@@ -121,7 +122,7 @@ both_backends!(duplicate_email_is_a_conflict, |db| {
     // Changing another user's e-mail to a taken one is a conflict too.
     let other = create(&app, &admin, "other@example.com", UserKind::Staff, "agent");
     let patch = UserPatch { email: Some("dup@example.com".into()), ..UserPatch::default() };
-    assert!(matches!(app.update_user(&admin, other.id, &patch), Err(AppError::Conflict { .. })));
+    assert!(matches!(app.update_user(&admin, UserId(other.id), &patch), Err(AppError::Conflict { .. })));
 });
 
 both_backends!(input_and_kind_role_rules, |db| {
@@ -138,7 +139,7 @@ both_backends!(input_and_kind_role_rules, |db| {
     let customer = create(&app, &admin, "c1@example.com", UserKind::Customer, "customer");
     // …and a later role change is held to the same rule.
     let patch = UserPatch { role: Some("supervisor".into()), ..UserPatch::default() };
-    assert_eq!(invalid_keys(app.update_user(&admin, customer.id, &patch)), ["role"]);
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(customer.id), &patch)), ["role"]);
 
     // Customers cannot be put in groups, at creation or later.
     let group = app
@@ -151,7 +152,7 @@ both_backends!(input_and_kind_role_rules, |db| {
         NewUserInput { group_ids: vec![group.id], ..user_input("c2@example.com", UserKind::Customer, "customer") };
     assert_eq!(invalid_keys(app.create_user(&admin, &input)), ["group_ids"]);
     let patch = UserPatch { group_ids: Some(vec![group.id]), ..UserPatch::default() };
-    assert_eq!(invalid_keys(app.update_user(&admin, customer.id, &patch)), ["group_ids"]);
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(customer.id), &patch)), ["group_ids"]);
 
     // Every problem is reported at once, under the JSON field names.
     let input = NewUserInput {
@@ -167,7 +168,7 @@ both_backends!(input_and_kind_role_rules, |db| {
         invalid_keys(app.create_user(&admin, &input)),
         ["email", "group_ids", "name", "organization_id", "password", "role"]
     );
-    assert!(matches!(app.get_user(&admin, 9999), Err(AppError::NotFound("user"))));
+    assert!(matches!(app.get_user(&admin, UserId(9999)), Err(AppError::NotFound("user"))));
 });
 
 both_backends!(agents_read_but_do_not_manage_users, |db| {
@@ -181,20 +182,20 @@ both_backends!(agents_read_but_do_not_manage_users, |db| {
     let attempt = app.create_user(&agent, &user_input("new@example.com", UserKind::Staff, "agent"));
     assert!(matches!(attempt, Err(AppError::Forbidden(_))), "{attempt:?}");
     let patch = UserPatch { name: Some("改名".into()), ..UserPatch::default() };
-    assert!(matches!(app.update_user(&agent, customer_view.id, &patch), Err(AppError::Forbidden(_))));
+    assert!(matches!(app.update_user(&agent, UserId(customer_view.id), &patch), Err(AppError::Forbidden(_))));
 
     let page = app.list_users(&agent, &UserListQuery::default()).unwrap();
     assert_eq!(page.items.len(), 3);
-    assert!(app.get_user(&agent, customer_view.id).is_ok());
+    assert!(app.get_user(&agent, UserId(customer_view.id)).is_ok());
     assert!(app.list_roles(&agent).unwrap().iter().any(|r| r.name == "supervisor" && r.builtin));
     assert!(app.list_groups(&agent).is_ok());
 
     assert!(matches!(app.list_users(&customer, &UserListQuery::default()), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.get_user(&customer, agent_view.id), Err(AppError::Forbidden(_))));
+    assert!(matches!(app.get_user(&customer, UserId(agent_view.id)), Err(AppError::Forbidden(_))));
     assert!(matches!(app.list_roles(&customer), Err(AppError::Forbidden(_))));
     assert!(matches!(app.list_groups(&customer), Err(AppError::Forbidden(_))));
     // Everyone may read themself.
-    assert_eq!(app.get_user(&customer, customer_view.id).unwrap().id, customer_view.id);
+    assert_eq!(app.get_user(&customer, UserId(customer_view.id)).unwrap().id, customer_view.id);
 
     // Filters: by kind, role and a case-insensitive search.
     let customers =
@@ -216,7 +217,7 @@ both_backends!(deactivated_user_loses_access, |db| {
     assert!(app.authenticate(&tokens.access_token).is_ok());
 
     let patch = UserPatch { active: Some(false), ..UserPatch::default() };
-    assert!(!app.update_user(&admin, user.id, &patch).unwrap().active);
+    assert!(!app.update_user(&admin, UserId(user.id), &patch).unwrap().active);
     assert!(matches!(app.authenticate(&tokens.access_token), Err(AppError::Unauthenticated(_))));
     assert!(matches!(login(&app, "leaver@example.com", PASSWORD), Err(AppError::Unauthenticated(_))));
     let refreshed = app.refresh(&RefreshInput { refresh_token: tokens.refresh_token.clone() });
@@ -225,15 +226,15 @@ both_backends!(deactivated_user_loses_access, |db| {
     assert_eq!(inactive.items.iter().map(|u| u.id).collect::<Vec<_>>(), [user.id]);
 
     // Reactivated, the user signs in again.
-    app.update_user(&admin, user.id, &UserPatch { active: Some(true), ..UserPatch::default() }).unwrap();
+    app.update_user(&admin, UserId(user.id), &UserPatch { active: Some(true), ..UserPatch::default() }).unwrap();
     assert!(login(&app, "leaver@example.com", PASSWORD).is_ok());
 
     // An administrator cannot lock themself out.
     let me = admin.user_id;
-    assert_eq!(invalid_keys(app.update_user(&admin, me, &patch)), ["active"]);
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(me), &patch)), ["active"]);
     let demote = UserPatch { role: Some("agent".into()), ..UserPatch::default() };
-    assert_eq!(invalid_keys(app.update_user(&admin, me, &demote)), ["role"]);
-    assert_eq!(app.get_user(&admin, me).unwrap().role, "admin");
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(me), &demote)), ["role"]);
+    assert_eq!(app.get_user(&admin, UserId(me)).unwrap().role, "admin");
 });
 
 both_backends!(password_change_revokes_sessions, |db| {
@@ -243,12 +244,12 @@ both_backends!(password_change_revokes_sessions, |db| {
     let tokens = login(&app, "pw@example.com", PASSWORD).unwrap();
 
     let short = UserPatch { password: Some("short".into()), ..UserPatch::default() };
-    assert_eq!(invalid_keys(app.update_user(&admin, user.id, &short)), ["password"]);
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(user.id), &short)), ["password"]);
     // A rejected change leaves the session alone.
     assert!(app.authenticate(&tokens.access_token).is_ok());
 
     let patch = UserPatch { password: Some("new-password-5678".into()), ..UserPatch::default() };
-    app.update_user(&admin, user.id, &patch).unwrap();
+    app.update_user(&admin, UserId(user.id), &patch).unwrap();
     assert!(matches!(app.authenticate(&tokens.access_token), Err(AppError::Unauthenticated(_))));
     let refreshed = app.refresh(&RefreshInput { refresh_token: tokens.refresh_token.clone() });
     assert!(matches!(refreshed, Err(AppError::Unauthenticated(_))));
@@ -257,7 +258,8 @@ both_backends!(password_change_revokes_sessions, |db| {
     assert!(app.authenticate(&fresh.access_token).is_ok());
 
     // Other changes do not end sessions.
-    app.update_user(&admin, user.id, &UserPatch { name: Some("新名字".into()), ..UserPatch::default() }).unwrap();
+    app.update_user(&admin, UserId(user.id), &UserPatch { name: Some("新名字".into()), ..UserPatch::default() })
+        .unwrap();
     assert!(app.authenticate(&fresh.access_token).is_ok());
 });
 
@@ -272,23 +274,23 @@ both_backends!(group_nesting_rejects_cycles, |db| {
     assert_eq!(c.parent_id, Some(b.id));
 
     let reparent = |parent: Option<i64>| GroupPatch { parent_id: Some(parent), ..GroupPatch::default() };
-    assert_eq!(invalid_keys(app.update_group(&admin, a.id, &reparent(Some(c.id)))), ["parent_id"]);
-    assert_eq!(invalid_keys(app.update_group(&admin, a.id, &reparent(Some(a.id)))), ["parent_id"]);
-    assert_eq!(invalid_keys(app.update_group(&admin, a.id, &reparent(Some(9999)))), ["parent_id"]);
+    assert_eq!(invalid_keys(app.update_group(&admin, GroupId(a.id), &reparent(Some(c.id)))), ["parent_id"]);
+    assert_eq!(invalid_keys(app.update_group(&admin, GroupId(a.id), &reparent(Some(a.id)))), ["parent_id"]);
+    assert_eq!(invalid_keys(app.update_group(&admin, GroupId(a.id), &reparent(Some(9999)))), ["parent_id"]);
     assert_eq!(invalid_keys(app.create_group(&admin, &new("孤儿组", Some(9999)))), ["parent_id"]);
-    assert_eq!(app.get_group(&admin, a.id).unwrap().parent_id, None);
+    assert_eq!(app.get_group(&admin, GroupId(a.id)).unwrap().parent_id, None);
 
     // Moving within the tree without closing a loop is fine, and null detaches.
-    assert_eq!(app.update_group(&admin, c.id, &reparent(Some(a.id))).unwrap().parent_id, Some(a.id));
-    assert_eq!(app.update_group(&admin, b.id, &reparent(Some(c.id))).unwrap().parent_id, Some(c.id));
-    assert_eq!(app.update_group(&admin, c.id, &reparent(None)).unwrap().parent_id, None);
+    assert_eq!(app.update_group(&admin, GroupId(c.id), &reparent(Some(a.id))).unwrap().parent_id, Some(a.id));
+    assert_eq!(app.update_group(&admin, GroupId(b.id), &reparent(Some(c.id))).unwrap().parent_id, Some(c.id));
+    assert_eq!(app.update_group(&admin, GroupId(c.id), &reparent(None)).unwrap().parent_id, None);
     // An absent parent_id leaves it alone.
     let renamed =
-        app.update_group(&admin, b.id, &GroupPatch { name: Some("上海一站".into()), ..GroupPatch::default() });
+        app.update_group(&admin, GroupId(b.id), &GroupPatch { name: Some("上海一站".into()), ..GroupPatch::default() });
     assert_eq!(renamed.unwrap().parent_id, Some(c.id));
 
     assert!(matches!(app.create_group(&admin, &new("华东区", None)), Err(AppError::Conflict { .. })));
-    assert!(matches!(app.update_group(&admin, 9999, &reparent(None)), Err(AppError::NotFound("group"))));
+    assert!(matches!(app.update_group(&admin, GroupId(9999), &reparent(None)), Err(AppError::NotFound("group"))));
 });
 
 both_backends!(group_membership_shows_on_both_sides, |db| {
@@ -314,35 +316,38 @@ both_backends!(group_membership_shows_on_both_sides, |db| {
     let agent = create(&app, &admin, "agent@example.com", UserKind::Staff, "agent");
     let customer = create(&app, &admin, "cust@example.com", UserKind::Customer, "customer");
 
-    let view = app.add_group_member(&admin, group.id, agent.id).unwrap();
+    let view = app.add_group_member(&admin, GroupId(group.id), UserId(agent.id)).unwrap();
     assert_eq!(view.member_ids, [agent.id]);
     // Adding twice changes nothing.
-    assert_eq!(app.add_group_member(&admin, group.id, agent.id).unwrap().member_ids, [agent.id]);
-    assert_eq!(app.get_user(&admin, agent.id).unwrap().group_ids, [group.id]);
+    assert_eq!(app.add_group_member(&admin, GroupId(group.id), UserId(agent.id)).unwrap().member_ids, [agent.id]);
+    assert_eq!(app.get_user(&admin, UserId(agent.id)).unwrap().group_ids, [group.id]);
     let listed = app.list_groups(&admin).unwrap();
     assert_eq!(listed.iter().find(|g| g.id == group.id).unwrap().member_ids, [agent.id]);
     assert!(listed.iter().find(|g| g.id == other.id).unwrap().member_ids.is_empty());
     let members = app.list_users(&admin, &UserListQuery { group_id: Some(group.id), ..Default::default() }).unwrap();
     assert_eq!(members.items.iter().map(|u| u.id).collect::<Vec<_>>(), [agent.id]);
 
-    assert_eq!(invalid_keys(app.add_group_member(&admin, group.id, customer.id)), ["user_id"]);
-    assert!(app.get_group(&admin, group.id).unwrap().member_ids == [agent.id]);
-    assert!(matches!(app.add_group_member(&admin, 9999, agent.id), Err(AppError::NotFound("group"))));
-    assert!(matches!(app.add_group_member(&admin, group.id, 9999), Err(AppError::NotFound("user"))));
+    assert_eq!(invalid_keys(app.add_group_member(&admin, GroupId(group.id), UserId(customer.id))), ["user_id"]);
+    assert!(app.get_group(&admin, GroupId(group.id)).unwrap().member_ids == [agent.id]);
+    assert!(matches!(app.add_group_member(&admin, GroupId(9999), UserId(agent.id)), Err(AppError::NotFound("group"))));
+    assert!(matches!(app.add_group_member(&admin, GroupId(group.id), UserId(9999)), Err(AppError::NotFound("user"))));
 
     // Replacing memberships through the user.
     let patch = UserPatch { group_ids: Some(vec![other.id]), ..UserPatch::default() };
-    assert_eq!(app.update_user(&admin, agent.id, &patch).unwrap().group_ids, [other.id]);
-    assert!(app.get_group(&admin, group.id).unwrap().member_ids.is_empty());
-    assert_eq!(app.get_group(&admin, other.id).unwrap().member_ids, [agent.id]);
+    assert_eq!(app.update_user(&admin, UserId(agent.id), &patch).unwrap().group_ids, [other.id]);
+    assert!(app.get_group(&admin, GroupId(group.id)).unwrap().member_ids.is_empty());
+    assert_eq!(app.get_group(&admin, GroupId(other.id)).unwrap().member_ids, [agent.id]);
 
-    let view = app.remove_group_member(&admin, other.id, agent.id).unwrap();
+    let view = app.remove_group_member(&admin, GroupId(other.id), UserId(agent.id)).unwrap();
     assert!(view.member_ids.is_empty());
-    assert!(app.get_user(&admin, agent.id).unwrap().group_ids.is_empty());
+    assert!(app.get_user(&admin, UserId(agent.id)).unwrap().group_ids.is_empty());
 
     // Only group managers change memberships.
     let agent_actor = actor_by_login(&app, "agent@example.com", PASSWORD);
-    assert!(matches!(app.add_group_member(&agent_actor, group.id, agent.id), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.add_group_member(&agent_actor, GroupId(group.id), UserId(agent.id)),
+        Err(AppError::Forbidden(_))
+    ));
 });
 
 both_backends!(user_pages_cover_everyone_once, |db| {
@@ -426,34 +431,34 @@ both_backends!(organizations_crud, |db| {
     assert_eq!(app.list_organizations(&agent, &PageQuery::default()).unwrap().items.len(), 2);
     assert!(matches!(app.create_organization(&agent, &new("新公司", false)), Err(AppError::Forbidden(_))));
     let share = OrganizationPatch { shared_ticket_view: Some(true), ..OrganizationPatch::default() };
-    assert!(matches!(app.update_organization(&agent, org.id, &share), Err(AppError::Forbidden(_))));
+    assert!(matches!(app.update_organization(&agent, OrganizationId(org.id), &share), Err(AppError::Forbidden(_))));
     // A customer reads their own organisation and no other.
-    assert_eq!(app.get_organization(&customer, org.id).unwrap().name, "华东电力有限公司");
-    assert!(matches!(app.get_organization(&customer, other.id), Err(AppError::Forbidden(_))));
+    assert_eq!(app.get_organization(&customer, OrganizationId(org.id)).unwrap().name, "华东电力有限公司");
+    assert!(matches!(app.get_organization(&customer, OrganizationId(other.id)), Err(AppError::Forbidden(_))));
     assert!(matches!(app.list_organizations(&customer, &PageQuery::default()), Err(AppError::Forbidden(_))));
 
-    let updated = app.update_organization(&admin, org.id, &share).unwrap();
+    let updated = app.update_organization(&admin, OrganizationId(org.id), &share).unwrap();
     assert!(updated.shared_ticket_view);
     assert_eq!(updated.name, "华东电力有限公司");
     assert!(actor_by_login(&app, "c@hd.cn", PASSWORD).organization_shares_tickets);
     let rename = OrganizationPatch { name: Some("华东电力集团".into()), ..OrganizationPatch::default() };
-    let renamed = app.update_organization(&admin, org.id, &rename).unwrap();
+    let renamed = app.update_organization(&admin, OrganizationId(org.id), &rename).unwrap();
     assert_eq!(renamed.name, "华东电力集团");
     assert!(renamed.shared_ticket_view);
     let clash = OrganizationPatch { name: Some("南方电网".into()), ..OrganizationPatch::default() };
-    assert!(matches!(app.update_organization(&admin, org.id, &clash), Err(AppError::Conflict { .. })));
-    assert!(matches!(app.get_organization(&admin, 9999), Err(AppError::NotFound("organization"))));
+    assert!(matches!(app.update_organization(&admin, OrganizationId(org.id), &clash), Err(AppError::Conflict { .. })));
+    assert!(matches!(app.get_organization(&admin, OrganizationId(9999)), Err(AppError::NotFound("organization"))));
 
     // Moving a user between organisations, and out of one with an explicit null.
     let user_id = customer.user_id;
     let to_other = UserPatch { organization_id: Some(Some(other.id)), ..UserPatch::default() };
-    assert_eq!(app.update_user(&admin, user_id, &to_other).unwrap().organization_id, Some(other.id));
+    assert_eq!(app.update_user(&admin, UserId(user_id), &to_other).unwrap().organization_id, Some(other.id));
     let untouched = UserPatch { name: Some("王经理".into()), ..UserPatch::default() };
-    assert_eq!(app.update_user(&admin, user_id, &untouched).unwrap().organization_id, Some(other.id));
+    assert_eq!(app.update_user(&admin, UserId(user_id), &untouched).unwrap().organization_id, Some(other.id));
     let none = UserPatch { organization_id: Some(None), ..UserPatch::default() };
-    assert_eq!(app.update_user(&admin, user_id, &none).unwrap().organization_id, None);
+    assert_eq!(app.update_user(&admin, UserId(user_id), &none).unwrap().organization_id, None);
     let missing = UserPatch { organization_id: Some(Some(9999)), ..UserPatch::default() };
-    assert_eq!(invalid_keys(app.update_user(&admin, user_id, &missing)), ["organization_id"]);
+    assert_eq!(invalid_keys(app.update_user(&admin, UserId(user_id), &missing)), ["organization_id"]);
 });
 
 #[test]

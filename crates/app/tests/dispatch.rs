@@ -19,6 +19,7 @@ use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::{AssignInput, HistoryQuery, NewTicketInput, TicketListQuery, TransferInput};
 use loopdesk_app::views::{EventView, TicketView};
 use loopdesk_app::{App, AppError, AuthConfig};
+use loopdesk_domain::ids::{GroupId, TicketId, UserId};
 use loopdesk_persistence::testdb::TestDb;
 use serde_json::json;
 
@@ -57,7 +58,7 @@ fn agent_with_role(w: &World, name: &str, groups: &[i64], availability: Availabi
     let email = format!("{}@test.local", name.replace(' ', "."));
     let actor = staff_actor(&w.app, &w.admin, &email, name, role, groups);
     let patch = AgentPatch { availability: Some(availability), ..AgentPatch::default() };
-    w.app.update_agent(&w.admin, actor.user_id, &patch).unwrap();
+    w.app.update_agent(&w.admin, UserId(actor.user_id), &patch).unwrap();
     actor
 }
 
@@ -78,7 +79,7 @@ fn ticket_with(w: &World, fields: serde_json::Value) -> TicketView {
 }
 
 fn events(w: &World, id: i64, locale: Locale) -> Vec<EventView> {
-    w.app.list_events(&w.admin, id, &HistoryQuery { limit: Some(200), cursor: None }, locale).unwrap().items
+    w.app.list_events(&w.admin, TicketId(id), &HistoryQuery { limit: Some(200), cursor: None }, locale).unwrap().items
 }
 
 fn of_kind(events: &[EventView], kind: EventKind) -> Vec<&EventView> {
@@ -111,7 +112,7 @@ loopdesk_persistence::both_backends!(a_vip_complaint_goes_to_the_least_loaded_ag
     w.app
         .assign_ticket(
             &w.admin,
-            earlier.id,
+            TicketId(earlier.id),
             &AssignInput { assignee_id: Some(Some(busy.user_id)), group_id: None, note: None },
         )
         .unwrap();
@@ -196,13 +197,13 @@ loopdesk_persistence::both_backends!(with_nobody_eligible_the_ticket_waits_visib
     let offline = agent(&w, "离线", &[w.group], Availability::Offline);
     let full = agent(&w, "满载", &[w.group], Availability::Online);
     w.app
-        .update_agent(&w.admin, full.user_id, &AgentPatch { capacity: Some(Some(1)), ..AgentPatch::default() })
+        .update_agent(&w.admin, UserId(full.user_id), &AgentPatch { capacity: Some(Some(1)), ..AgentPatch::default() })
         .unwrap();
     let held = ticket_with(&w, json!({"subject": "占位", "group_id": w.group}));
     w.app
         .assign_ticket(
             &w.admin,
-            held.id,
+            TicketId(held.id),
             &AssignInput { assignee_id: Some(Some(full.user_id)), group_id: None, note: None },
         )
         .unwrap();
@@ -229,11 +230,14 @@ loopdesk_persistence::both_backends!(with_nobody_eligible_the_ticket_waits_visib
     w.app
         .update_agent(
             &offline,
-            offline.user_id,
+            UserId(offline.user_id),
             &AgentPatch { availability: Some(Availability::Online), ..AgentPatch::default() },
         )
         .unwrap();
-    let routed = w.app.reroute_ticket(&w.admin, waiting.id, &RerouteInput { note: Some("有人上线了".into()) }).unwrap();
+    let routed = w
+        .app
+        .reroute_ticket(&w.admin, TicketId(waiting.id), &RerouteInput { note: Some("有人上线了".into()) })
+        .unwrap();
     assert_eq!(routed.assignee_id, Some(offline.user_id));
 });
 
@@ -253,16 +257,20 @@ loopdesk_persistence::both_backends!(accept_and_decline_belong_to_the_assignee, 
     assert_eq!(t.assignee_id, Some(first.user_id));
 
     // Only the assignee decides, and a decline needs a reason.
-    assert!(matches!(w.app.accept_ticket(&second, t.id), Err(AppError::Forbidden(_)) | Err(AppError::NotFound(_))));
+    assert!(matches!(
+        w.app.accept_ticket(&second, TicketId(t.id)),
+        Err(AppError::Forbidden(_)) | Err(AppError::NotFound(_))
+    ));
     let blank = DeclineInput { reason: "  ".into() };
-    assert!(matches!(w.app.decline_ticket(&first, t.id, &blank), Err(AppError::Validation(_))));
-    let unchanged = w.app.get_ticket(&w.admin, t.id).unwrap();
+    assert!(matches!(w.app.decline_ticket(&first, TicketId(t.id), &blank), Err(AppError::Validation(_))));
+    let unchanged = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
     assert_eq!((unchanged.assignee_id, unchanged.version), (Some(first.user_id), t.version));
 
-    let declined = w.app.decline_ticket(&first, t.id, &DeclineInput { reason: "今天不在现场".into() }).unwrap();
+    let declined =
+        w.app.decline_ticket(&first, TicketId(t.id), &DeclineInput { reason: "今天不在现场".into() }).unwrap();
     assert_eq!(declined.assignee_id, Some(second.user_id), "re-dispatched without the decliner");
     // The second declines too: nobody is left, so it waits in the queue.
-    let waiting = w.app.decline_ticket(&second, t.id, &DeclineInput { reason: "不会修电梯".into() }).unwrap();
+    let waiting = w.app.decline_ticket(&second, TicketId(t.id), &DeclineInput { reason: "不会修电梯".into() }).unwrap();
     assert_eq!((waiting.assignee_id, waiting.status), (None, TicketStatus::New));
     let history = events(&w, t.id, Locale::En);
     let declines = of_kind(&history, EventKind::Declined);
@@ -272,9 +280,9 @@ loopdesk_persistence::both_backends!(accept_and_decline_belong_to_the_assignee, 
     clock.advance(Duration::seconds(5));
     let next = ticket(&w, "空调漏水");
     let assignee = if next.assignee_id == Some(first.user_id) { &first } else { &second };
-    let accepted = w.app.accept_ticket(assignee, next.id).unwrap();
+    let accepted = w.app.accept_ticket(assignee, TicketId(next.id)).unwrap();
     assert_eq!(accepted.status, TicketStatus::InProgress);
-    assert!(conflict(w.app.accept_ticket(assignee, next.id)).contains("in_progress"));
+    assert!(conflict(w.app.accept_ticket(assignee, TicketId(next.id))).contains("in_progress"));
     let after = events(&w, next.id, Locale::En);
     assert_eq!(of_kind(&after, EventKind::Accepted).len(), 1);
 });
@@ -293,14 +301,14 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
     );
     let t = ticket(&w, "紧急抢修：3 号配电房跳闸");
     assert_eq!((t.assignee_id, t.status), (None, TicketStatus::New));
-    assert!(t.in_pool && w.app.get_ticket(&agents[0], t.id).unwrap().in_pool);
+    assert!(t.in_pool && w.app.get_ticket(&agents[0], TicketId(t.id)).unwrap().in_pool);
     let pool =
         w.app.list_tickets(&agents[0], &TicketListQuery { pool: Some(true), ..Default::default() }, &[]).unwrap();
     assert_eq!(pool.items.iter().map(|t| t.id).collect::<Vec<_>>(), [t.id]);
 
     let (app, claimants, id) = (w.app.clone(), agents.clone(), t.id);
     let results: Vec<(i64, Result<TicketView, AppError>)> =
-        race(agents.len(), move |i| (claimants[i].user_id, app.claim_ticket(&claimants[i], id)));
+        race(agents.len(), move |i| (claimants[i].user_id, app.claim_ticket(&claimants[i], TicketId(id))));
     let winners: Vec<i64> = results.iter().filter(|(_, r)| r.is_ok()).map(|(id, _)| *id).collect();
     assert_eq!(winners.len(), 1, "exactly one claim wins");
     let losers: Vec<&Result<TicketView, AppError>> =
@@ -312,7 +320,7 @@ loopdesk_persistence::both_backends!(fifty_concurrent_claims_have_exactly_one_wi
             other => panic!("a lost claim is a clear 409, got {other:?}"),
         }
     }
-    let claimed = w.app.get_ticket(&w.admin, t.id).unwrap();
+    let claimed = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
     assert_eq!((claimed.assignee_id, claimed.status), (Some(winners[0]), TicketStatus::InProgress));
     assert!(!claimed.in_pool);
     assert_eq!(of_kind(&events(&w, t.id, Locale::En), EventKind::Claimed).len(), 1);
@@ -329,7 +337,7 @@ loopdesk_persistence::both_backends!(claims_are_refused_with_a_reason_the_agent_
     w.app
         .update_agent(
             &w.admin,
-            skilled.user_id,
+            UserId(skilled.user_id),
             &AgentPatch { skills: Some(vec![AgentSkill::new("高压电工", Some(3))]), ..AgentPatch::default() },
         )
         .unwrap();
@@ -339,7 +347,7 @@ loopdesk_persistence::both_backends!(claims_are_refused_with_a_reason_the_agent_
     w.app
         .update_agent(
             &w.admin,
-            offline.user_id,
+            UserId(offline.user_id),
             &AgentPatch { skills: Some(vec![AgentSkill::new("高压电工", Some(5))]), ..AgentPatch::default() },
         )
         .unwrap();
@@ -352,11 +360,14 @@ loopdesk_persistence::both_backends!(claims_are_refused_with_a_reason_the_agent_
         ]}),
     );
     let t = ticket(&w, "高压柜告警");
-    assert!(conflict(w.app.claim_ticket(&unskilled, t.id)).contains("高压电工"));
-    assert!(conflict(w.app.claim_ticket(&offline, t.id)).contains("offline"));
-    assert!(matches!(w.app.claim_ticket(&outsider, t.id), Err(AppError::NotFound(_)) | Err(AppError::Forbidden(_))));
-    assert_eq!(w.app.get_ticket(&w.admin, t.id).unwrap().version, t.version, "refusals change nothing");
-    assert_eq!(w.app.claim_ticket(&skilled, t.id).unwrap().assignee_id, Some(skilled.user_id));
+    assert!(conflict(w.app.claim_ticket(&unskilled, TicketId(t.id))).contains("高压电工"));
+    assert!(conflict(w.app.claim_ticket(&offline, TicketId(t.id))).contains("offline"));
+    assert!(matches!(
+        w.app.claim_ticket(&outsider, TicketId(t.id)),
+        Err(AppError::NotFound(_)) | Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().version, t.version, "refusals change nothing");
+    assert_eq!(w.app.claim_ticket(&skilled, TicketId(t.id)).unwrap().assignee_id, Some(skilled.user_id));
 });
 
 loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_when_its_time_is_up, |db| {
@@ -366,7 +377,7 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     w.app
         .update_group(
             &w.admin,
-            w.group,
+            GroupId(w.group),
             &GroupPatch { supervisor_id: Some(Some(lead.user_id)), ..GroupPatch::default() },
         )
         .unwrap();
@@ -382,14 +393,14 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     let t = ticket(&w, "机房断电");
     assert_eq!(t.assignee_id, Some(slow.user_id));
     assert_eq!(t.accept_by, Some(t.created_at + Duration::minutes(15)));
-    assert_eq!(w.app.get_ticket(&w.admin, t.id).unwrap().accept_by, t.accept_by);
+    assert_eq!(w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().accept_by, t.accept_by);
 
     clock.advance(Duration::minutes(14));
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 0, "not yet");
     clock.advance(Duration::minutes(2));
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 1);
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 0, "each escalation happens once");
-    let moved = w.app.get_ticket(&w.admin, t.id).unwrap();
+    let moved = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
     assert_eq!((moved.assignee_id, moved.status), (Some(quick.user_id), TicketStatus::Assigned));
     let history = events(&w, t.id, Locale::En);
     assert_eq!(of_kind(&history, EventKind::Escalated).len(), 1);
@@ -401,7 +412,7 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     assert_eq!(told.iter().filter(|n| n.kind == "ticket_escalated").count(), 1);
 
     // The new assignee accepts in time: nothing more happens.
-    assert!(w.app.accept_ticket(&quick, t.id).unwrap().accept_by.is_none());
+    assert!(w.app.accept_ticket(&quick, TicketId(t.id)).unwrap().accept_by.is_none());
     clock.advance(Duration::hours(1));
     assert_eq!(w.app.escalate_overdue_acceptances().unwrap(), 0);
 
@@ -410,7 +421,7 @@ loopdesk_persistence::both_backends!(an_unaccepted_assignment_escalates_once_whe
     w.app
         .assign_ticket(
             &w.admin,
-            other.id,
+            TicketId(other.id),
             &AssignInput { assignee_id: Some(Some(quick.user_id)), group_id: None, note: Some("我来".into()) },
         )
         .unwrap();
@@ -425,7 +436,7 @@ loopdesk_persistence::both_backends!(two_instances_escalate_each_ticket_exactly_
     w.app
         .update_group(
             &w.admin,
-            w.group,
+            GroupId(w.group),
             &GroupPatch { supervisor_id: Some(Some(lead.user_id)), ..GroupPatch::default() },
         )
         .unwrap();
@@ -466,7 +477,7 @@ loopdesk_persistence::both_backends!(skills_and_nearest_pick_only_qualified_agen
     w.app
         .update_agent(
             &w.admin,
-            aircon.user_id,
+            UserId(aircon.user_id),
             &AgentPatch { skills: Some(vec![AgentSkill::new("空调", None)]), ..AgentPatch::default() },
         )
         .unwrap();
@@ -493,7 +504,7 @@ loopdesk_persistence::both_backends!(skills_and_nearest_pick_only_qualified_agen
     let far = agent(&w, "远", &[], Availability::Online);
     let field_group = group(&w.app, &w.admin, "外勤");
     for (a, lat, lon) in [(&near, 31.2050, 121.5900), (&far, 31.3000, 121.4000)] {
-        w.app.add_group_member(&w.admin, field_group, a.user_id).unwrap();
+        w.app.add_group_member(&w.admin, GroupId(field_group), UserId(a.user_id)).unwrap();
         w.app.set_my_location(a, &LocationInput { lat, lon }).unwrap();
     }
     assert!(matches!(
@@ -515,7 +526,7 @@ loopdesk_persistence::both_backends!(skills_and_nearest_pick_only_qualified_agen
     w.app
         .assign_ticket(
             &w.admin,
-            urgent.id,
+            TicketId(urgent.id),
             &AssignInput { assignee_id: Some(Some(near.user_id)), group_id: None, note: None },
         )
         .unwrap();
@@ -597,7 +608,7 @@ loopdesk_persistence::both_backends!(transfers_are_counted_per_pair_of_groups, |
         let t = ticket_with(&w, json!({"subject": format!("设计问题 {i}"), "group_id": w.group}));
         let input =
             TransferInput { assignee_id: None, group_id: Some(product), reason: "需确认产品设计问题".into() };
-        w.app.transfer_ticket(&w.admin, t.id, &input).unwrap();
+        w.app.transfer_ticket(&w.admin, TicketId(t.id), &input).unwrap();
     }
     let stats = w.app.transfer_stats(&w.admin, &TransferStatsQuery::default()).unwrap();
     assert_eq!(stats.len(), 1);
@@ -631,33 +642,52 @@ loopdesk_persistence::both_backends!(stored_workload_matches_a_recount_after_eve
         ids.push(ticket_with(&w, json!({"subject": format!("单 {i}"), "priority": priority})).id);
     }
     // Every kind of change: accept, priority edits, resolve, reopen, hand-over, decline, close.
-    let assignee_of =
-        |id: i64| if w.app.get_ticket(&w.admin, id).unwrap().assignee_id == Some(a.user_id) { &a } else { &b };
-    w.app.accept_ticket(assignee_of(ids[0]), ids[0]).unwrap();
+    let assignee_of = |id: i64| {
+        if w.app.get_ticket(&w.admin, TicketId(id)).unwrap().assignee_id == Some(a.user_id) { &a } else { &b }
+    };
+    w.app.accept_ticket(assignee_of(ids[0]), TicketId(ids[0])).unwrap();
     w.app
-        .update_ticket(&w.admin, ids[1], &TicketPatch { priority: Some(Priority::Urgent), ..Default::default() }, None)
+        .update_ticket(
+            &w.admin,
+            TicketId(ids[1]),
+            &TicketPatch { priority: Some(Priority::Urgent), ..Default::default() },
+            None,
+        )
         .unwrap();
-    w.app.transition_ticket(&w.admin, ids[2], &TransitionInput { status: TicketStatus::Resolved, note: None }).unwrap();
+    w.app
+        .transition_ticket(&w.admin, TicketId(ids[2]), &TransitionInput { status: TicketStatus::Resolved, note: None })
+        .unwrap();
     w.app
         .transition_ticket(
             &w.admin,
-            ids[2],
+            TicketId(ids[2]),
             &TransitionInput { status: TicketStatus::InProgress, note: Some("没修好".into()) },
         )
         .unwrap();
-    w.app.transition_ticket(&w.admin, ids[3], &TransitionInput { status: TicketStatus::Resolved, note: None }).unwrap();
-    w.app.transition_ticket(&w.admin, ids[3], &TransitionInput { status: TicketStatus::Closed, note: None }).unwrap();
-    let other =
-        if w.app.get_ticket(&w.admin, ids[4]).unwrap().assignee_id == Some(a.user_id) { b.user_id } else { a.user_id };
     w.app
-        .assign_ticket(&w.admin, ids[4], &AssignInput { assignee_id: Some(Some(other)), group_id: None, note: None })
+        .transition_ticket(&w.admin, TicketId(ids[3]), &TransitionInput { status: TicketStatus::Resolved, note: None })
         .unwrap();
-    w.app.decline_ticket(assignee_of(ids[5]), ids[5], &DeclineInput { reason: "不在".into() }).unwrap();
+    w.app
+        .transition_ticket(&w.admin, TicketId(ids[3]), &TransitionInput { status: TicketStatus::Closed, note: None })
+        .unwrap();
+    let other = if w.app.get_ticket(&w.admin, TicketId(ids[4])).unwrap().assignee_id == Some(a.user_id) {
+        b.user_id
+    } else {
+        a.user_id
+    };
+    w.app
+        .assign_ticket(
+            &w.admin,
+            TicketId(ids[4]),
+            &AssignInput { assignee_id: Some(Some(other)), group_id: None, note: None },
+        )
+        .unwrap();
+    w.app.decline_ticket(assignee_of(ids[5]), TicketId(ids[5]), &DeclineInput { reason: "不在".into() }).unwrap();
     let incremental = loads(&w);
     // What the tickets say, counted from scratch.
     let mut expected = std::collections::HashMap::<i64, (u32, u32, bool)>::new();
     for id in &ids {
-        let t = w.app.get_ticket(&w.admin, *id).unwrap();
+        let t = w.app.get_ticket(&w.admin, TicketId(*id)).unwrap();
         if let (Some(user), true) = (t.assignee_id, !matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed))
         {
             let e = expected.entry(user).or_default();

@@ -13,6 +13,7 @@ use loopdesk_app::reminders::DigestSchedule;
 use loopdesk_app::sla::SlaPolicyInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
+use loopdesk_domain::ids::GroupId;
 use serde_json::json;
 
 fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -39,8 +40,12 @@ loopdesk_persistence::both_backends!(each_person_gets_one_morning_reminder_a_day
         .id;
     let agent = staff(&app, &admin, "li@test.local", "agent", vec![group]);
     let lead = staff(&app, &admin, "lead@test.local", "supervisor", vec![]);
-    app.update_group(&admin, group, &GroupPatch { supervisor_id: Some(Some(lead.user_id)), ..Default::default() })
-        .unwrap();
+    app.update_group(
+        &admin,
+        GroupId(group),
+        &GroupPatch { supervisor_id: Some(Some(lead.user_id)), ..Default::default() },
+    )
+    .unwrap();
     let ticket_type: NewTicketTypeInput = serde_json::from_value(json!({"name": "运维", "fields": []})).unwrap();
     let type_id = app.create_ticket_type(&admin, &ticket_type).unwrap().id;
     let policy: SlaPolicyInput = serde_json::from_value(json!({"name": "24×7", "targets": {

@@ -21,6 +21,7 @@ use loopdesk_app::tickets::{
 };
 use loopdesk_app::views::{EventView, TicketView};
 use loopdesk_app::{App, AppError};
+use loopdesk_domain::ids::{GroupId, TicketId, UserId};
 use loopdesk_persistence::testdb::TestDb;
 use serde_json::json;
 
@@ -65,7 +66,7 @@ fn world(db: &TestDb, clock: &TestClock) -> World {
     let supervisor = staff(&app, &admin, "lead@test.local", "supervisor", vec![]);
     app.update_group(
         &admin,
-        group,
+        GroupId(group),
         &GroupPatch { supervisor_id: Some(Some(supervisor.user_id)), ..GroupPatch::default() },
     )
     .unwrap();
@@ -134,7 +135,10 @@ fn urgent_ticket(w: &World) -> TicketView {
 }
 
 fn events(w: &World, id: i64) -> Vec<EventView> {
-    w.app.list_events(&w.admin, id, &HistoryQuery { limit: Some(200), cursor: None }, Locale::En).unwrap().items
+    w.app
+        .list_events(&w.admin, TicketId(id), &HistoryQuery { limit: Some(200), cursor: None }, Locale::En)
+        .unwrap()
+        .items
 }
 
 fn sla_notes(w: &World, id: i64) -> Vec<String> {
@@ -162,8 +166,10 @@ loopdesk_persistence::both_backends!(
 
         // The agent answers in time: the first response is met.
         clock.set(shanghai(2026, 10, 9, 17, 50));
-        w.app.add_comment(&w.agent, t.id, &NewCommentInput { body: "已派人到场".into(), internal: false }).unwrap();
-        let after_reply = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
+        w.app
+            .add_comment(&w.agent, TicketId(t.id), &NewCommentInput { body: "已派人到场".into(), internal: false })
+            .unwrap();
+        let after_reply = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
         assert_eq!(after_reply.first_response.unwrap().state, SlaState::Met);
         assert_eq!(
             after_reply.due_at,
@@ -174,20 +180,24 @@ loopdesk_persistence::both_backends!(
         // Saturday 10:00: waiting on the customer; the clock stops.
         clock.set(shanghai(2026, 10, 10, 10, 0));
         w.app
-            .transition_ticket(&w.agent, t.id, &TransitionInput { status: TicketStatus::InProgress, note: None })
+            .transition_ticket(
+                &w.agent,
+                TicketId(t.id),
+                &TransitionInput { status: TicketStatus::InProgress, note: None },
+            )
             .unwrap();
         w.app
-            .transition_ticket(&w.agent, t.id, &TransitionInput { status: TicketStatus::Pending, note: None })
+            .transition_ticket(&w.agent, TicketId(t.id), &TransitionInput { status: TicketStatus::Pending, note: None })
             .unwrap();
-        let paused = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
+        let paused = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
         assert_eq!(paused.state, SlaState::Paused);
         // Two hours later the customer answers: 90 business minutes were used, 150 remain from 12:00 (lunch until
         // 13:30) → due 16:00, two hours later than before.
         clock.set(shanghai(2026, 10, 10, 12, 0));
         w.app
-            .add_comment(&w.customer, t.id, &NewCommentInput { body: "已经重启过了".into(), internal: false })
+            .add_comment(&w.customer, TicketId(t.id), &NewCommentInput { body: "已经重启过了".into(), internal: false })
             .unwrap();
-        let resumed = w.app.get_ticket(&w.admin, t.id).unwrap();
+        let resumed = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
         assert_eq!(resumed.status, TicketStatus::InProgress);
         let resolution = resumed.sla.unwrap().resolution.unwrap();
         assert_eq!(resolution.due_at, Some(shanghai(2026, 10, 10, 16, 0)));
@@ -205,7 +215,7 @@ loopdesk_persistence::both_backends!(
         assert_eq!(count(&notes, "resolution SLA about to be breached"), 1, "{notes:?}");
         assert_eq!(count(&notes, "resolution SLA breached"), 1, "{notes:?}");
         assert_eq!(count(&notes, "paused"), 1);
-        let breached = w.app.get_ticket(&w.admin, t.id).unwrap();
+        let breached = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
         assert_eq!(breached.sla.as_ref().unwrap().state, SlaState::Breached);
         assert!(breached.sla.unwrap().resolution.unwrap().remaining_minutes < 0);
         assert_eq!(breached.tags, ["超时"], "the breach action tagged it");
@@ -228,16 +238,21 @@ loopdesk_persistence::both_backends!(
         assert_eq!(by_due.items.len(), 1);
 
         // The customer sees no SLA, in the ticket or its history.
-        let theirs = w.app.get_ticket(&w.customer, t.id).unwrap();
+        let theirs = w.app.get_ticket(&w.customer, TicketId(t.id)).unwrap();
         assert!(theirs.sla.is_none());
-        let their_events = w.app.list_events(&w.customer, t.id, &HistoryQuery::default(), Locale::ZhCn).unwrap().items;
+        let their_events =
+            w.app.list_events(&w.customer, TicketId(t.id), &HistoryQuery::default(), Locale::ZhCn).unwrap().items;
         assert!(their_events.iter().all(|e| e.kind != EventKind::Sla && e.sla.is_none()));
 
         // Resolving meets the clock; a met clock leaves the overdue view.
         w.app
-            .transition_ticket(&w.agent, t.id, &TransitionInput { status: TicketStatus::Resolved, note: None })
+            .transition_ticket(
+                &w.agent,
+                TicketId(t.id),
+                &TransitionInput { status: TicketStatus::Resolved, note: None },
+            )
             .unwrap();
-        let done = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
+        let done = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
         assert_eq!(done.state, SlaState::Met);
         let overdue =
             w.app.list_tickets(&w.admin, &TicketListQuery { overdue: Some(true), ..Default::default() }, &[]).unwrap();
@@ -261,7 +276,7 @@ loopdesk_persistence::both_backends!(a_priority_change_retargets_and_a_breach_ca
     assert!(t.sla.is_none(), "no policy covers normal tickets");
     let high = w.app.update_ticket(
         &w.admin,
-        t.id,
+        TicketId(t.id),
         &TicketPatch { priority: Some(Priority::High), ..Default::default() },
         None,
     );
@@ -274,7 +289,7 @@ loopdesk_persistence::both_backends!(a_priority_change_retargets_and_a_breach_ca
     assert_eq!(t.sla.as_ref().unwrap().resolution.as_ref().unwrap().due_at, Some(shanghai(2026, 10, 9, 18, 30)));
     clock.set(shanghai(2026, 10, 9, 18, 31));
     assert_eq!(w.app.record_due_sla_events().unwrap(), 2, "warning and breach, both due");
-    let raised = w.app.get_ticket(&w.admin, t.id).unwrap();
+    let raised = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
     assert_eq!(raised.priority, Priority::Urgent);
     // Urgent now: the urgent policy (on the calendar) takes over the clock.
     let notes = sla_notes(&w, t.id);
@@ -350,7 +365,7 @@ loopdesk_persistence::both_backends!(calendars_and_policies_are_validated_and_gu
     edited.calendar.extra_working_days.retain(|d| d.date.to_string() != "2026-10-10");
     let input = CalendarInput { name: edited.name.clone(), calendar: edited.calendar.clone() };
     w.app.update_calendar(&w.admin, edited.id, &input).unwrap();
-    let moved = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
+    let moved = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
     // 30 min on Friday, then Monday 10-12: 09:00–12:00, 13:30–14:00.
     assert_eq!(moved.resolution.unwrap().due_at, Some(shanghai(2026, 10, 12, 14, 0)));
 
@@ -359,17 +374,17 @@ loopdesk_persistence::both_backends!(calendars_and_policies_are_validated_and_gu
     w.app
         .update_agent(
             &w.admin,
-            other.user_id,
+            UserId(other.user_id),
             &AgentPatch { availability: Some(Availability::Online), ..Default::default() },
         )
         .unwrap();
-    let before = w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap();
+    let before = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
     w.app
         .assign_ticket(
             &w.admin,
-            t.id,
+            TicketId(t.id),
             &AssignInput { assignee_id: Some(Some(other.user_id)), group_id: None, note: None },
         )
         .unwrap();
-    assert_eq!(w.app.get_ticket(&w.admin, t.id).unwrap().sla.unwrap().due_at, before.due_at);
+    assert_eq!(w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap().due_at, before.due_at);
 });

@@ -9,6 +9,7 @@ use loopdesk_app::domain::policy::{Actor, UserKind};
 use loopdesk_app::domain::ticket::Priority;
 use loopdesk_app::ticket_types::{NewTicketTypeInput, TicketTypePatch};
 use loopdesk_app::{App, AppError};
+use loopdesk_domain::ids::TicketTypeId;
 use loopdesk_persistence::both_backends;
 
 const PASSWORD: &str = "password-1234";
@@ -90,7 +91,7 @@ both_backends!(create_with_every_field_kind, |db| {
     assert!(created.active);
 
     // Read back from the database, in order, kinds and flags intact.
-    let fetched = app.get_ticket_type(&admin, created.id).unwrap();
+    let fetched = app.get_ticket_type(&admin, TicketTypeId(created.id)).unwrap();
     assert_eq!(fetched.fields, defs);
     assert_eq!(fetched.default_priority, Priority::High);
     let listed = app.list_ticket_types(&admin, false).unwrap();
@@ -105,7 +106,7 @@ both_backends!(create_with_every_field_kind, |db| {
     // Labels are stored trimmed.
     let padded = FieldDefinition { label: "  资产编号 ".into(), ..def("asset_no", FieldKind::Text, true) };
     let t = app.create_ticket_type(&admin, &new_type("巡检", vec![padded])).unwrap();
-    assert_eq!(app.get_ticket_type(&admin, t.id).unwrap().fields[0].label, "资产编号");
+    assert_eq!(app.get_ticket_type(&admin, TicketTypeId(t.id)).unwrap().fields[0].label, "资产编号");
 });
 
 both_backends!(invalid_definitions_name_the_field, |db| {
@@ -131,8 +132,8 @@ both_backends!(invalid_definitions_name_the_field, |db| {
         app.create_ticket_type(&admin, &new_type("设备报修", vec![def("asset_no", FieldKind::Text, true)])).unwrap();
     let patch =
         TicketTypePatch { fields: Some(vec![def("a", FieldKind::Text, true), no_options]), ..Default::default() };
-    assert_eq!(invalid_keys(app.update_ticket_type(&admin, t.id, &patch)), ["fields[1].options"]);
-    assert_eq!(app.get_ticket_type(&admin, t.id).unwrap().fields, t.fields);
+    assert_eq!(invalid_keys(app.update_ticket_type(&admin, TicketTypeId(t.id), &patch)), ["fields[1].options"]);
+    assert_eq!(app.get_ticket_type(&admin, TicketTypeId(t.id)).unwrap().fields, t.fields);
 
     let blank = FieldDefinition { label: "  ".into(), ..def("b", FieldKind::Text, true) };
     let input = new_type("  ", vec![blank]);
@@ -153,18 +154,18 @@ both_backends!(customers_see_only_visible_fields, |db| {
     let t = app.create_ticket_type(&admin, &new_type("设备报修", defs.clone())).unwrap();
 
     let keys = |fields: &[FieldDefinition]| fields.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
-    assert_eq!(keys(&app.get_ticket_type(&customer, t.id).unwrap().fields), ["asset_no", "fault"]);
+    assert_eq!(keys(&app.get_ticket_type(&customer, TicketTypeId(t.id)).unwrap().fields), ["asset_no", "fault"]);
     let listed = app.list_ticket_types(&customer, false).unwrap();
     assert_eq!(keys(&listed[0].fields), ["asset_no", "fault"]);
-    assert_eq!(app.get_ticket_type(&agent, t.id).unwrap().fields, defs);
+    assert_eq!(app.get_ticket_type(&agent, TicketTypeId(t.id)).unwrap().fields, defs);
     assert_eq!(app.list_ticket_types(&agent, false).unwrap()[0].fields, defs);
 
     // Only type managers define types.
     assert!(matches!(app.create_ticket_type(&agent, &new_type("其他", vec![])), Err(AppError::Forbidden(_))));
     assert!(matches!(app.create_ticket_type(&customer, &new_type("其他", vec![])), Err(AppError::Forbidden(_))));
     let patch = TicketTypePatch { active: Some(false), ..Default::default() };
-    assert!(matches!(app.update_ticket_type(&agent, t.id, &patch), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.get_ticket_type(&agent, 9999), Err(AppError::NotFound("ticket type"))));
+    assert!(matches!(app.update_ticket_type(&agent, TicketTypeId(t.id), &patch), Err(AppError::Forbidden(_))));
+    assert!(matches!(app.get_ticket_type(&agent, TicketTypeId(9999)), Err(AppError::NotFound("ticket type"))));
 });
 
 both_backends!(inactive_types_are_hidden_from_customers, |db| {
@@ -175,20 +176,20 @@ both_backends!(inactive_types_are_hidden_from_customers, |db| {
     let old = app.create_ticket_type(&admin, &new_type("旧类型", vec![])).unwrap();
     let current = app.create_ticket_type(&admin, &new_type("设备报修", vec![])).unwrap();
     let patch = TicketTypePatch { active: Some(false), ..Default::default() };
-    assert!(!app.update_ticket_type(&admin, old.id, &patch).unwrap().active);
+    assert!(!app.update_ticket_type(&admin, TicketTypeId(old.id), &patch).unwrap().active);
 
     let ids = |types: Vec<loopdesk_app::views::TicketTypeView>| types.iter().map(|t| t.id).collect::<Vec<_>>();
     assert_eq!(ids(app.list_ticket_types(&customer, false).unwrap()), [current.id]);
     assert_eq!(ids(app.list_ticket_types(&customer, true).unwrap()), [current.id], "customers never get inactive ones");
-    assert!(matches!(app.get_ticket_type(&customer, old.id), Err(AppError::NotFound("ticket type"))));
+    assert!(matches!(app.get_ticket_type(&customer, TicketTypeId(old.id)), Err(AppError::NotFound("ticket type"))));
 
     assert_eq!(ids(app.list_ticket_types(&agent, false).unwrap()), [current.id]);
     assert_eq!(ids(app.list_ticket_types(&agent, true).unwrap()), [old.id, current.id]);
-    assert!(!app.get_ticket_type(&agent, old.id).unwrap().active);
+    assert!(!app.get_ticket_type(&agent, TicketTypeId(old.id)).unwrap().active);
 
     // Reactivated, it is back for everyone.
     let patch = TicketTypePatch { active: Some(true), ..Default::default() };
-    app.update_ticket_type(&admin, old.id, &patch).unwrap();
+    app.update_ticket_type(&admin, TicketTypeId(old.id), &patch).unwrap();
     assert_eq!(ids(app.list_ticket_types(&customer, false).unwrap()), [old.id, current.id]);
 });
 
@@ -209,13 +210,13 @@ both_backends!(default_group_must_exist, |db| {
     assert_eq!(t.default_group_id, Some(group.id));
 
     let missing = TicketTypePatch { default_group_id: Some(Some(9999)), ..Default::default() };
-    assert_eq!(invalid_keys(app.update_ticket_type(&admin, t.id, &missing)), ["default_group_id"]);
+    assert_eq!(invalid_keys(app.update_ticket_type(&admin, TicketTypeId(t.id), &missing)), ["default_group_id"]);
     // Absent leaves it; null clears it.
     let other = TicketTypePatch { default_priority: Some(Priority::Urgent), ..Default::default() };
-    let updated = app.update_ticket_type(&admin, t.id, &other).unwrap();
+    let updated = app.update_ticket_type(&admin, TicketTypeId(t.id), &other).unwrap();
     assert_eq!((updated.default_group_id, updated.default_priority), (Some(group.id), Priority::Urgent));
     let clear = TicketTypePatch { default_group_id: Some(None), ..Default::default() };
-    assert_eq!(app.update_ticket_type(&admin, t.id, &clear).unwrap().default_group_id, None);
+    assert_eq!(app.update_ticket_type(&admin, TicketTypeId(t.id), &clear).unwrap().default_group_id, None);
 
     let parsed: TicketTypePatch = serde_json::from_str(r#"{"default_group_id": null}"#).unwrap();
     assert_eq!(parsed.default_group_id, Some(None));
@@ -232,8 +233,11 @@ both_backends!(duplicate_name_is_a_conflict, |db| {
 
     let other = app.create_ticket_type(&admin, &new_type("咨询", vec![])).unwrap();
     let rename = TicketTypePatch { name: Some("设备报修".into()), ..Default::default() };
-    assert!(matches!(app.update_ticket_type(&admin, other.id, &rename), Err(AppError::Conflict { .. })));
+    assert!(matches!(app.update_ticket_type(&admin, TicketTypeId(other.id), &rename), Err(AppError::Conflict { .. })));
     let rename = TicketTypePatch { name: Some("投诉".into()), ..Default::default() };
-    assert_eq!(app.update_ticket_type(&admin, other.id, &rename).unwrap().name, "投诉");
-    assert!(matches!(app.update_ticket_type(&admin, 9999, &rename), Err(AppError::NotFound("ticket type"))));
+    assert_eq!(app.update_ticket_type(&admin, TicketTypeId(other.id), &rename).unwrap().name, "投诉");
+    assert!(matches!(
+        app.update_ticket_type(&admin, TicketTypeId(9999), &rename),
+        Err(AppError::NotFound("ticket type"))
+    ));
 });

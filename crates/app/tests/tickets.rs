@@ -15,6 +15,7 @@ use loopdesk_app::tickets::{
     TransitionInput,
 };
 use loopdesk_app::views::TicketView;
+use loopdesk_domain::ids::TicketId;
 use loopdesk_persistence::models::NewIdempotencyKey;
 
 fn ticket_type(app: &App, admin: &Actor) -> i64 {
@@ -39,8 +40,9 @@ loopdesk_persistence::both_backends!(concurrent_retries_with_one_idempotency_key
     assert!(ids.iter().all(|id| *id == ids[0]), "all retries answer with the same ticket: {ids:?}");
     let page = app.list_tickets(&admin, &TicketListQuery::default(), &[]).unwrap();
     assert_eq!(page.items.len(), 1, "exactly one ticket exists");
-    let events =
-        app.list_events(&admin, ids[0], &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En).unwrap();
+    let events = app
+        .list_events(&admin, TicketId(ids[0]), &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .unwrap();
     assert_eq!(events.items.iter().filter(|e| e.kind.as_str() == "created").count(), 1);
 });
 
@@ -53,7 +55,7 @@ loopdesk_persistence::both_backends!(concurrent_replies_are_all_kept_with_their_
         let (app, admin) = (app.clone(), admin.clone());
         race(8, move |i| {
             let input = NewCommentInput { body: format!("reply {i}"), internal: i % 2 == 0 };
-            app.add_comment(&admin, ticket.id, &input)
+            app.add_comment(&admin, TicketId(ticket.id), &input)
         })
     };
     assert!(
@@ -61,13 +63,13 @@ loopdesk_persistence::both_backends!(concurrent_replies_are_all_kept_with_their_
         "{:?}",
         results.iter().filter_map(|r| r.as_ref().err()).collect::<Vec<_>>()
     );
-    let comments = app.list_comments(&admin, ticket.id, &HistoryQuery::default()).unwrap();
+    let comments = app.list_comments(&admin, TicketId(ticket.id), &HistoryQuery::default()).unwrap();
     assert_eq!(comments.items.len(), 8);
     let events = app
-        .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .list_events(&admin, TicketId(ticket.id), &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
         .unwrap();
     assert_eq!(events.items.len(), 1 + 8, "one event per reply, plus created");
-    let now = app.get_ticket(&admin, ticket.id).unwrap();
+    let now = app.get_ticket(&admin, TicketId(ticket.id)).unwrap();
     assert_eq!(now.version, 1 + 8, "each reply bumped the version exactly once");
     assert!(now.first_response_at.is_none(), "the requester's own replies are not a first response");
 });
@@ -147,27 +149,36 @@ loopdesk_persistence::both_backends!(views_carry_the_names_of_what_they_refer_to
 
     // Assign, then transfer to the other group with a person: every response names the new holders.
     let assign = AssignInput { assignee_id: Some(Some(s.agent_id)), group_id: None, note: None };
-    let assigned = app.assign_ticket(&s.admin, created.id, &assign).unwrap();
+    let assigned = app.assign_ticket(&s.admin, TicketId(created.id), &assign).unwrap();
     assert_eq!(assigned.assignee_name.as_deref(), Some("李工"));
     let transfer =
         TransferInput {
             assignee_id: None, group_id: Some(s.second_group), reason: "需确认产品设计问题".into()
         };
-    let transferred = app.transfer_ticket(&s.admin, created.id, &transfer).unwrap();
+    let transferred = app.transfer_ticket(&s.admin, TicketId(created.id), &transfer).unwrap();
     assert_eq!(transferred.group_name.as_deref(), Some("售后二组"));
     assert_eq!(transferred.assignee_name, None, "another group without a person: unassigned");
     let assign_back = AssignInput { assignee_id: Some(Some(s.agent_id)), group_id: None, note: Some("接手".into()) };
-    app.assign_ticket(&s.admin, created.id, &assign_back).unwrap();
-    let patched = app.update_ticket(&s.agent, created.id, &TicketPatch::default(), None).unwrap();
+    app.assign_ticket(&s.admin, TicketId(created.id), &assign_back).unwrap();
+    let patched = app.update_ticket(&s.agent, TicketId(created.id), &TicketPatch::default(), None).unwrap();
     assert_eq!((patched.assignee_name.as_deref(), patched.group_name.as_deref()), (Some("李工"), Some("售后二组")));
     let moved = app
-        .transition_ticket(&s.agent, created.id, &TransitionInput { status: TicketStatus::InProgress, note: None })
+        .transition_ticket(
+            &s.agent,
+            TicketId(created.id),
+            &TransitionInput { status: TicketStatus::InProgress, note: None },
+        )
         .unwrap();
     assert_eq!(moved.requester_name, "王女士");
 
     // The staff timeline says who did it and resolves ids to names: "售后一组 → 售后二组".
     let events = app
-        .list_events(&s.admin, created.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .list_events(
+            &s.admin,
+            TicketId(created.id),
+            &HistoryQuery::default(),
+            loopdesk_app::domain::dispatch::Locale::En,
+        )
         .unwrap()
         .items;
     let created_event = &events[0];
@@ -186,15 +197,24 @@ loopdesk_persistence::both_backends!(views_carry_the_names_of_what_they_refer_to
     assert_eq!((status.old_label.as_deref(), status.new_label.as_deref()), (None, None), "a status is not an id");
 
     // The customer sees who handles the ticket and who replied, without listing users.
-    app.add_comment(&s.agent, created.id, &NewCommentInput { body: "已安排工程师上门。".into(), internal: false })
-        .map(|c| assert_eq!(c.author_name, "李工"))
-        .unwrap();
-    let seen = app.get_ticket(&s.customer, created.id).unwrap();
+    app.add_comment(
+        &s.agent,
+        TicketId(created.id),
+        &NewCommentInput { body: "已安排工程师上门。".into(), internal: false },
+    )
+    .map(|c| assert_eq!(c.author_name, "李工"))
+    .unwrap();
+    let seen = app.get_ticket(&s.customer, TicketId(created.id)).unwrap();
     assert_eq!((seen.assignee_name.as_deref(), seen.group_name.as_deref()), (Some("李工"), Some("售后二组")));
-    let comments = app.list_comments(&s.customer, created.id, &HistoryQuery::default()).unwrap().items;
+    let comments = app.list_comments(&s.customer, TicketId(created.id), &HistoryQuery::default()).unwrap().items;
     assert_eq!(comments.iter().map(|c| c.author_name.as_str()).collect::<Vec<_>>(), vec!["李工"]);
     let visible = app
-        .list_events(&s.customer, created.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .list_events(
+            &s.customer,
+            TicketId(created.id),
+            &HistoryQuery::default(),
+            loopdesk_app::domain::dispatch::Locale::En,
+        )
         .unwrap()
         .items;
     assert!(visible.iter().all(|e| e.old_label.is_none() && e.new_label.is_none()), "no routing for customers");
@@ -234,7 +254,7 @@ loopdesk_persistence::both_backends!(list_rows_carry_names_for_the_whole_page, |
     assert_eq!(rows.len(), 12);
     for row in &rows {
         // Each row's names match the names of its own ids, whatever else is on the page.
-        let single = app.get_ticket(&s.admin, row.id).unwrap();
+        let single = app.get_ticket(&s.admin, TicketId(row.id)).unwrap();
         let names = |t: &TicketView| {
             (
                 t.type_name.clone(),
@@ -273,11 +293,12 @@ loopdesk_persistence::both_backends!(api_key_events_are_named_after_the_key, |db
     let system = app.authenticate(&key.key).unwrap();
     let ticket = app.create_ticket(&system, &new_ticket(type_id, "CRM 工单"), None).unwrap().ticket;
     assert_eq!(ticket.requester_name, "Admin", "the key acts as its creator");
-    let comment =
-        app.add_comment(&system, ticket.id, &NewCommentInput { body: "同步".into(), internal: false }).unwrap();
+    let comment = app
+        .add_comment(&system, TicketId(ticket.id), &NewCommentInput { body: "同步".into(), internal: false })
+        .unwrap();
     assert_eq!(comment.author_name, "Admin");
     let events = app
-        .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+        .list_events(&admin, TicketId(ticket.id), &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
         .unwrap()
         .items;
     assert_eq!(events.len(), 2);
@@ -357,12 +378,12 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     let ticket = ids[0];
     for (agent, group) in &others[1..] {
         let transfer = TransferInput { assignee_id: Some(*agent), group_id: Some(*group), reason: "轮转".into() };
-        app.transfer_ticket(&s.admin, ticket, &transfer).unwrap();
-        app.add_comment(&s.admin, ticket, &NewCommentInput { body: "进展".into(), internal: false }).unwrap();
+        app.transfer_ticket(&s.admin, TicketId(ticket), &transfer).unwrap();
+        app.add_comment(&s.admin, TicketId(ticket), &NewCommentInput { body: "进展".into(), internal: false }).unwrap();
     }
 
     // One ticket: a single query, names included.
-    let (count, one) = queries(|| app.get_ticket(&s.admin, ticket).unwrap());
+    let (count, one) = queries(|| app.get_ticket(&s.admin, TicketId(ticket)).unwrap());
     assert_eq!(count, 1, "GET by id reads ticket and names in one query");
     assert_eq!(one.assignee_name.as_deref(), Some("工程师 5"));
     // A page of one and a page of six cost the same: one query per table, never one per row.
@@ -372,14 +393,15 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     assert_eq!(rows.items.len(), 6);
     assert_eq!((small, large), (7, 7), "tickets, types, users, groups, organisations, SLA clocks, dispatch state");
     let history = |limit| HistoryQuery { limit: Some(limit), cursor: None };
-    let (small, _) = queries(|| app.list_comments(&s.admin, ticket, &history(1)).unwrap());
-    let (large, comments) = queries(|| app.list_comments(&s.admin, ticket, &history(50)).unwrap());
+    let (small, _) = queries(|| app.list_comments(&s.admin, TicketId(ticket), &history(1)).unwrap());
+    let (large, comments) = queries(|| app.list_comments(&s.admin, TicketId(ticket), &history(50)).unwrap());
     assert_eq!(comments.items.len(), 5);
     assert_eq!((small, large), (3, 3), "ticket, comments, users");
-    let (small, _) =
-        queries(|| app.list_events(&s.admin, ticket, &history(1), loopdesk_app::domain::dispatch::Locale::En).unwrap());
+    let (small, _) = queries(|| {
+        app.list_events(&s.admin, TicketId(ticket), &history(1), loopdesk_app::domain::dispatch::Locale::En).unwrap()
+    });
     let (large, events) = queries(|| {
-        app.list_events(&s.admin, ticket, &history(50), loopdesk_app::domain::dispatch::Locale::En).unwrap()
+        app.list_events(&s.admin, TicketId(ticket), &history(50), loopdesk_app::domain::dispatch::Locale::En).unwrap()
     });
     assert!(events.items.len() > 10);
     assert_eq!((small, large), (3, 4), "ticket, events, users (+ groups once a page holds a transfer)");

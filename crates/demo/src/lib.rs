@@ -7,6 +7,7 @@
 //! comes from a fixed-seed xorshift generator and is the same on every run; the timestamps
 //! are spread over the 60 days before "now" by running the use cases on a simulated clock.
 
+use loopdesk_app::domain::ids::{GroupId, OrganizationId, TicketId, UserId};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -312,13 +313,13 @@ impl Seeder {
         for (supervisor, groups) in SUPERVISORS {
             for group in groups {
                 let patch = GroupPatch { supervisor_id: Some(staff_id(supervisor)), ..GroupPatch::default() };
-                app.update_group(&admin, self.groups[group], &patch)?;
+                app.update_group(&admin, GroupId(self.groups[group]), &patch)?;
             }
         }
         let tiers = [Some("vip"), None, Some("gold")];
         for (organization_id, tier) in self.organization_ids.iter().zip(tiers) {
             let patch = OrganizationPatch { tier: Some(tier.map(str::to_string)), ..OrganizationPatch::default() };
-            app.update_organization(&admin, *organization_id, &patch)?;
+            app.update_organization(&admin, OrganizationId(*organization_id), &patch)?;
         }
         for (spec, person) in STAFF.iter().zip(&self.staff) {
             let skills = FIELD_ENGINEERS
@@ -330,7 +331,7 @@ impl Seeder {
                 capacity: Some(Some(if spec.supervisor { 5 } else { 12 })),
                 skills,
             };
-            app.update_agent(&admin, person.id, &patch)?;
+            app.update_agent(&admin, UserId(person.id), &patch)?;
         }
         for (name, _, lat, lon) in FIELD_ENGINEERS {
             if let Some(person) = self.staff.iter().find(|p| p.name == name) {
@@ -948,7 +949,7 @@ impl Seeder {
         let note = (dispatcher != handler).then(|| text(english, "请尽快跟进。", "Please follow up today."));
         self.app.assign_ticket(
             self.actor(dispatcher),
-            id,
+            TicketId(id),
             &AssignInput { assignee_id: Some(Some(self.user_id(handler))), group_id: None, note },
         )?;
         if plan.target == TicketStatus::Assigned {
@@ -966,7 +967,7 @@ impl Seeder {
                 tags: Some(draft.tags.clone()),
                 ..TicketPatch::default()
             };
-            self.app.update_ticket(self.actor(handler), id, &patch, None)?;
+            self.app.update_ticket(self.actor(handler), TicketId(id), &patch, None)?;
         }
         self.comment(handler, id, draft.first_reply.clone(), false, 5, 60)?;
         if internal_note {
@@ -985,7 +986,7 @@ impl Seeder {
             self.wait(30, 600);
             self.app.transfer_ticket(
                 self.actor(handler),
-                id,
+                TicketId(id),
                 &TransferInput {
                     assignee_id: Some(self.user_id(next)),
                     group_id: Some(self.groups[to]),
@@ -1028,7 +1029,7 @@ impl Seeder {
         }
         if !resolve_fields.is_empty() {
             let patch = TicketPatch { custom_fields: Some(resolve_fields), ..TicketPatch::default() };
-            self.app.update_ticket(self.actor(handler), id, &patch, None)?;
+            self.app.update_ticket(self.actor(handler), TicketId(id), &patch, None)?;
         }
         self.comment(handler, id, draft.fix.clone(), false, 1, 30)?;
         self.transition(handler, id, TicketStatus::Resolved, Some(draft.resolve_note.clone()), 1, 10)?;
@@ -1078,7 +1079,7 @@ impl Seeder {
 
     fn comment(&mut self, who: Who, id: i64, body: String, internal: bool, lo: i64, hi: i64) -> AppResult<()> {
         self.wait(lo, hi);
-        self.app.add_comment(self.actor(who), id, &NewCommentInput { body, internal })?;
+        self.app.add_comment(self.actor(who), TicketId(id), &NewCommentInput { body, internal })?;
         Ok(())
     }
 
@@ -1092,7 +1093,7 @@ impl Seeder {
         hi: i64,
     ) -> AppResult<()> {
         self.wait(lo, hi);
-        self.app.transition_ticket(self.actor(who), id, &TransitionInput { status, note })?;
+        self.app.transition_ticket(self.actor(who), TicketId(id), &TransitionInput { status, note })?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 #[path = "../../app/tests/common/mod.rs"]
 mod common;
 
+use loopdesk_app::domain::ids::TicketId;
 use std::collections::BTreeSet;
 
 use common::{actor_by_login, app_for};
@@ -33,7 +34,7 @@ fn all_tickets(app: &App, actor: &Actor) -> Vec<TicketView> {
 
 fn comments(app: &App, actor: &Actor, ticket_id: i64) -> Vec<CommentView> {
     let query = HistoryQuery { limit: Some(200), cursor: None };
-    app.list_comments(actor, ticket_id, &query).expect("list comments").items
+    app.list_comments(actor, TicketId(ticket_id), &query).expect("list comments").items
 }
 
 both_backends!(seed_demo_builds_a_usable_data_set, |db| {
@@ -58,7 +59,12 @@ both_backends!(seed_demo_builds_a_usable_data_set, |db| {
     let mut internal_notes = 0;
     for ticket in &tickets {
         let events = app
-            .list_events(&admin, ticket.id, &HistoryQuery::default(), loopdesk_app::domain::dispatch::Locale::En)
+            .list_events(
+                &admin,
+                TicketId(ticket.id),
+                &HistoryQuery::default(),
+                loopdesk_app::domain::dispatch::Locale::En,
+            )
             .expect("events")
             .items;
         assert_eq!(events.first().map(|e| e.kind), Some(EventKind::Created), "{}", ticket.number);

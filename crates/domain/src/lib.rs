@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod errors;
 pub mod fields;
 pub mod geo;
+pub mod ids;
 pub mod notify;
 pub mod policy;
 pub mod sla;

@@ -13,6 +13,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::conditions::TicketFacts;
 use loopdesk_domain::fields::{self, FieldDefinition};
+use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::ticket::EventKind;
 use loopdesk_persistence::models::{NewTicket, TicketRow};
@@ -144,8 +145,8 @@ pub(crate) struct NewTicketDraft {
 impl App {
     /// Loads a ticket the actor may see; one it may not see is "not found", not "forbidden",
     /// so ticket ids cannot be probed.
-    pub(crate) fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<TicketRow> {
-        let row = q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
+    pub(crate) fn visible_ticket(&self, conn: &mut DbConn, actor: &Actor, id: TicketId) -> AppResult<TicketRow> {
+        let row = q::find(conn, id.get())?.ok_or(AppError::NotFound("ticket"))?;
         if !policy::can_view(actor, &access_facts(&row)) {
             return Err(AppError::NotFound("ticket"));
         }
@@ -181,7 +182,7 @@ impl App {
     pub(crate) fn change_ticket<T>(
         &self,
         actor: &Actor,
-        id: i64,
+        id: TicketId,
         expected_version: Option<i64>,
         change: impl FnMut(&mut DbConn, &mut TicketRow, &mut EventLog) -> AppResult<T>,
     ) -> AppResult<(TicketRow, T)> {
@@ -192,17 +193,17 @@ impl App {
     pub(crate) fn change_ticket_by<T>(
         &self,
         by: By,
-        id: i64,
+        id: TicketId,
         expected_version: Option<i64>,
         mut change: impl FnMut(&mut DbConn, &mut TicketRow, &mut EventLog) -> AppResult<T>,
     ) -> AppResult<(TicketRow, T)> {
         let mut conn = self.conn()?;
         for _ in 0..WRITE_ATTEMPTS {
             let saved = tx::write(&mut conn, |conn| -> AppResult<Option<(TicketRow, T)>> {
-                q::lock_for_update(conn, id)?;
+                q::lock_for_update(conn, id.get())?;
                 let before = match by {
                     By::Actor(actor) => self.visible_ticket(conn, actor, id)?,
-                    By::System => q::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?,
+                    By::System => q::find(conn, id.get())?.ok_or(AppError::NotFound("ticket"))?,
                 };
                 if let Some(expected) = expected_version
                     && expected != before.version
@@ -219,7 +220,7 @@ impl App {
                     return Ok(Some((before.clone(), outcome))); // nothing changed: no write, no version bump
                 }
                 write.after.updated_at = write.at();
-                let Some(saved) = q::update_versioned(conn, id, before.version, &write.after.changes())? else {
+                let Some(saved) = q::update_versioned(conn, id.get(), before.version, &write.after.changes())? else {
                     return Ok(None);
                 };
                 write.after = saved;
@@ -229,7 +230,7 @@ impl App {
             match saved {
                 Some(result) => return Ok(result),
                 None if expected_version.is_some() => {
-                    let current = q::find(&mut conn, id)?.map(|r| r.version).unwrap_or_default();
+                    let current = q::find(&mut conn, id.get())?.map(|r| r.version).unwrap_or_default();
                     return Err(AppError::PreconditionFailed { current_version: current });
                 }
                 None => continue,

@@ -3,6 +3,7 @@
 
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, WriteMode};
+use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::DbConn;
@@ -25,7 +26,7 @@ impl App {
     pub fn update_ticket(
         &self,
         actor: &Actor,
-        id: i64,
+        id: TicketId,
         patch: &TicketPatch,
         expected_version: Option<i64>,
     ) -> AppResult<TicketView> {
@@ -174,7 +175,7 @@ impl App {
     }
 
     /// Moves a ticket through the status machine (customers: confirm or reopen only).
-    pub fn transition_ticket(&self, actor: &Actor, id: i64, input: &TransitionInput) -> AppResult<TicketView> {
+    pub fn transition_ticket(&self, actor: &Actor, id: TicketId, input: &TransitionInput) -> AppResult<TicketView> {
         let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
             let from = status_of(row)?;
             policy::may_transition(actor, &access_facts(row), from, input.status)?;
@@ -191,7 +192,7 @@ impl App {
     }
 
     /// Sets the assignee and/or group (dispatch by hand), with a handover note.
-    pub fn assign_ticket(&self, actor: &Actor, id: i64, input: &AssignInput) -> AppResult<TicketView> {
+    pub fn assign_ticket(&self, actor: &Actor, id: TicketId, input: &AssignInput) -> AppResult<TicketView> {
         if input.assignee_id.is_none() && input.group_id.is_none() {
             return Err(AppError::invalid("assignee_id", "give assignee_id and/or group_id"));
         }
@@ -213,7 +214,7 @@ impl App {
 
     /// Hands the ticket to another group and/or person; the reason goes into the history.
     /// Moving to another group without naming a person leaves it unassigned in that group's queue.
-    pub fn transfer_ticket(&self, actor: &Actor, id: i64, input: &TransferInput) -> AppResult<TicketView> {
+    pub fn transfer_ticket(&self, actor: &Actor, id: TicketId, input: &TransferInput) -> AppResult<TicketView> {
         if input.assignee_id.is_none() && input.group_id.is_none() {
             return Err(AppError::invalid("group_id", "give group_id and/or assignee_id"));
         }
@@ -272,7 +273,7 @@ impl App {
 
     /// Adds a public reply or an internal note. The first public reply by staff
     /// stamps first_response_at; a customer's reply to a pending ticket puts it back in progress.
-    pub fn add_comment(&self, actor: &Actor, ticket_id: i64, input: &NewCommentInput) -> AppResult<CommentView> {
+    pub fn add_comment(&self, actor: &Actor, ticket_id: TicketId, input: &NewCommentInput) -> AppResult<CommentView> {
         let body = input.body.trim();
         if body.is_empty() {
             return Err(AppError::invalid("body", "must not be blank"));

@@ -8,6 +8,7 @@ use chrono::DateTime;
 use loopdesk_domain::dispatch::{DispatchReason, Locale};
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::fields::{self, FieldDefinition};
+use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::sla::SlaEvent;
 use loopdesk_domain::ticket::{self as rules, Channel, EventKind, Priority, TicketStatus};
@@ -118,9 +119,9 @@ impl App {
     }
 
     /// One ticket with its names, read in a single query.
-    pub fn get_ticket(&self, actor: &Actor, id: i64) -> AppResult<TicketView> {
+    pub fn get_ticket(&self, actor: &Actor, id: TicketId) -> AppResult<TicketView> {
         let mut conn = self.conn()?;
-        let found = q::find_named(&mut conn, id)?.ok_or(AppError::NotFound("ticket"))?;
+        let found = q::find_named(&mut conn, id.get())?.ok_or(AppError::NotFound("ticket"))?;
         if !policy::can_view(actor, &access_facts(&found.row)) {
             return Err(AppError::NotFound("ticket"));
         }
@@ -138,13 +139,18 @@ impl App {
         self.view_with_names(&mut conn, actor, row)
     }
 
-    pub fn list_comments(&self, actor: &Actor, ticket_id: i64, query: &HistoryQuery) -> AppResult<Page<CommentView>> {
+    pub fn list_comments(
+        &self,
+        actor: &Actor,
+        ticket_id: TicketId,
+        query: &HistoryQuery,
+    ) -> AppResult<Page<CommentView>> {
         let page = id_page(query.limit, query.cursor.as_deref())?;
         let mut conn = self.conn()?;
         self.visible_ticket(&mut conn, actor, ticket_id)?;
         let fetch = lookahead(page);
         let mut rows =
-            q::list_comments(&mut conn, ticket_id, policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
+            q::list_comments(&mut conn, ticket_id.get(), policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |c| c.id);
         let book = NameBook::load(&mut conn, rows.iter().map(|c| c.author_id).collect(), vec![], vec![], vec![])?;
         let items = rows.iter().map(|c| comment_view(c, book.user(c.author_id).unwrap_or_default())).collect();
@@ -156,7 +162,7 @@ impl App {
     pub fn list_events(
         &self,
         actor: &Actor,
-        ticket_id: i64,
+        ticket_id: TicketId,
         query: &HistoryQuery,
         locale: Locale,
     ) -> AppResult<Page<EventView>> {
@@ -168,7 +174,7 @@ impl App {
         let sees_internal = policy::sees_internal(actor);
         let kinds = if sees_internal { None } else { Some(visible_kinds.as_slice()) };
         let fetch = lookahead(page);
-        let mut rows = q::list_events(&mut conn, ticket_id, kinds, fetch.after_id, fetch.limit)?;
+        let mut rows = q::list_events(&mut conn, ticket_id.get(), kinds, fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |e| e.id);
         let book = NameBook::for_events(&mut conn, &rows)?;
         let reasons: HashMap<i64, DispatchReason> = rows

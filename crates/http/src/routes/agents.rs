@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, put, web};
 use loopdesk_app::App;
 use loopdesk_app::agents::{AgentListQuery, AgentPatch, AgentView, AvailabilityInput, GroupQueueView, LocationInput};
+use loopdesk_app::domain::ids::UserId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::extract::Caller;
@@ -30,7 +31,7 @@ pub async fn list(
 #[get("/agents/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let agent = caller.run(&app, move |app, actor| app.get_agent(actor, id)).await?;
+    let agent = caller.run(&app, move |app, actor| app.get_agent(actor, UserId(id))).await?;
     Ok(HttpResponse::Ok().json(agent))
 }
 
@@ -46,7 +47,7 @@ pub async fn update(
     input: web::Json<AgentPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
-    let agent = caller.run(&app, move |app, actor| app.update_agent(actor, id, &input)).await?;
+    let agent = caller.run(&app, move |app, actor| app.update_agent(actor, UserId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(agent))
 }
 
@@ -55,7 +56,7 @@ pub async fn update(
     responses((status = 200, description = "Your profile", body = AgentView)))]
 #[get("/me/agent")]
 pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let agent = caller.run(&app, move |app, actor| app.get_agent(actor, actor.user_id)).await?;
+    let agent = caller.run(&app, move |app, actor| app.get_agent(actor, UserId(actor.user_id))).await?;
     Ok(HttpResponse::Ok().json(agent))
 }
 

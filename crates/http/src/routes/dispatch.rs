@@ -4,6 +4,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use loopdesk_app::App;
 use loopdesk_app::dispatch::{DeclineInput, RerouteInput};
+use loopdesk_app::domain::ids::TicketId;
 use loopdesk_app::routing::{RoutingRuleInput, RoutingRuleView, RoutingTestInput, RoutingTestView, RuleOrderInput};
 use loopdesk_app::views::TicketView;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -125,7 +126,7 @@ pub async fn reroute(
     let input: RerouteInput = optional_json(&body)?;
     validated(&input)?;
     let id = id.into_inner();
-    let ticket = caller.run(&app, move |app, actor| app.reroute_ticket(actor, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.reroute_ticket(actor, TicketId(id), &input)).await?;
     Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
@@ -137,7 +138,7 @@ pub async fn reroute(
 #[post("/tickets/{id}/accept")]
 pub async fn accept(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket = caller.run(&app, move |app, actor| app.accept_ticket(actor, id)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.accept_ticket(actor, TicketId(id))).await?;
     Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
@@ -156,7 +157,7 @@ pub async fn decline(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = caller.run(&app, move |app, actor| app.decline_ticket(actor, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.decline_ticket(actor, TicketId(id), &input)).await?;
     Ok(ticket_response(StatusCode::OK, &ticket))
 }
 
@@ -169,7 +170,7 @@ pub async fn decline(
 #[post("/tickets/{id}/claim")]
 pub async fn claim(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket = caller.run(&app, move |app, actor| app.claim_ticket(actor, id)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.claim_ticket(actor, TicketId(id))).await?;
     Ok(ticket_response(StatusCode::OK, &ticket))
 }
 

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{GroupPatch, NewGroupInput};
+use loopdesk_app::domain::ids::{GroupId, UserId};
 use loopdesk_app::views::GroupView;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -45,7 +46,7 @@ pub async fn list(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, A
 #[get("/groups/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let group = caller.run(&app, move |app, actor| app.get_group(actor, id)).await?;
+    let group = caller.run(&app, move |app, actor| app.get_group(actor, GroupId(id))).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -66,7 +67,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let group = caller.run(&app, move |app, actor| app.update_group(actor, id, &input)).await?;
+    let group = caller.run(&app, move |app, actor| app.update_group(actor, GroupId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -81,7 +82,7 @@ pub async fn add_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
-    let group = caller.run(&app, move |app, actor| app.add_group_member(actor, id, user_id)).await?;
+    let group = caller.run(&app, move |app, actor| app.add_group_member(actor, GroupId(id), UserId(user_id))).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 
@@ -96,7 +97,8 @@ pub async fn remove_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
-    let group = caller.run(&app, move |app, actor| app.remove_group_member(actor, id, user_id)).await?;
+    let group =
+        caller.run(&app, move |app, actor| app.remove_group_member(actor, GroupId(id), UserId(user_id))).await?;
     Ok(HttpResponse::Ok().json(group))
 }
 

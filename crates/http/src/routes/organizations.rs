@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{NewOrganizationInput, OrganizationPatch, PageQuery};
+use loopdesk_app::domain::ids::OrganizationId;
 use loopdesk_app::views::{OrganizationView, Page};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -48,7 +49,7 @@ pub async fn list(app: web::Data<App>, caller: Caller, query: web::Query<PageQue
 #[get("/organizations/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let organization = caller.run(&app, move |app, actor| app.get_organization(actor, id)).await?;
+    let organization = caller.run(&app, move |app, actor| app.get_organization(actor, OrganizationId(id))).await?;
     Ok(HttpResponse::Ok().json(organization))
 }
 
@@ -68,7 +69,8 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let organization = caller.run(&app, move |app, actor| app.update_organization(actor, id, &input)).await?;
+    let organization =
+        caller.run(&app, move |app, actor| app.update_organization(actor, OrganizationId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(organization))
 }
 

@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
+use loopdesk_app::domain::ids::TicketTypeId;
 use loopdesk_app::ticket_types::{NewTicketTypeInput, TicketTypePatch};
 use loopdesk_app::views::TicketTypeView;
 use serde::Deserialize;
@@ -65,7 +66,7 @@ pub async fn list(
 #[get("/ticket-types/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket_type = caller.run(&app, move |app, actor| app.get_ticket_type(actor, id)).await?;
+    let ticket_type = caller.run(&app, move |app, actor| app.get_ticket_type(actor, TicketTypeId(id))).await?;
     Ok(HttpResponse::Ok().json(ticket_type))
 }
 
@@ -86,7 +87,8 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket_type = caller.run(&app, move |app, actor| app.update_ticket_type(actor, id, &input)).await?;
+    let ticket_type =
+        caller.run(&app, move |app, actor| app.update_ticket_type(actor, TicketTypeId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(ticket_type))
 }
 

@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
+use loopdesk_app::domain::ids::TicketId;
 use loopdesk_app::tickets::{
     AssignInput, HistoryQuery, NewCommentInput, NewTicketInput, TicketListQuery, TicketPatch, TransferInput,
     TransitionInput,
@@ -86,7 +87,7 @@ pub async fn create(
 #[get("/tickets/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let ticket = caller.run(&app, move |app, actor| app.get_ticket(actor, id)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.get_ticket(actor, TicketId(id))).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -109,7 +110,7 @@ pub async fn update(
     validated(&*input)?;
     let expected = if_match_version(&req)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = caller.run(&app, move |app, actor| app.update_ticket(actor, id, &input, expected)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.update_ticket(actor, TicketId(id), &input, expected)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -130,7 +131,7 @@ pub async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = caller.run(&app, move |app, actor| app.transition_ticket(actor, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.transition_ticket(actor, TicketId(id), &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -148,7 +149,7 @@ pub async fn assign(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = caller.run(&app, move |app, actor| app.assign_ticket(actor, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.assign_ticket(actor, TicketId(id), &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -166,7 +167,7 @@ pub async fn transfer(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let ticket = caller.run(&app, move |app, actor| app.transfer_ticket(actor, id, &input)).await?;
+    let ticket = caller.run(&app, move |app, actor| app.transfer_ticket(actor, TicketId(id), &input)).await?;
     Ok(ticket_response(actix_web::http::StatusCode::OK, &ticket))
 }
 
@@ -182,7 +183,7 @@ pub async fn list_comments(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, query) = (id.into_inner(), query.into_inner());
-    let page = caller.run(&app, move |app, actor| app.list_comments(actor, id, &query)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_comments(actor, TicketId(id), &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -199,7 +200,7 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let comment = caller.run(&app, move |app, actor| app.add_comment(actor, id, &input)).await?;
+    let comment = caller.run(&app, move |app, actor| app.add_comment(actor, TicketId(id), &input)).await?;
     Ok(HttpResponse::Created().json(comment))
 }
 
@@ -217,7 +218,7 @@ pub async fn list_events(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (id, query, locale) = (id.into_inner(), query.into_inner(), crate::extract::locale(&req));
-    let page = caller.run(&app, move |app, actor| app.list_events(actor, id, &query, locale)).await?;
+    let page = caller.run(&app, move |app, actor| app.list_events(actor, TicketId(id), &query, locale)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

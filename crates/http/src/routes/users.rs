@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use loopdesk_app::App;
 use loopdesk_app::directory::{NewUserInput, UserListQuery, UserPatch};
+use loopdesk_app::domain::ids::UserId;
 use loopdesk_app::views::{Page, RoleView, UserView};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -52,7 +53,7 @@ pub async fn list(
 #[get("/users/{id}")]
 pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = caller.run(&app, move |app, actor| app.get_user(actor, id)).await?;
+    let user = caller.run(&app, move |app, actor| app.get_user(actor, UserId(id))).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -74,7 +75,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
-    let user = caller.run(&app, move |app, actor| app.update_user(actor, id, &input)).await?;
+    let user = caller.run(&app, move |app, actor| app.update_user(actor, UserId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use loopdesk_app::App;
+use loopdesk_app::domain::ids::{TicketId, UserId};
 use loopdesk_app::watchers::{WatchInput, WatchersView};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -15,7 +16,7 @@ use crate::problem::ApiError;
 #[get("/tickets/{id}/watchers")]
 pub async fn list_watchers(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let watchers = caller.run(&app, move |app, actor| app.list_watchers(actor, id)).await?;
+    let watchers = caller.run(&app, move |app, actor| app.list_watchers(actor, TicketId(id))).await?;
     Ok(HttpResponse::Ok().json(watchers))
 }
 
@@ -32,7 +33,7 @@ pub async fn add_watcher(
 ) -> Result<HttpResponse, ApiError> {
     let input: WatchInput = crate::extract::optional_json(&body)?;
     let id = id.into_inner();
-    let watchers = caller.run(&app, move |app, actor| app.add_watcher(actor, id, &input)).await?;
+    let watchers = caller.run(&app, move |app, actor| app.add_watcher(actor, TicketId(id), &input)).await?;
     Ok(HttpResponse::Ok().json(watchers))
 }
 
@@ -47,7 +48,7 @@ pub async fn remove_watcher(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, user_id) = path.into_inner();
-    let watchers = caller.run(&app, move |app, actor| app.remove_watcher(actor, id, user_id)).await?;
+    let watchers = caller.run(&app, move |app, actor| app.remove_watcher(actor, TicketId(id), UserId(user_id))).await?;
     Ok(HttpResponse::Ok().json(watchers))
 }
 
