@@ -26,7 +26,7 @@ use validator::Validate;
 
 use crate::kernel::{
     By, EventLog, TicketChange, WriteStep, apply_status, from_json, hand_over, id_text, organization_tier, point,
-    status_of, ticket_facts, to_json, trimmed_note,
+    set_tags, status_of, ticket_facts, to_json, trimmed_note,
 };
 use crate::views::TicketView;
 use crate::{App, AppError, AppResult, utc};
@@ -430,11 +430,7 @@ impl App {
             log.push(EventKind::FieldChanged, Some("priority"), old, Some(decision.priority.to_string()), None);
             row.priority = priority;
         }
-        let tags = to_json(&decision.tags);
-        if tags != row.tags {
-            log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(tags.clone()), None);
-            row.tags = tags;
-        }
+        set_tags(row, log, &decision.tags, None);
         log.push(EventKind::Dispatched, None, None, Some(to_json(&decision.reason)), note);
         hand_over(row, log, from, EventKind::Assigned, decision.assignee_id, decision.group_id, None);
         log.note(decision); // recorded by the dispatch step once the ticket is saved

@@ -27,7 +27,7 @@ use loopdesk_persistence::{DbConn, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, parse_tags, status_of, to_json};
+use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, parse_tags, set_tags, status_of, to_json};
 use crate::views::{TicketSlaView, TicketView};
 use crate::{App, AppError, AppResult, utc};
 
@@ -681,17 +681,7 @@ impl App {
             let mut tags = parse_tags(&row.tags);
             tags.extend(actions.add_tags.iter().cloned());
             if let Ok(tags) = rules::normalize_tags(&tags) {
-                let new = to_json(&tags);
-                if new != row.tags {
-                    log.push(
-                        EventKind::FieldChanged,
-                        Some("tags"),
-                        Some(row.tags.clone()),
-                        Some(new.clone()),
-                        Some("SLA breached".into()),
-                    );
-                    row.tags = new;
-                }
+                set_tags(row, log, &tags, Some("SLA breached".into()));
             }
         }
         if actions.redispatch && TicketStatus::parse(&row.status).is_some_and(TicketStatus::is_open) {

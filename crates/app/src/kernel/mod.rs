@@ -20,5 +20,5 @@ pub(crate) use facts::{access_facts, organization_tier, point, ticket_facts};
 pub(crate) use order::checked_order;
 pub use paging::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub(crate) use paging::{id_page, lookahead, next_id_cursor};
-pub(crate) use status::{apply_status, hand_over, status_of};
+pub(crate) use status::{apply_status, hand_over, set_tags, status_of};
 pub(crate) use write::{NewTicketDraft, TicketChange, WriteStep};

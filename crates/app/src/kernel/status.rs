@@ -1,10 +1,10 @@
-//! Status changes on the row being written: the stamps that go with them, and hand-over.
+//! Changes to the row being written that come with their history: status (with its stamps), hand-over, tags.
 
 use chrono::NaiveDateTime;
 use loopdesk_domain::ticket::{self as rules, EventKind, TicketStatus};
 use loopdesk_persistence::models::TicketRow;
 
-use super::codec::id_text;
+use super::codec::{id_text, to_json};
 use super::events::EventLog;
 use crate::{AppError, AppResult};
 
@@ -52,5 +52,14 @@ pub(crate) fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateT
     if from.is_some_and(|f| TicketStatus::is_reopen(f, to)) {
         row.resolved_at = None;
         row.closed_at = None;
+    }
+}
+
+/// Replaces the ticket's tags (already normalised), with a `field_changed` event when they differ.
+pub(crate) fn set_tags(row: &mut TicketRow, log: &mut EventLog, tags: &[String], note: Option<String>) {
+    let new = to_json(&tags);
+    if new != row.tags {
+        log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(new.clone()), note);
+        row.tags = new;
     }
 }

@@ -17,7 +17,9 @@ use super::{
     parse_definitions, writer,
 };
 use crate::activity::Activity;
-use crate::kernel::{access_facts, apply_status, hand_over, id_text, parse_json_map, status_of, to_json, trimmed_note};
+use crate::kernel::{
+    access_facts, apply_status, hand_over, id_text, parse_json_map, set_tags, status_of, to_json, trimmed_note,
+};
 use crate::views::{CommentView, TicketView};
 use crate::{App, AppError, AppResult};
 
@@ -107,19 +109,7 @@ impl App {
             }
             if let Some(tags) = &patch.tags {
                 match rules::normalize_tags(tags) {
-                    Ok(tags) => {
-                        let new = to_json(&tags);
-                        if new != row.tags {
-                            log.push(
-                                EventKind::FieldChanged,
-                                Some("tags"),
-                                Some(row.tags.clone()),
-                                Some(new.clone()),
-                                None,
-                            );
-                            row.tags = new;
-                        }
-                    }
+                    Ok(tags) => set_tags(row, log, &tags, None),
                     Err(e) => errors.merge(e),
                 }
             }
