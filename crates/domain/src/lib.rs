@@ -12,6 +12,7 @@ pub mod errors;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod input;
 pub mod notify;
 pub mod policy;
 pub mod sla;

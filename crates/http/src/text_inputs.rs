@@ -1,0 +1,130 @@
+//! Text is checked at the edge: every string of a JSON body (and every object key) and every query parameter of
+//! an API request must be free of control characters and direction overrides (`domain::input`). A request that
+//! carries one is a 422 naming the field, before any handler runs, so no use case, database or notification ever
+//! sees it — and PostgreSQL never gets the chance to answer a NUL with a 500.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::{HttpMessage, web};
+use futures_util::StreamExt;
+use loopdesk_app::domain::errors::FieldErrors;
+use loopdesk_app::domain::input::text_problem;
+use serde_json::Value;
+
+use crate::MAX_JSON_BYTES;
+use crate::problem::Problem;
+
+/// The middleware: on `/api/` requests, reads a JSON body (at most one byte past the body limit, so the JSON
+/// extractor still answers an oversized body with 413), checks it and the query string, and puts the body back.
+pub async fn refuse_control_characters<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    if !req.path().starts_with("/api/") {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let mut errors = FieldErrors::new();
+    check_query(req.query_string(), &mut errors);
+    if is_json(&req) {
+        let mut payload = req.take_payload();
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            body.extend_from_slice(&chunk?);
+            if body.len() > MAX_JSON_BYTES {
+                break;
+            }
+        }
+        let body = body.freeze();
+        // Unreadable JSON is the JSON extractor's to report (400 with its position).
+        if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+            check_value("", &value, &mut errors);
+        }
+        req.set_payload(Payload::from(body));
+    }
+    if errors.is_empty() {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let response = Problem::validation(errors).response();
+    Ok(req.into_response(response).map_into_right_body())
+}
+
+fn is_json(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"))
+}
+
+/// Query parameters by name (`q`, `tag`, `cf.floor` …); a query string that does not parse is the handler's to
+/// report.
+fn check_query(query: &str, errors: &mut FieldErrors) {
+    let Ok(pairs) = web::Query::<Vec<(String, String)>>::from_query(query) else { return };
+    for (name, value) in pairs.into_inner() {
+        if let Some(message) = text_problem(&name).or_else(|| text_problem(&value)) {
+            errors.add(name.chars().filter(|c| !c.is_control()).collect::<String>(), message);
+        }
+    }
+}
+
+/// Every string of a JSON value and every key, reported under its path: `subject`, `custom_fields.asset_no`,
+/// `tags[1]`, `conditions[0].keywords[2]`; a body that is itself a string is `body`.
+fn check_value(path: &str, value: &Value, errors: &mut FieldErrors) {
+    match value {
+        Value::String(text) => {
+            if let Some(message) = text_problem(text) {
+                errors.add(if path.is_empty() { "body" } else { path }, message);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(&format!("{path}[{i}]"), item, errors);
+            }
+        }
+        Value::Object(members) => {
+            for (key, member) in members {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                match text_problem(key) {
+                    Some(message) => {
+                        let shown: String = child.chars().filter(|c| !c.is_control()).collect();
+                        errors.add(shown, format!("the name {message}"));
+                    }
+                    None => check_value(&child, member, errors),
+                }
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(value: Value) -> Vec<String> {
+        let mut errors = FieldErrors::new();
+        check_value("", &value, &mut errors);
+        errors.0.into_keys().collect()
+    }
+
+    #[test]
+    fn each_bad_string_is_named_by_its_path() {
+        let body = serde_json::json!({
+            "subject": "ok\u{0}",
+            "description": "line one\nline two\ttab",
+            "tags": ["fine", "bad\u{202e}"],
+            "custom_fields": {"asset_no": "AC\u{1}", "floor": 3},
+            "bad\u{7}key": 1,
+        });
+        assert_eq!(problems(body), ["badkey", "custom_fields.asset_no", "subject", "tags[1]"]);
+        assert_eq!(problems(serde_json::json!("\u{0}")), ["body"]);
+        assert!(problems(serde_json::json!({"subject": "3 号楼空调不制冷", "n": null})).is_empty());
+    }
+
+    #[test]
+    fn query_parameters_are_named_by_theirs() {
+        let mut errors = FieldErrors::new();
+        check_query("q=%00x&status=new&cf.floor=3%1B&tag=ok", &mut errors);
+        assert_eq!(errors.0.into_keys().collect::<Vec<_>>(), ["cf.floor", "q"]);
+    }
+}

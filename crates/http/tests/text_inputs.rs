@@ -1,0 +1,88 @@
+//! Control characters and direction overrides never get in: a NUL, an escape or a U+202E anywhere in a body or a
+//! query string is a 422 that names the field and changes nothing, on both databases (PostgreSQL used to answer
+//! a NUL with a 500, SQLite stored it). Tabs and line breaks are text.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+loopdesk_persistence::both_backends!(control_characters_are_refused_by_field_and_change_nothing, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let ticket_type = post(
+            &svc,
+            &admin,
+            "/api/v1/ticket-types",
+            json!({"name": "报修", "fields": [{"key": "asset_no", "label": "设备编号", "kind": "text"}]}),
+        )
+        .await
+        .expect(201)
+        .body;
+        let type_id = ticket_type["id"].clone();
+
+        let nul_subject =
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": type_id, "subject": "空调\u{0}不制冷"}))
+                .await
+                .expect_problem(422);
+        assert_eq!(nul_subject.body["errors"]["subject"], json!(["must not contain control characters (U+0000)"]));
+
+        let nested = post(
+            &svc,
+            &admin,
+            "/api/v1/tickets",
+            json!({"type_id": type_id, "subject": "ok", "tags": ["a", "b\u{1b}"],
+                   "custom_fields": {"asset_no": "AC\u{7}"}, "external_id": "crm-\u{0}"}),
+        )
+        .await
+        .expect_problem(422);
+        let fields: Vec<&String> = nested.body["errors"].as_object().unwrap().keys().collect();
+        assert_eq!(fields, ["custom_fields.asset_no", "external_id", "tags[1]"]);
+
+        let reversed =
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": type_id, "subject": "invoice\u{202e}fdp.exe"}))
+                .await
+                .expect_problem(422);
+        assert_eq!(
+            reversed.body["errors"]["subject"],
+            json!(["must not contain invisible direction controls (U+202E)"])
+        );
+
+        let login_nul = send(
+            &svc,
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": "admin@test.local\u{0}", "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect_problem(422);
+        assert!(login_nul.body["errors"]["email"].is_array());
+
+        get(&svc, &admin, "/api/v1/tickets?q=%00").await.expect_problem(422);
+        let query = get(&svc, &admin, "/api/v1/tickets?tag=ok&cf.asset_no=AC%1B").await.expect_problem(422);
+        assert!(query.body["errors"]["cf.asset_no"].is_array(), "{}", query.body);
+        get(&svc, &admin, "/api/v1/users?q=li%C2%85").await.expect_problem(422);
+
+        // Nothing above was created; text with line breaks, tabs and Chinese is welcome.
+        let list = get(&svc, &admin, "/api/v1/tickets").await.expect(200).body;
+        assert_eq!(list["items"], json!([]));
+        let fine = post(
+            &svc,
+            &admin,
+            "/api/v1/tickets",
+            json!({"type_id": type_id, "subject": "3 号楼空调不制冷", "description": "第一行\n\t第二行\r\n"}),
+        )
+        .await
+        .expect(201)
+        .body;
+        let id = fine["id"].as_i64().unwrap();
+        let comment = post(&svc, &admin, &format!("/api/v1/tickets/{id}/comments"), json!({"body": "已处理\u{0}"}))
+            .await
+            .expect_problem(422);
+        assert!(comment.body["errors"]["body"].is_array());
+        let comments = get(&svc, &admin, format!("/api/v1/tickets/{id}/comments")).await.expect(200).body;
+        assert_eq!(comments["items"], json!([]));
+    })
+});
