@@ -1,12 +1,12 @@
 //! Loopdesk over HTTP: routes, extractors, problem+json errors, OpenAPI, Swagger UI,
 //! and the single-page app's static files.
 
+pub mod edge;
 pub mod extract;
 pub mod live;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
-pub mod text_inputs;
 
 use std::path::PathBuf;
 
@@ -214,7 +214,7 @@ macro_rules! loopdesk_service {
     ($app:expr, $config:expr) => {
         actix_web::App::new()
             .wrap($crate::problem_errors())
-            .wrap(actix_web::middleware::from_fn($crate::text_inputs::refuse_control_characters))
+            .wrap(actix_web::middleware::from_fn($crate::edge::check_inputs))
             .wrap(actix_web::middleware::from_fn($crate::request_id))
             .wrap(actix_web::middleware::Logger::new($crate::ACCESS_LOG_FORMAT))
             .configure(|cfg| $crate::configure(cfg, $app, $config))

@@ -1,4 +1,5 @@
-//! Control characters and direction overrides never get in: a NUL, an escape or a U+202E anywhere in a body or a
+//! What every API request must satisfy before a handler runs. Control characters and direction overrides never
+//! get in: a NUL, an escape or a U+202E anywhere in a body or a
 //! query string is a 422 that names the field and changes nothing, on both databases (PostgreSQL used to answer
 //! a NUL with a 500, SQLite stored it). Tabs and line breaks are text.
 
@@ -84,5 +85,40 @@ loopdesk_persistence::both_backends!(control_characters_are_refused_by_field_and
         assert!(comment.body["errors"]["body"].is_array());
         let comments = get(&svc, &admin, format!("/api/v1/tickets/{id}/comments")).await.expect(200).body;
         assert_eq!(comments["items"], json!([]));
+    })
+});
+
+loopdesk_persistence::both_backends!(a_body_must_be_a_json_object, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let org = post(&svc, &admin, "/api/v1/organizations", json!({"name": "华东客户", "shared_ticket_view": false}))
+            .await
+            .expect(201)
+            .body;
+        let id = org["id"].as_i64().unwrap();
+
+        // serde reads a struct from an array: ["x", true] used to rename the organisation and flip its flag.
+        let flipped =
+            patch(&svc, &admin, format!("/api/v1/organizations/{id}"), json!(["x", true])).await.expect_problem(422);
+        assert_eq!(flipped.body["errors"]["body"], json!(["must be a JSON object"]));
+        let unchanged = get(&svc, &admin, format!("/api/v1/organizations/{id}")).await.expect(200).body;
+        assert_eq!(
+            (unchanged["name"].as_str(), unchanged["shared_ticket_view"].as_bool()),
+            (Some("华东客户"), Some(false))
+        );
+
+        let by_position = send(
+            &svc,
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!([ADMIN_EMAIL, ADMIN_PASSWORD])),
+        )
+        .await
+        .expect_problem(422);
+        assert!(by_position.body.get("access_token").is_none());
+        post(&svc, &admin, "/api/v1/tickets", json!("a string")).await.expect_problem(422);
+        post(&svc, &admin, "/api/v1/tickets", json!(42)).await.expect_problem(422);
     })
 });

@@ -1,7 +1,12 @@
-//! Text is checked at the edge: every string of a JSON body (and every object key) and every query parameter of
-//! an API request must be free of control characters and direction overrides (`domain::input`). A request that
-//! carries one is a 422 naming the field, before any handler runs, so no use case, database or notification ever
-//! sees it — and PostgreSQL never gets the chance to answer a NUL with a 500.
+//! What every API request must satisfy before any handler runs, checked once here for every route:
+//!
+//! - a JSON body is an object (every request body of the API is one; serde would otherwise read a struct from an
+//!   array, so `["x", true]` could flip a flag);
+//! - every string of the body (and every object key) and every query parameter is free of control characters and
+//!   direction overrides (`domain::input`), so no use case, database or notification ever sees one — and
+//!   PostgreSQL never gets the chance to answer a NUL with a 500.
+//!
+//! A request that fails is a 422 naming the field (`body` for the body as a whole).
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -17,7 +22,7 @@ use crate::problem::Problem;
 
 /// The middleware: on `/api/` requests, reads a JSON body (at most one byte past the body limit, so the JSON
 /// extractor still answers an oversized body with 413), checks it and the query string, and puts the body back.
-pub async fn refuse_control_characters<B: MessageBody + 'static>(
+pub async fn check_inputs<B: MessageBody + 'static>(
     mut req: ServiceRequest,
     next: actix_web::middleware::Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
@@ -37,8 +42,10 @@ pub async fn refuse_control_characters<B: MessageBody + 'static>(
         }
         let body = body.freeze();
         // Unreadable JSON is the JSON extractor's to report (400 with its position).
-        if let Ok(value) = serde_json::from_slice::<Value>(&body) {
-            check_value("", &value, &mut errors);
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(value @ Value::Object(_)) => check_value("", &value, &mut errors),
+            Ok(_) => errors.add("body", "must be a JSON object"),
+            Err(_) => {}
         }
         req.set_payload(Payload::from(body));
     }
