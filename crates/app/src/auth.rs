@@ -266,8 +266,14 @@ impl App {
             _ => AppError::Unauthenticated("the access token is invalid".into()),
         })?
         .claims;
-        if claims.exp < self.now().timestamp() - 5 {
+        let now = self.now().timestamp();
+        if claims.exp < now - 5 {
             return Err(AppError::Unauthenticated("the access token has expired; refresh it".into()));
+        }
+        // No token lives longer than Loopdesk issues them for, whoever signed it: one that claims to is forged
+        // (or made with a leaked secret) and is refused.
+        if claims.exp > now + self.auth.access_token_ttl.num_seconds() + 5 || claims.iat > now + 5 {
+            return Err(AppError::Unauthenticated("the access token is invalid".into()));
         }
         let mut conn = self.conn()?;
         let principal = q::load_session_principal(&mut conn, claims.sid, claims.sub)?

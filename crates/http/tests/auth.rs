@@ -187,3 +187,33 @@ loopdesk_persistence::both_backends!(tickets_created_with_a_key_are_api_channel_
         assert_eq!(events["items"][0]["api_key_id"], key_id);
     })
 });
+
+loopdesk_persistence::both_backends!(a_token_living_longer_than_issued_is_refused, |db| {
+    block_on(async move {
+        use base64::Engine;
+        let app = app_for(&db);
+        let svc = service!(app);
+        let token = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let payload = token.split('.').nth(1).expect("a JWT has a payload");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+        let mut claims: serde_json::Value = serde_json::from_slice(&bytes).expect("claims");
+        let sign = |claims: &serde_json::Value| {
+            jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+                claims,
+                &jsonwebtoken::EncodingKey::from_secret(HTTP_TEST_SECRET),
+            )
+            .expect("sign")
+        };
+        // The same claims re-signed are as good as the original (the secret is right) …
+        get(&svc, &sign(&claims), "/api/v1/me").await.expect(200);
+        // … but a session that claims to last until the year 3000 is refused, and so is one issued in the future.
+        let issued = claims["iat"].as_i64().unwrap();
+        claims["exp"] = json!(32_503_680_000_i64);
+        let forever = get(&svc, &sign(&claims), "/api/v1/me").await.expect_problem(401);
+        assert!(forever.body["detail"].as_str().unwrap().contains("invalid"), "{}", forever.body);
+        claims["exp"] = json!(issued + 900);
+        claims["iat"] = json!(issued + 3600);
+        get(&svc, &sign(&claims), "/api/v1/me").await.expect_problem(401);
+    })
+});

@@ -14,8 +14,11 @@ use serde_json::{Value, json};
 pub const ADMIN_EMAIL: &str = "admin@test.local";
 pub const ADMIN_PASSWORD: &str = "admin-password";
 
+/// The secret the test app signs access tokens with.
+pub const HTTP_TEST_SECRET: &[u8] = b"http-test-secret-http-test-secret";
+
 pub fn app_for(db: &TestDb) -> App {
-    let app = App::new(db.pool.clone(), AuthConfig::with_secret(b"http-test-secret-http-test-secret".to_vec()));
+    let app = App::new(db.pool.clone(), AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec()));
     app.ensure_builtin_roles().expect("roles");
     app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).expect("admin");
     app
