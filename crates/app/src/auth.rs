@@ -140,29 +140,37 @@ pub(crate) fn actor_of_user(conn: &mut DbConn, user_id: i64) -> AppResult<Option
 
 impl App {
     /// Checks e-mail and password, with lock-out after repeated failures; opens a session.
+    ///
+    /// The attempt is counted before the password is checked, atomically, so however many guesses arrive at
+    /// once no more than the limit are checked; the password hash runs without holding a database connection.
     pub fn login(&self, input: &LoginInput) -> AppResult<TokenView> {
-        let mut conn = self.conn()?;
         let now = self.now_naive();
         let email = normalize_email(&input.email);
         let bad_credentials = || AppError::Unauthenticated("wrong e-mail or password".into());
-        let Some(user) = directory::find_user_by_email(&mut conn, &email)? else {
-            verify_password(&input.password, dummy_hash());
-            return Err(bad_credentials());
+        let user = {
+            let mut conn = self.conn()?;
+            let Some(user) = directory::find_user_by_email(&mut conn, &email)? else {
+                drop(conn);
+                verify_password(&input.password, dummy_hash());
+                return Err(bad_credentials());
+            };
+            let lock_until = now + self.auth.lockout;
+            let max = self.auth.max_failed_logins;
+            if !tx::write(&mut conn, |c| directory::claim_login_attempt(c, user.id, now, max, lock_until))? {
+                let until =
+                    directory::find_user(&mut conn, user.id)?.and_then(|u| u.locked_until).unwrap_or(lock_until);
+                return Err(AppError::Locked(format!(
+                    "too many failed sign-ins: the account is locked until {} UTC",
+                    until.format("%Y-%m-%d %H:%M")
+                )));
+            }
+            user
         };
-        if let Some(until) = user.locked_until.filter(|until| *until > now) {
-            return Err(AppError::Locked(format!(
-                "too many failed sign-ins: the account is locked until {} UTC",
-                until.format("%Y-%m-%d %H:%M")
-            )));
-        }
         let password_ok = user.password_hash.as_deref().map(|h| verify_password(&input.password, h)).unwrap_or(false);
         if !password_ok || !user.active {
-            if !password_ok {
-                let lock_until = now + self.auth.lockout;
-                directory::record_failed_login(&mut conn, user.id, self.auth.max_failed_logins, lock_until)?;
-            }
             return Err(bad_credentials());
         }
+        let mut conn = self.conn()?;
         let tokens = tx::write(&mut conn, |conn| {
             directory::record_successful_login(conn, user.id, now)?;
             let session = q::insert_session(conn, user.id, now)?;

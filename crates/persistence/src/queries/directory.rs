@@ -115,17 +115,29 @@ pub fn update_user(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QResult
 }
 
 /// Records a failed sign-in; locks the account until `lock_until` when the count reaches `max_failures`.
-pub fn record_failed_login(conn: &mut DbConn, id: i64, max_failures: i32, lock_until: NaiveDateTime) -> QResult<()> {
-    let failures: i32 = diesel::update(users::table.find(id))
+/// Takes one sign-in attempt for the account before its password is checked, in the caller's write transaction
+/// (which holds the row, so concurrent attempts count one after another). False when the account is locked:
+/// no password may be checked then. The attempt that uses the last one locks the account.
+pub fn claim_login_attempt(
+    conn: &mut DbConn,
+    id: i64,
+    now: NaiveDateTime,
+    max_failures: i32,
+    lock_until: NaiveDateTime,
+) -> QResult<bool> {
+    let open = users::locked_until.is_null().or(users::locked_until.le(now));
+    let attempts: Option<i32> = diesel::update(users::table.find(id).filter(open))
         .set(users::failed_logins.eq(users::failed_logins + 1))
         .returning(users::failed_logins)
-        .get_result(conn)?;
-    if failures >= max_failures {
+        .get_result(conn)
+        .optional()?;
+    let Some(attempts) = attempts else { return Ok(false) };
+    if attempts >= max_failures {
         diesel::update(users::table.find(id))
             .set((users::locked_until.eq(Some(lock_until)), users::failed_logins.eq(0)))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 pub fn record_successful_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QResult<()> {
