@@ -130,7 +130,8 @@ fn duplicate_name(e: diesel::result::Error) -> AppError {
 
 /// The type as `actor` may see it: customers get only customer-visible definitions.
 fn type_view(actor: &Actor, row: &TicketTypeRow, mut defs: Vec<FieldDefinition>) -> AppResult<TicketTypeView> {
-    if actor.is_customer() {
+    // Internal fields are for those who see internal content, the same rule as for the values on tickets.
+    if !policy::sees_internal(actor) {
         defs.retain(|def| def.customer_visible);
     }
     let default_priority = Priority::from_rank(row.default_priority).ok_or_else(|| {

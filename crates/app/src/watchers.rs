@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::activity::audience;
+use crate::auth::actor_of_user;
 use crate::{App, AppError, AppResult};
 
 /// Add a watcher: yourself when `user_id` is left out.
@@ -62,7 +63,8 @@ impl App {
         }
         let mut conn = self.conn()?;
         let ticket = self.visible_ticket(&mut conn, actor, ticket_id)?;
-        if audience(&mut conn, &ticket, &[user_id], false)?.is_empty() {
+        let staff = actor_of_user(&mut conn, user_id)?.is_some_and(|watcher| watcher.kind == UserKind::Staff);
+        if !staff || audience(&mut conn, &ticket, &[user_id], false)?.is_empty() {
             return Err(AppError::invalid("user_id", "must be staff who can see this ticket"));
         }
         q::add_watcher(&mut conn, ticket.id, user_id, self.now_naive())?;

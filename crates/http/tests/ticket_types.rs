@@ -183,3 +183,36 @@ loopdesk_persistence::both_backends!(customers_see_active_types_and_visible_fiel
         get(&svc, &admin, "/api/v1/ticket-types?include_inactive=maybe").await.expect_problem(400);
     })
 });
+
+loopdesk_persistence::both_backends!(internal_field_definitions_need_internal_rights, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        post(
+            &svc,
+            &admin,
+            "/api/v1/ticket-types",
+            json!({"name": "设备报修", "fields": [
+                {"key": "asset_no", "label": "设备编号", "kind": "text", "customer_visible": true},
+                {"key": "parts_cost", "label": "配件成本", "kind": "number", "customer_visible": false}
+            ]}),
+        )
+        .await
+        .expect(201);
+        let keys = |types: &serde_json::Value| -> Vec<String> {
+            types[0]["fields"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(keys(&get(&svc, &admin, "/api/v1/ticket-types").await.expect(200).body), ["asset_no", "parts_cost"]);
+
+        // A system key that may read tickets but not internal content sees what it would see on a ticket.
+        let key = post(&svc, &admin, "/api/v1/api-keys", json!({"name": "CRM", "permissions": ["tickets_read_all"]}))
+            .await
+            .expect(201)
+            .body["key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(keys(&get(&svc, &key, "/api/v1/ticket-types").await.expect(200).body), ["asset_no"]);
+    })
+});

@@ -68,3 +68,29 @@ loopdesk_persistence::both_backends!(watchers_and_preferences_over_http, |db| {
         post(&svc, &admin, "/api/v1/deliveries/999/retry", json!({})).await.expect_problem(409);
     });
 });
+
+loopdesk_persistence::both_backends!(only_staff_can_be_made_watchers, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let customer = post(&svc, &admin, "/api/v1/users", json!({"email": "wang@customer.test", "name": "王女士", "password": "customer-password", "kind": "customer", "role": "customer"})).await.expect(201).body;
+        let customer_token = login(&svc, "wang@customer.test", "customer-password").await;
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "咨询", "fields": []})).await.expect(201).body;
+        let ticket =
+            post(&svc, &customer_token, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "发票"}))
+                .await
+                .expect(201)
+                .body;
+        let id = ticket["id"].as_i64().unwrap();
+
+        // The requester can see the ticket, but a customer is no watcher: watchers hear of internal activity.
+        let refused = post(&svc, &admin, format!("/api/v1/tickets/{id}/watchers"), json!({"user_id": customer["id"]}))
+            .await
+            .expect_problem(422);
+        assert_eq!(refused.body["errors"]["user_id"], json!(["must be staff who can see this ticket"]));
+        let watchers = get(&svc, &admin, format!("/api/v1/tickets/{id}/watchers")).await.expect(200).body;
+        assert_eq!(watchers["user_ids"], json!([]));
+    })
+});
