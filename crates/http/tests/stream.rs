@@ -89,3 +89,50 @@ loopdesk_persistence::both_backends!(without_a_live_feed_the_stream_says_so, |db
         get(&svc, &admin, "/api/v1/stream").await.expect_problem(503);
     });
 });
+
+loopdesk_persistence::both_backends!(signing_out_ends_the_stream, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let live = loopdesk_http::live::Live::start(&app);
+        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
+        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), config)).await;
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let agent = post(&svc, &admin, "/api/v1/users", json!({"email": "a@test.local", "name": "阿强", "password": "agent-password", "kind": "staff", "role": "agent"})).await.expect(201).body;
+        let tokens = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": "a@test.local", "password": "agent-password"})),
+        )
+        .await
+        .expect(200)
+        .body;
+        let access = tokens["access_token"].as_str().unwrap().to_string();
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "告警", "fields": []})).await.expect(201).body;
+
+        let request = TestRequest::get().uri(&format!("/api/v1/stream?access_token={access}")).to_request();
+        let response = actix_web::test::call_service(&svc, request).await;
+        assert_eq!(response.status(), 200);
+        let mut body = response.into_body();
+        assert!(next_chunk(&mut body, Duration::from_secs(5)).await.starts_with("event: ready"));
+
+        post(&svc, &access, "/api/v1/auth/logout", json!({"refresh_token": tokens["refresh_token"]})).await.expect(204);
+        // A ticket for the signed-out agent: the stream ends instead of delivering its notification.
+        let ticket =
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "磁盘告警"}))
+                .await
+                .expect(201)
+                .body;
+        post(&svc, &admin, format!("/api/v1/tickets/{}/assign", ticket["id"]), json!({"assignee_id": agent["id"]}))
+            .await
+            .expect(200);
+        let next = tokio::time::timeout(
+            Duration::from_secs(10),
+            futures_util::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)),
+        )
+        .await
+        .expect("the stream answers in time");
+        assert!(next.is_none(), "the stream went on after sign-out: {:?}", next.map(|c| c.map(|b| b.len())));
+    })
+});

@@ -83,16 +83,23 @@ pub async fn stream(
         )));
     };
     let receiver = live.subscribe();
+    let checked = credential.clone();
     let (user_id, unread_count) = blocking(&app, move |app| {
-        let actor = app.authenticate(&credential)?;
+        let actor = app.authenticate(&checked)?;
         Ok((actor.user_id, app.unread_notifications(&actor)?.unread))
     })
     .await?;
     let ready = format!("event: ready\ndata: {}\n\n", serde_json::json!({ "unread": unread_count }));
     let deadline = tokio::time::Instant::now() + STREAM_LIFETIME;
-    let events = futures_util::stream::unfold((receiver, Some(ready)), move |(mut receiver, first)| async move {
+    // The stream lives only as long as its session: before each notification and at each keep-alive the
+    // credential is checked again, so signing out (or a revoked key) ends the stream.
+    let session_ended = move |app: web::Data<App>, credential: String| async move {
+        blocking(&app, move |app| app.authenticate(&credential).map(|_| ())).await.is_err()
+    };
+    let state = (receiver, Some(ready), app.clone(), credential);
+    let events = futures_util::stream::unfold(state, move |(mut receiver, first, app, credential)| async move {
         if let Some(first) = first {
-            return Some((Ok::<_, actix_web::Error>(web::Bytes::from(first)), (receiver, None)));
+            return Some((Ok::<_, actix_web::Error>(web::Bytes::from(first)), (receiver, None, app, credential)));
         }
         loop {
             let chunk = tokio::select! {
@@ -107,7 +114,10 @@ pub async fn stream(
                     Err(RecvError::Closed) => return None,
                 },
             };
-            return Some((Ok(web::Bytes::from(chunk)), (receiver, None)));
+            if session_ended(app.clone(), credential.clone()).await {
+                return None;
+            }
+            return Some((Ok(web::Bytes::from(chunk)), (receiver, None, app, credential)));
         }
     });
     Ok(HttpResponse::Ok()
