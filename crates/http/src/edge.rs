@@ -41,11 +41,14 @@ pub async fn check_inputs<B: MessageBody + 'static>(
             }
         }
         let body = body.freeze();
-        // Unreadable JSON is the JSON extractor's to report (400 with its position).
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(value @ Value::Object(_)) => check_value("", &value, &mut errors),
-            Ok(_) => errors.add("body", "must be a JSON object"),
-            Err(_) => {}
+        // Most bodies are an object with nothing suspicious in them: they are parsed once, by the handler. Only a
+        // body that may break a rule is parsed here too. Unreadable JSON is the JSON extractor's to report.
+        if may_break_a_rule(&body) {
+            match serde_json::from_slice::<Value>(&body) {
+                Ok(value @ Value::Object(_)) => check_value("", &value, &mut errors),
+                Ok(_) => errors.add("body", "must be a JSON object"),
+                Err(_) => {}
+            }
         }
         req.set_payload(Payload::from(body));
     }
@@ -54,6 +57,27 @@ pub async fn check_inputs<B: MessageBody + 'static>(
     }
     let response = Problem::validation(errors).response();
     Ok(req.into_response(response).map_into_right_body())
+}
+
+/// Whether the raw body can hold what the rules refuse: it does not start as an object, or it has an escape
+/// (`\u0000` …), a DEL, a C1 control (UTF-8 `C2 80`–`C2 9F`) or a direction control (`E2 80 AA`–`AE`,
+/// `E2 81 A6`–`A9`). Raw C0 controls cannot stand in valid JSON strings, and inside an object every string is
+/// followed by at least `"}`, so three-byte windows see every sequence. A false answer is certain; a true one
+/// only means "parse and look".
+fn may_break_a_rule(body: &[u8]) -> bool {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return true;
+    }
+    body.windows(3).any(|w| {
+        matches!(
+            w,
+            [b'\\', b'u', _]
+                | [0x7f, _, _]
+                | [0xc2, 0x80..=0x9f, _]
+                | [0xe2, 0x80, 0xaa..=0xae]
+                | [0xe2, 0x81, 0xa6..=0xa9]
+        )
+    })
 }
 
 fn is_json(req: &ServiceRequest) -> bool {
@@ -126,6 +150,22 @@ mod tests {
         assert_eq!(problems(body), ["badkey", "custom_fields.asset_no", "subject", "tags[1]"]);
         assert_eq!(problems(serde_json::json!("\u{0}")), ["body"]);
         assert!(problems(serde_json::json!({"subject": "3 号楼空调不制冷", "n": null})).is_empty());
+    }
+
+    #[test]
+    fn plain_bodies_are_not_parsed_twice() {
+        assert!(!may_break_a_rule("{\"subject\": \"3 号楼空调不制冷\", \"tags\": [\"a\"]}".as_bytes()));
+        for suspicious in [
+            "[1]",
+            "\"x\"",
+            "{\"a\": \"\\u0000\"}",
+            "{\"a\": \"\u{7f}\"}",
+            "{\"a\": \"\u{85}\"}",
+            "{\"a\": \"\u{202e}\"}",
+            "{\"a\": \"\u{2066}\"}",
+        ] {
+            assert!(may_break_a_rule(suspicious.as_bytes()), "{suspicious:?}");
+        }
     }
 
     #[test]
