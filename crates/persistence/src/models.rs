@@ -260,6 +260,34 @@ pub struct TicketChanges {
 }
 
 impl TicketRow {
+    /// The row as an insert (a draft built in full, before it has its id).
+    pub fn to_insert(&self) -> NewTicket {
+        NewTicket {
+            type_id: self.type_id,
+            subject: self.subject.clone(),
+            description: self.description.clone(),
+            status: self.status.clone(),
+            priority: self.priority,
+            channel: self.channel.clone(),
+            requester_id: self.requester_id,
+            organization_id: self.organization_id,
+            group_id: self.group_id,
+            assignee_id: self.assignee_id,
+            tags: self.tags.clone(),
+            custom_fields: self.custom_fields.clone(),
+            external_id: self.external_id.clone(),
+            external_source: self.external_source.clone(),
+            version: self.version,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            location_label: self.location_label.clone(),
+            location_lat: self.location_lat,
+            location_lon: self.location_lon,
+            sla_due_at: self.sla_due_at,
+        }
+    }
+
     pub fn changes(&self) -> TicketChanges {
         TicketChanges {
             type_id: self.type_id,

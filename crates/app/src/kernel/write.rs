@@ -16,7 +16,7 @@ use loopdesk_domain::fields::{self, FieldDefinition};
 use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::ticket::EventKind;
-use loopdesk_persistence::models::{NewTicket, TicketRow};
+use loopdesk_persistence::models::TicketRow;
 use loopdesk_persistence::queries::{ticket_types as types_q, tickets as q};
 use loopdesk_persistence::{DbConn, tx};
 
@@ -161,7 +161,7 @@ impl App {
         change.field_definitions = Some(draft.field_definitions);
         change.run_before_save(self, conn)?;
         change.log.push_first(EventKind::Created, Some(change.after.status.clone()));
-        let saved = q::insert(conn, &new_ticket(&change.after)).map_err(|e| {
+        let saved = q::insert(conn, &change.after.to_insert()).map_err(|e| {
             if tx::is_unique_violation(&e) {
                 // A concurrent create with the same external id won the race.
                 AppError::conflict("a ticket with this external_source and external_id already exists")
@@ -257,32 +257,5 @@ impl App {
             }
             Ok(())
         })
-    }
-}
-
-fn new_ticket(row: &TicketRow) -> NewTicket {
-    NewTicket {
-        type_id: row.type_id,
-        subject: row.subject.clone(),
-        description: row.description.clone(),
-        status: row.status.clone(),
-        priority: row.priority,
-        channel: row.channel.clone(),
-        requester_id: row.requester_id,
-        organization_id: row.organization_id,
-        group_id: row.group_id,
-        assignee_id: row.assignee_id,
-        tags: row.tags.clone(),
-        custom_fields: row.custom_fields.clone(),
-        external_id: row.external_id.clone(),
-        external_source: row.external_source.clone(),
-        version: row.version,
-        created_by: row.created_by,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        location_label: row.location_label.clone(),
-        location_lat: row.location_lat,
-        location_lon: row.location_lon,
-        sla_due_at: row.sla_due_at,
     }
 }
