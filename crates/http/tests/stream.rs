@@ -27,9 +27,7 @@ where
 loopdesk_persistence::both_backends!(the_stream_delivers_your_notifications_as_they_happen, |db| {
     block_on(async move {
         let app = app_for(&db);
-        let live = loopdesk_http::live::Live::start(&app);
-        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
-        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), config)).await;
+        let svc = live_service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let group = post(&svc, &admin, "/api/v1/groups", json!({"name": "值班"})).await.expect(201).body;
         let mut tokens = vec![];
@@ -93,9 +91,7 @@ loopdesk_persistence::both_backends!(without_a_live_feed_the_stream_says_so, |db
 loopdesk_persistence::both_backends!(signing_out_ends_the_stream, |db| {
     block_on(async move {
         let app = app_for(&db);
-        let live = loopdesk_http::live::Live::start(&app);
-        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
-        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), config)).await;
+        let svc = live_service!(app);
         let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let agent = post(&svc, &admin, "/api/v1/users", json!({"email": "a@test.local", "name": "阿强", "password": "agent-password", "kind": "staff", "role": "agent"})).await.expect(201).body;
         let tokens = send(

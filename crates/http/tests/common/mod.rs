@@ -41,6 +41,16 @@ macro_rules! service {
     };
 }
 
+/// The real service with a running live feed (for `GET /api/v1/stream`).
+#[macro_export]
+macro_rules! live_service {
+    ($app:expr) => {{
+        let live = loopdesk_http::live::Live::start(&$app);
+        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
+        actix_web::test::init_service(loopdesk_http::loopdesk_service!($app.clone(), config)).await
+    }};
+}
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
