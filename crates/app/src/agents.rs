@@ -11,12 +11,12 @@ use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{AgentProfileRow, UserRow};
 use loopdesk_persistence::queries::directory;
 use loopdesk_persistence::queries::dispatch as q;
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dispatch::{open_work, profile_candidate};
-use crate::kernel::{double_option, to_json};
+use crate::kernel::double_option;
 use crate::{App, AppError, AppResult, utc};
 
 /// The most open tickets a capacity may allow.
@@ -104,7 +104,7 @@ fn empty_profile(user_id: i64, at: chrono::NaiveDateTime) -> AgentProfileRow {
         user_id,
         availability: Availability::Offline.as_str().to_string(),
         capacity: None,
-        skills: "[]".into(),
+        skills: Json::default(),
         position_lat: None,
         position_lon: None,
         position_at: None,
@@ -223,7 +223,7 @@ impl App {
                 profile.capacity = capacity.map(|c| c as i32);
             }
             if let Some(skills) = &skills {
-                profile.skills = to_json(skills);
+                profile.skills = Json(skills.clone());
             }
             profile.updated_at = now;
             q::save_profile(conn, &profile)?;

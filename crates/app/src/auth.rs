@@ -9,7 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{NewApiKey, UserRow};
 use loopdesk_persistence::queries::{auth as q, directory};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,6 +25,10 @@ pub const API_KEY_PREFIX: &str = "ldk_";
 const REFRESH_TOKEN_PREFIX: &str = "ldr_";
 /// last_used_at is written at most this often per key, so a busy key does not write per request.
 const API_KEY_TOUCH_INTERVAL_SECS: i64 = 60;
+/// How long a rotated refresh token may still be presented without counting as reuse. Two tabs (or a retry after
+/// a lost response) that refresh with the same token at once each get new tokens of the same session; after this,
+/// presenting it again revokes the session.
+pub const REFRESH_REUSE_GRACE_SECS: i64 = 20;
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct LoginInput {
@@ -102,18 +106,15 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn parse_permissions(json: &str) -> Vec<Permission> {
-    // Unknown names (from a newer version) are ignored rather than failing every request.
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|p| Permission::parse(p)).collect()
+/// The permissions a stored list names. Unknown names (from a newer version) are ignored rather than failing
+/// every request.
+pub(crate) fn known_permissions(names: &[String]) -> Vec<Permission> {
+    names.iter().filter_map(|p| Permission::parse(p)).collect()
 }
 
-pub(crate) fn permissions_json(perms: &[Permission]) -> String {
-    let names: Vec<&str> = perms.iter().map(|p| p.as_str()).collect();
-    serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
-}
-
-pub(crate) fn role_permissions(permissions_json: &str) -> Vec<Permission> {
-    parse_permissions(permissions_json)
+/// Permissions as a role or key stores them: by their stable names.
+pub(crate) fn permission_names(perms: &[Permission]) -> Json<Vec<String>> {
+    Json(perms.iter().map(|p| p.as_str().to_string()).collect())
 }
 
 fn actor_from(conn: &mut DbConn, principal: q::PrincipalRow) -> AppResult<Actor> {
@@ -122,7 +123,7 @@ fn actor_from(conn: &mut DbConn, principal: q::PrincipalRow) -> AppResult<Actor>
     Ok(Actor {
         user_id: principal.user.id,
         kind,
-        permissions: parse_permissions(&principal.role.permissions).into_iter().collect(),
+        permissions: known_permissions(&principal.role.permissions).into_iter().collect(),
         group_ids: directory::group_ids_of_user(conn, principal.user.id)?,
         organization_id: principal.user.organization_id,
         organization_shares_tickets: principal.organization_shares_tickets,
@@ -212,21 +213,34 @@ impl App {
     }
 
     /// Rotates a refresh token. Presenting one that was already rotated means it
-    /// leaked: the whole session (every token of the family) is revoked.
+    /// leaked: the whole session (every token of the family) is revoked — unless it was rotated less than
+    /// [`REFRESH_REUSE_GRACE_SECS`] ago, which is two refreshes racing (two tabs, a retried request): then the
+    /// latecomer gets new tokens of the same session too.
     pub fn refresh(&self, input: &RefreshInput) -> AppResult<TokenView> {
         let mut conn = self.conn()?;
         let now = self.now_naive();
         let invalid = || AppError::Unauthenticated("the refresh token is invalid or expired".into());
+        let hash = sha256_hex(&input.refresh_token);
 
         tx::write(&mut conn, |conn| -> AppResult<Result<TokenView, AppError>> {
-            let Some(token) = q::find_refresh_token(conn, &sha256_hex(&input.refresh_token))? else {
+            let Some(token) = q::find_refresh_token(conn, &hash)? else {
                 return Ok(Err(invalid()));
             };
             let session = q::find_session(conn, token.session_id)?.ok_or_else(invalid)?;
             if session.revoked_at.is_some() || token.expires_at <= now {
                 return Ok(Err(invalid()));
             }
-            if token.used_at.is_some() || !q::mark_refresh_token_used(conn, token.id, now)? {
+            let first_use = token.used_at.is_none() && q::mark_refresh_token_used(conn, token.id, now)?;
+            // A rotation that lost the race (on PostgreSQL it waited for the winner to commit) reads when it was used.
+            let used_at = match (first_use, token.used_at) {
+                (true, _) => None,
+                (false, Some(at)) => Some(at),
+                (false, None) => q::find_refresh_token(conn, &hash)?.and_then(|t| t.used_at),
+            };
+            let racing = used_at.is_some_and(|at| (now - at).num_seconds() < REFRESH_REUSE_GRACE_SECS);
+            if racing {
+                log::info!("refresh token presented again within the grace window: session {} continues", session.id);
+            } else if !first_use {
                 q::revoke_session(conn, session.id, now)?;
                 log::warn!("refresh token reuse detected: session {} of user {} revoked", session.id, session.user_id);
                 // Commit the revocation, then refuse.
@@ -299,7 +313,7 @@ impl App {
         let principal = q::load_principal(&mut conn, row.user_id)?.ok_or_else(invalid)?;
         let mut actor = actor_from(&mut conn, principal)?;
         // The key can never do more than the user it acts for can do now.
-        let scope: BTreeSet<Permission> = parse_permissions(&row.permissions).into_iter().collect();
+        let scope: BTreeSet<Permission> = known_permissions(&row.permissions).into_iter().collect();
         actor.permissions = actor.permissions.intersection(&scope).copied().collect();
         actor.api_key_id = Some(row.id);
         let now = self.now_naive();
@@ -350,7 +364,7 @@ impl App {
                 name: input.name.trim(),
                 prefix: &prefix,
                 key_hash: &sha256_hex(&key),
-                permissions: permissions_json(&perms),
+                permissions: permission_names(&perms),
                 user_id: actor.user_id,
                 created_at: self.now_naive(),
             },
@@ -379,7 +393,7 @@ fn api_key_view(row: &loopdesk_persistence::models::ApiKeyRow) -> ApiKeyView {
         id: row.id,
         name: row.name.clone(),
         prefix: row.prefix.clone(),
-        permissions: parse_permissions(&row.permissions),
+        permissions: known_permissions(&row.permissions),
         user_id: row.user_id,
         created_at: utc(row.created_at),
         last_used_at: row.last_used_at.map(utc),

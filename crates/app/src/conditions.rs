@@ -11,7 +11,6 @@ use loopdesk_persistence::DbConn;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
 
 use crate::AppResult;
-use crate::kernel::from_json;
 
 /// What exists among what `conditions` name, plus `more_user_ids` (agents a rule's actions name).
 pub(crate) fn known_refs(conn: &mut DbConn, conditions: &[Condition], more_user_ids: &[i64]) -> AppResult<KnownRefs> {
@@ -29,7 +28,7 @@ pub(crate) fn known_refs(conn: &mut DbConn, conditions: &[Condition], more_user_
         }
     }
     let ticket_types: BTreeMap<i64, Vec<FieldDefinition>> =
-        types_q::list(conn, true)?.iter().map(|t| (t.id, from_json(&t.fields))).collect();
+        types_q::list(conn, true)?.iter().map(|t| (t.id, t.fields.0.clone())).collect();
     Ok(KnownRefs {
         group_ids: directory::list_groups(conn)?.iter().map(|g| g.id).collect(),
         agent_ids,

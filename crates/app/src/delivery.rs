@@ -14,7 +14,7 @@ use loopdesk_persistence::models::{
     ChannelRow, ChannelValues, NewNotification, NewOutbox, OutboxRow, PreferenceRow, TicketRow,
 };
 use loopdesk_persistence::queries::{delivery as q, notifications as notifications_q};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -151,7 +151,7 @@ fn channel_view(row: &ChannelRow) -> ChannelView {
         kind: ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Webhook),
         url: row.url.clone(),
         signed: row.secret.is_some(),
-        event_kinds: serde_json::from_str(&row.event_kinds).unwrap_or_default(),
+        event_kinds: row.event_kinds.0.clone(),
         enabled: row.enabled,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -181,8 +181,7 @@ fn delivery_view(row: &OutboxRow, channel_names: &HashMap<String, String>) -> De
 }
 
 fn wants(channel: &ChannelRow, kind: NotifyKind) -> bool {
-    let kinds: Vec<NotifyKind> = serde_json::from_str(&channel.event_kinds).unwrap_or_default();
-    channel.enabled && (kinds.is_empty() || kinds.contains(&kind))
+    channel.enabled && (channel.event_kinds.is_empty() || channel.event_kinds.contains(&kind))
 }
 
 impl App {
@@ -540,7 +539,7 @@ fn checked_channel(
         kind: input.kind.as_str().into(),
         url: input.url.trim().to_string(),
         secret,
-        event_kinds: to_json(&input.event_kinds),
+        event_kinds: Json(input.event_kinds.clone()),
         enabled: input.enabled,
         updated_at: at,
     })

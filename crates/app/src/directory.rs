@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::auth::{hash_password, normalize_email, password_errors, role_permissions};
+use crate::auth::{hash_password, known_permissions, normalize_email, password_errors};
 use crate::kernel::{id_page, lookahead, next_id_cursor};
 use crate::views::{GroupView, OrganizationView, Page, RoleView, UserView};
 use crate::{App, AppError, AppResult, utc};
@@ -224,7 +224,7 @@ fn checked_role(conn: &mut DbConn, name: &str, kind: UserKind, errors: &mut Fiel
         return Ok(None);
     };
     if kind == UserKind::Customer {
-        let forbidden = policy::forbidden_for_customers(&role_permissions(&role.permissions));
+        let forbidden = policy::forbidden_for_customers(&known_permissions(&role.permissions));
         if !forbidden.is_empty() {
             let names: Vec<&str> = forbidden.iter().map(|p| p.as_str()).collect();
             errors.add(
@@ -292,7 +292,7 @@ fn build_user_view(row: &UserRow, kind: UserKind, role: Option<&RoleRow>, group_
         name: row.name.clone(),
         kind,
         role: role.map(|r| r.name.clone()).unwrap_or_default(),
-        permissions: role.map(|r| role_permissions(&r.permissions)).unwrap_or_default(),
+        permissions: role.map(|r| known_permissions(&r.permissions)).unwrap_or_default(),
         organization_id: row.organization_id,
         group_ids,
         active: row.active,
@@ -307,7 +307,7 @@ fn role_view(row: &RoleRow) -> RoleView {
         id: row.id,
         name: row.name.clone(),
         description: row.description.clone(),
-        permissions: role_permissions(&row.permissions),
+        permissions: known_permissions(&row.permissions),
         builtin: row.builtin,
     }
 }
@@ -484,7 +484,7 @@ impl App {
                 && let Some(role) = checked_role(conn, role_name, kind, &mut errors)?
             {
                 // Otherwise the last administrator could lock everyone out of user management.
-                if is_self && !role_permissions(&role.permissions).contains(&Permission::UsersManage) {
+                if is_self && !known_permissions(&role.permissions).contains(&Permission::UsersManage) {
                     errors.add("role", "you cannot remove your own users_manage permission");
                 }
                 changes.role_id = Some(role.id);

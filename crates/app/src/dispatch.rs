@@ -16,17 +16,17 @@ use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
-use loopdesk_persistence::DbConn;
 use loopdesk_persistence::models::{AgentProfileRow, TicketDispatchRow, TicketRow};
 use loopdesk_persistence::queries::dispatch as q;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use loopdesk_persistence::{DbConn, Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::kernel::{
-    By, EventLog, TicketChange, WriteStep, apply_status, from_json, hand_over, id_text, organization_tier, point,
-    set_tags, status_of, ticket_facts, to_json, trimmed_note,
+    By, EventLog, TicketChange, WriteStep, apply_status, hand_over, id_text, organization_tier, point, set_tags,
+    status_of, ticket_facts, to_json, trimmed_note,
 };
 use crate::views::TicketView;
 use crate::{App, AppError, AppResult, utc};
@@ -90,22 +90,16 @@ pub(crate) struct Decision {
     pub reason: DispatchReason,
 }
 
-pub(crate) fn parse_rule(row: &loopdesk_persistence::models::RoutingRuleRow) -> Option<RoutingRule> {
-    let conditions = serde_json::from_str(&row.conditions).ok()?;
-    let actions = serde_json::from_str(&row.actions).ok()?;
-    Some(RoutingRule {
+pub(crate) fn rule_of(row: &loopdesk_persistence::models::RoutingRuleRow) -> RoutingRule {
+    RoutingRule {
         id: row.id,
         name: row.name.clone(),
         position: row.position,
         enabled: row.enabled,
-        conditions,
-        actions,
+        conditions: row.conditions.0.clone(),
+        actions: row.actions.0.clone(),
         continue_matching: row.continue_matching,
-    })
-}
-
-fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
-    from_json(text)
+    }
 }
 
 /// An agent's availability as stored; no profile means offline (nobody gets work they did not sign up for).
@@ -187,7 +181,7 @@ pub(crate) fn profile_candidate(
         availability_of(profile),
         profile.and_then(|p| p.capacity),
         work,
-        profile.map(|p| p.skills.as_str()),
+        profile.map(|p| p.skills.0.clone()),
         profile.and_then(position_of),
         last_assigned_at,
     )
@@ -198,7 +192,7 @@ fn candidate(
     availability: Availability,
     capacity: Option<i32>,
     work: OpenWork,
-    skills: Option<&str>,
+    skills: Option<Vec<dispatch::AgentSkill>>,
     position: Option<GeoPoint>,
     last_assigned_at: Option<NaiveDateTime>,
 ) -> AgentCandidate {
@@ -209,7 +203,7 @@ fn candidate(
         open_load: work.load,
         open_count: work.count,
         holds_urgent: work.holds_urgent,
-        skills: skills.map(parse_list).unwrap_or_default(),
+        skills: skills.unwrap_or_default(),
         position,
         last_assigned_at: last_assigned_at.map(utc),
     }
@@ -224,7 +218,7 @@ fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCand
         .map(|m| {
             let position = point(m.position_lat, m.position_lon);
             let work = OpenWork::of(m.open_count, m.open_load, m.urgent_count);
-            candidate(m.user_id, Availability::Online, m.capacity, work, Some(&m.skills), position, m.last_assigned_at)
+            candidate(m.user_id, Availability::Online, m.capacity, work, Some(m.skills.0), position, m.last_assigned_at)
         })
         .collect())
 }
@@ -233,17 +227,7 @@ fn group_candidates(conn: &mut DbConn, group_id: i64) -> AppResult<Vec<AgentCand
 /// tickets keep flowing while an admin fixes it.
 fn enabled_rules(conn: &mut DbConn) -> AppResult<Vec<RoutingRule>> {
     let rows = q::list_rules(conn)?;
-    Ok(rows
-        .iter()
-        .filter(|r| r.enabled)
-        .filter_map(|row| {
-            let parsed = parse_rule(row);
-            if parsed.is_none() {
-                log::warn!("routing rule {} ({}) is unreadable and was skipped", row.id, row.name);
-            }
-            parsed
-        })
-        .collect())
+    Ok(rows.iter().filter(|r| r.enabled).map(rule_of).collect())
 }
 
 /// Decides where a ticket goes. Takes the group's lock (PostgreSQL) so that concurrent decisions in one group
@@ -326,10 +310,10 @@ pub(crate) fn decide_on_outcome(
     let state = TicketDispatchRow {
         ticket_id: 0, // set by record_decision
         rule_id: outcome.assign.as_ref().map(|p| p.rule_id),
-        strategy: outcome.assign.as_ref().map(|p| to_json(&p.strategy)),
+        strategy: outcome.assign.as_ref().map(|p| Json(p.strategy.clone())),
         accept_within_minutes: accept_within.and_then(|m| i32::try_from(m).ok()),
-        required_skills: to_json(&required),
-        excluded: to_json(&base.excluded),
+        required_skills: Json(required),
+        excluded: Json(base.excluded.clone()),
         pooled,
         accept_by,
         updated_at: at,
@@ -364,7 +348,7 @@ impl WriteStep for Dispatch {
                 let row = &mut change.after;
                 row.group_id = decision.group_id;
                 row.priority = decision.priority.rank();
-                row.tags = to_json(&decision.tags);
+                row.tags = Json(decision.tags.clone());
                 row.assignee_id = decision.assignee_id;
                 let status = rules::status_after_assignment(TicketStatus::New, row.assignee_id.is_some());
                 row.status = status.as_str().to_string();
@@ -410,7 +394,7 @@ impl WriteStep for WorkloadCounters {
 }
 
 fn type_skills(conn: &mut DbConn, type_id: i64) -> AppResult<Vec<SkillRequirement>> {
-    Ok(types_q::find(conn, type_id)?.map(|t| crate::ticket_types::parse_skills(&t)).unwrap_or_default())
+    Ok(types_q::find(conn, type_id)?.map(|t| t.required_skills.0).unwrap_or_default())
 }
 
 impl App {
@@ -485,7 +469,7 @@ impl App {
         note: Option<String>,
     ) -> AppResult<()> {
         let previous = q::find_dispatch(conn, row.id)?;
-        let mut excluded: Vec<i64> = previous.as_ref().map(|d| parse_list(&d.excluded)).unwrap_or_default();
+        let mut excluded: Vec<i64> = previous.as_ref().map(|d| d.excluded.0.clone()).unwrap_or_default();
         if let Some(user) = newly_excluded
             && !excluded.contains(&user)
         {
@@ -619,9 +603,11 @@ impl App {
                 return Err(AppError::Forbidden("only members of the ticket's group can claim it".into()));
             };
             let me = candidates_of(conn, &[(actor.user_id, last_assigned)])?.pop();
-            let required: Vec<SkillRequirement> = parse_list(&state.required_skills);
-            let excluded: Vec<i64> = parse_list(&state.excluded);
-            let ctx = DispatchContext { required_skills: &required, excluded: &excluded, ticket_location: None };
+            let ctx = DispatchContext {
+                required_skills: &state.required_skills,
+                excluded: &state.excluded,
+                ticket_location: None,
+            };
             if let Some(me) = me.filter(|me| !dispatch::may_claim(me, &ctx)) {
                 return Err(AppError::conflict(claim_refusal(&me, &ctx)));
             }

@@ -59,9 +59,22 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound("record"),
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(with_causes(&other)),
         }
     }
+}
+
+/// An error with the chain of its causes, for the operator's log ("Error deserializing field 'fields': unreadable
+/// JSON column as Vec<FieldDefinition>: …").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 impl From<loopdesk_domain::policy::Denied> for AppError {

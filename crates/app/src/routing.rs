@@ -13,14 +13,14 @@ use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_persistence::models::{RoutingRuleRow, RoutingRuleValues};
 use loopdesk_persistence::queries::dispatch as q;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::conditions::known_refs;
 use crate::dispatch::{self as use_cases, RouteBase};
-use crate::kernel::{checked_order, to_json};
+use crate::kernel::checked_order;
 use crate::{App, AppError, AppResult, utc};
 
 /// A routing rule as sent by the editor: conditions (all must hold) and actions, as plain JSON.
@@ -102,19 +102,18 @@ pub struct RoutingTestView {
     pub reason: String,
 }
 
-fn rule_view(row: &RoutingRuleRow) -> AppResult<RoutingRuleView> {
-    let unreadable = |e: serde_json::Error| AppError::Internal(format!("routing rule {} is unreadable: {e}", row.id));
-    Ok(RoutingRuleView {
+fn rule_view(row: &RoutingRuleRow) -> RoutingRuleView {
+    RoutingRuleView {
         id: row.id,
         name: row.name.clone(),
         position: row.position,
         enabled: row.enabled,
-        conditions: serde_json::from_str(&row.conditions).map_err(unreadable)?,
-        actions: serde_json::from_str(&row.actions).map_err(unreadable)?,
+        conditions: row.conditions.0.clone(),
+        actions: row.actions.0.clone(),
         continue_matching: row.continue_matching,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
-    })
+    }
 }
 
 fn as_rule(id: i64, position: i32, input: &RoutingRuleInput) -> RoutingRule {
@@ -151,8 +150,8 @@ fn values(rule: &RoutingRule, at: chrono::NaiveDateTime) -> RoutingRuleValues {
         name: rule.name.clone(),
         position: rule.position,
         enabled: rule.enabled,
-        conditions: to_json(&rule.conditions),
-        actions: to_json(&rule.actions),
+        conditions: Json(rule.conditions.clone()),
+        actions: Json(rule.actions.clone()),
         continue_matching: rule.continue_matching,
         updated_at: at,
     }
@@ -164,14 +163,14 @@ impl App {
         policy::require(actor, Permission::RoutingManage)
             .or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
         let mut conn = self.conn()?;
-        q::list_rules(&mut conn)?.iter().map(rule_view).collect()
+        Ok(q::list_rules(&mut conn)?.iter().map(rule_view).collect())
     }
 
     pub fn get_routing_rule(&self, actor: &Actor, id: i64) -> AppResult<RoutingRuleView> {
         policy::require(actor, Permission::RoutingManage)
             .or_else(|_| policy::require(actor, Permission::TicketsAssign))?;
         let mut conn = self.conn()?;
-        rule_view(&q::find_rule(&mut conn, id)?.ok_or(AppError::NotFound("routing rule"))?)
+        Ok(rule_view(&q::find_rule(&mut conn, id)?.ok_or(AppError::NotFound("routing rule"))?))
     }
 
     pub fn create_routing_rule(&self, actor: &Actor, input: &RoutingRuleInput) -> AppResult<RoutingRuleView> {
@@ -185,7 +184,7 @@ impl App {
             };
             let rule = as_rule(0, position, input);
             checked(conn, &rule)?;
-            rule_view(&q::insert_rule(conn, &values(&rule, now), now)?)
+            Ok(rule_view(&q::insert_rule(conn, &values(&rule, now), now)?))
         })
     }
 
@@ -198,7 +197,7 @@ impl App {
             let current = q::find_rule(conn, id)?.ok_or(AppError::NotFound("routing rule"))?;
             let rule = as_rule(id, input.position.unwrap_or(current.position), input);
             checked(conn, &rule)?;
-            rule_view(&q::update_rule(conn, id, &values(&rule, now))?.ok_or(AppError::NotFound("routing rule"))?)
+            Ok(rule_view(&q::update_rule(conn, id, &values(&rule, now))?.ok_or(AppError::NotFound("routing rule"))?))
         })
     }
 
@@ -221,7 +220,7 @@ impl App {
             for (id, position) in checked_order("rule_ids", "rule", &input.rule_ids, &existing)? {
                 q::set_rule_position(conn, id, position, now)?;
             }
-            q::list_rules(conn)?.iter().map(rule_view).collect()
+            Ok(q::list_rules(conn)?.iter().map(rule_view).collect())
         })
     }
 
@@ -254,14 +253,12 @@ impl App {
                 }
                 rules
             }
-            // The saved rules as routing reads them (an unreadable one is skipped there too).
-            None => q::list_rules(&mut conn)?.iter().filter_map(use_cases::parse_rule).collect(),
+            // The saved rules as routing reads them.
+            None => q::list_rules(&mut conn)?.iter().map(use_cases::rule_of).collect(),
         };
         let (outcome, trace) = dispatch::trace(&rules, &input.ticket);
         // Deciding only reads: a test never moves a round-robin mark or assigns anything.
-        let skills = types_q::find(&mut conn, input.ticket.type_id)?
-            .map(|t| crate::ticket_types::parse_skills(&t))
-            .unwrap_or_default();
+        let skills = types_q::find(&mut conn, input.ticket.type_id)?.map(|t| t.required_skills.0).unwrap_or_default();
         let base = RouteBase {
             cause: DispatchCause::Created,
             group_id: None,

@@ -4,7 +4,7 @@ use loopdesk_domain::policy::{BUILTIN_ROLES, UserKind, default_permissions};
 use loopdesk_persistence::models::NewRole;
 use loopdesk_persistence::queries::directory;
 
-use crate::auth::permissions_json;
+use crate::auth::permission_names;
 use crate::directory::NewUserInput;
 use crate::views::UserView;
 use crate::{App, AppResult};
@@ -28,7 +28,7 @@ impl App {
                     &NewRole {
                         name,
                         description,
-                        permissions: permissions_json(&perms),
+                        permissions: permission_names(&perms),
                         builtin: true,
                         created_at: self.now_naive(),
                     },

@@ -16,6 +16,7 @@ use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::notify::NotifyKind;
 use loopdesk_domain::policy::{self, Actor, Permission};
+pub use loopdesk_domain::sla::BreachActions;
 use loopdesk_domain::sla::{self, SlaEvent, SlaEventKind, SlaPolicy, SlaTargets, TicketSla};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::models::{
@@ -23,11 +24,11 @@ use loopdesk_persistence::models::{
 };
 use loopdesk_persistence::queries::tickets::SlaSnapshot;
 use loopdesk_persistence::queries::{dispatch as dispatch_q, sla as q};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, parse_tags, set_tags, status_of, to_json};
+use crate::kernel::{By, EventLog, TicketChange, WriteStep, checked_order, set_tags, status_of, to_json};
 use crate::views::{TicketSlaView, TicketView};
 use crate::{App, AppError, AppResult, utc};
 
@@ -67,20 +68,6 @@ pub struct HolidayImportInput {
 
 fn replace_by_default() -> bool {
     true
-}
-
-/// What happens when a clock breaches, besides the history entry and the notifications.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct BreachActions {
-    /// raise the priority one step (urgent stays urgent)
-    #[serde(default)]
-    pub raise_priority: bool,
-    /// run dispatch again (routing rules and their strategy)
-    #[serde(default)]
-    pub redispatch: bool,
-    #[serde(default)]
-    #[schema(example = json!(["超时"]))]
-    pub add_tags: Vec<String>,
 }
 
 /// An SLA policy: which tickets (routing conditions), targets per priority, the calendar they count on.
@@ -138,40 +125,38 @@ pub struct SlaPolicyView {
 
 // ---- rows ↔ domain
 
-fn calendar_view(row: &CalendarRow) -> AppResult<CalendarView> {
-    Ok(CalendarView {
+fn calendar_view(row: &CalendarRow) -> CalendarView {
+    CalendarView {
         id: row.id,
         name: row.name.clone(),
-        calendar: parse_calendar(row)?,
+        calendar: row.definition.0.clone(),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
-    })
+    }
 }
 
-fn parse_calendar(row: &CalendarRow) -> AppResult<BusinessCalendar> {
-    serde_json::from_str(&row.definition)
-        .map_err(|e| AppError::Internal(format!("calendar {} is unreadable: {e}", row.id)))
+/// The calendar's working time; one that no longer compiles counts as 24×7 rather than stopping the clocks.
+fn schedule_of(row: &CalendarRow) -> Schedule {
+    row.definition.compile().unwrap_or_else(|_| Schedule::always())
 }
 
-fn policy_of(row: &SlaPolicyRow) -> AppResult<(SlaPolicy, BreachActions)> {
-    let unreadable = |e: serde_json::Error| AppError::Internal(format!("SLA policy {} is unreadable: {e}", row.id));
+fn policy_of(row: &SlaPolicyRow) -> (SlaPolicy, BreachActions) {
     let policy = SlaPolicy {
         id: row.id,
         name: row.name.clone(),
         position: row.position,
         enabled: row.enabled,
-        conditions: serde_json::from_str(&row.conditions).map_err(unreadable)?,
-        targets: serde_json::from_str(&row.targets).map_err(unreadable)?,
+        conditions: row.conditions.0.clone(),
+        targets: row.targets.0,
         calendar_id: row.calendar_id,
         warn_at_percent: u8::try_from(row.warn_at_percent).unwrap_or(sla::DEFAULT_WARN_AT_PERCENT),
     };
-    let actions = serde_json::from_str(&row.breach_actions).unwrap_or_default();
-    Ok((policy, actions))
+    (policy, row.breach_actions.0.clone())
 }
 
-fn policy_view(row: &SlaPolicyRow) -> AppResult<SlaPolicyView> {
-    let (policy, breach_actions) = policy_of(row)?;
-    Ok(SlaPolicyView {
+fn policy_view(row: &SlaPolicyRow) -> SlaPolicyView {
+    let (policy, breach_actions) = policy_of(row);
+    SlaPolicyView {
         id: policy.id,
         name: policy.name,
         position: policy.position,
@@ -183,11 +168,7 @@ fn policy_view(row: &SlaPolicyRow) -> AppResult<SlaPolicyView> {
         breach_actions,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
-    })
-}
-
-fn parse_clocks(row: &TicketSlaRow) -> Option<TicketSla> {
-    serde_json::from_str(&row.clocks).ok()
+    }
 }
 
 /// Compiled schedules by calendar id, loaded on demand (a calendar compiles once per use case).
@@ -200,11 +181,8 @@ impl Schedules {
         if let Some(schedule) = self.0.get(&id) {
             return Ok(schedule.clone());
         }
-        // A calendar that vanished or no longer compiles counts as 24×7 rather than stopping the clocks.
-        let schedule = match q::find_calendar(conn, id)? {
-            Some(row) => parse_calendar(&row)?.compile().unwrap_or_else(|_| Schedule::always()),
-            None => Schedule::always(),
-        };
+        // A calendar that vanished counts as 24×7 rather than stopping the clocks.
+        let schedule = q::find_calendar(conn, id)?.map_or_else(Schedule::always, |row| schedule_of(&row));
         self.0.insert(id, schedule.clone());
         Ok(schedule)
     }
@@ -212,14 +190,7 @@ impl Schedules {
 
 /// The enabled policies in selection order (breach actions are read when a breach happens).
 fn enabled_policies(conn: &mut DbConn) -> AppResult<Vec<SlaPolicy>> {
-    let mut policies = Vec::new();
-    for row in q::list_policies(conn)?.iter().filter(|p| p.enabled) {
-        match policy_of(row) {
-            Ok((policy, _)) => policies.push(policy),
-            Err(e) => log::warn!("{e}; skipped"),
-        }
-    }
-    Ok(policies)
+    Ok(q::list_policies(conn)?.iter().filter(|p| p.enabled).map(|row| policy_of(row).0).collect())
 }
 
 fn clock_event(log: &mut EventLog, event: &SlaEvent) {
@@ -231,7 +202,7 @@ fn sla_row(ticket_id: i64, clocks: &TicketSla, at: NaiveDateTime) -> TicketSlaRo
         ticket_id,
         policy_id: Some(clocks.policy_id),
         calendar_id: clocks.calendar_id,
-        clocks: to_json(clocks),
+        clocks: Json(clocks.clone()),
         next_check_at: clocks.next_check_at().map(|t| t.naive_utc()),
         updated_at: at,
     }
@@ -311,13 +282,13 @@ impl App {
     pub fn list_calendars(&self, actor: &Actor) -> AppResult<Vec<CalendarView>> {
         require_sla_read(actor)?;
         let mut conn = self.conn()?;
-        q::list_calendars(&mut conn)?.iter().map(calendar_view).collect()
+        Ok(q::list_calendars(&mut conn)?.iter().map(calendar_view).collect())
     }
 
     pub fn get_calendar(&self, actor: &Actor, id: i64) -> AppResult<CalendarView> {
         require_sla_read(actor)?;
         let mut conn = self.conn()?;
-        calendar_view(&q::find_calendar(&mut conn, id)?.ok_or(AppError::NotFound("calendar"))?)
+        Ok(calendar_view(&q::find_calendar(&mut conn, id)?.ok_or(AppError::NotFound("calendar"))?))
     }
 
     pub fn create_calendar(&self, actor: &Actor, input: &CalendarInput) -> AppResult<CalendarView> {
@@ -325,7 +296,7 @@ impl App {
         let values = checked_calendar(input, self.now_naive())?;
         let mut conn = self.conn()?;
         let row = q::insert_calendar(&mut conn, &values, self.now_naive()).map_err(duplicate_calendar)?;
-        calendar_view(&row)
+        Ok(calendar_view(&row))
     }
 
     /// Replaces a calendar; the running clocks of open tickets on it move onto the new working time.
@@ -342,7 +313,7 @@ impl App {
             calendar::parse_holiday_file(&input.text).map_err(|e| AppError::Validation(e.to_field_errors("text")))?;
         let mut conn = self.conn()?;
         let row = q::find_calendar(&mut conn, id)?.ok_or(AppError::NotFound("calendar"))?;
-        let mut merged = parse_calendar(&row)?;
+        let mut merged = row.definition.0.clone();
         calendar::apply_import(&mut merged, &import, input.replace_years);
         let values = checked_calendar(&CalendarInput { name: row.name.clone(), calendar: merged }, self.now_naive())?;
         self.replace_calendar(id, values)
@@ -353,19 +324,19 @@ impl App {
         let mut conn = self.conn()?;
         tx::write(&mut conn, |conn| {
             let old = q::find_calendar(conn, id)?.ok_or(AppError::NotFound("calendar"))?;
-            let old_schedule = parse_calendar(&old)?.compile().unwrap_or_else(|_| Schedule::always());
+            let old_schedule = schedule_of(&old);
             let row = q::update_calendar(conn, id, &values)
                 .map_err(duplicate_calendar)?
                 .ok_or(AppError::NotFound("calendar"))?;
-            let new_schedule = parse_calendar(&row)?.compile().unwrap_or_else(|_| Schedule::always());
+            let new_schedule = schedule_of(&row);
             for stored in q::open_on_calendar(conn, id)? {
-                let Some(mut clocks) = parse_clocks(&stored) else { continue };
+                let mut clocks = stored.clocks.0.clone();
                 if clocks.rebase(&old_schedule, &new_schedule, now) {
                     q::save_ticket_sla(conn, &sla_row(stored.ticket_id, &clocks, now.naive_utc()))?;
                     q::set_ticket_due(conn, stored.ticket_id, clocks.due_at().map(|t| t.naive_utc()))?;
                 }
             }
-            calendar_view(&row)
+            Ok(calendar_view(&row))
         })
     }
 
@@ -391,13 +362,13 @@ impl App {
     pub fn list_sla_policies(&self, actor: &Actor) -> AppResult<Vec<SlaPolicyView>> {
         require_sla_read(actor)?;
         let mut conn = self.conn()?;
-        q::list_policies(&mut conn)?.iter().map(policy_view).collect()
+        Ok(q::list_policies(&mut conn)?.iter().map(policy_view).collect())
     }
 
     pub fn get_sla_policy(&self, actor: &Actor, id: i64) -> AppResult<SlaPolicyView> {
         require_sla_read(actor)?;
         let mut conn = self.conn()?;
-        policy_view(&q::find_policy(&mut conn, id)?.ok_or(AppError::NotFound("SLA policy"))?)
+        Ok(policy_view(&q::find_policy(&mut conn, id)?.ok_or(AppError::NotFound("SLA policy"))?))
     }
 
     /// Adds a policy. It covers tickets created from now on; open tickets keep their clocks until their priority
@@ -412,7 +383,7 @@ impl App {
                 None => q::next_policy_position(conn)?,
             };
             let values = self.checked_policy(conn, 0, position, input, now)?;
-            policy_view(&q::insert_policy(conn, &values, now)?)
+            Ok(policy_view(&q::insert_policy(conn, &values, now)?))
         })
     }
 
@@ -423,7 +394,7 @@ impl App {
         tx::write(&mut conn, |conn| {
             let current = q::find_policy(conn, id)?.ok_or(AppError::NotFound("SLA policy"))?;
             let values = self.checked_policy(conn, id, input.position.unwrap_or(current.position), input, now)?;
-            policy_view(&q::update_policy(conn, id, &values)?.ok_or(AppError::NotFound("SLA policy"))?)
+            Ok(policy_view(&q::update_policy(conn, id, &values)?.ok_or(AppError::NotFound("SLA policy"))?))
         })
     }
 
@@ -437,7 +408,7 @@ impl App {
             for (id, position) in checked_order("policy_ids", "policy", &input.policy_ids, &existing)? {
                 q::set_policy_position(conn, id, position, now)?;
             }
-            q::list_policies(conn)?.iter().map(policy_view).collect()
+            Ok(q::list_policies(conn)?.iter().map(policy_view).collect())
         })
     }
 
@@ -491,11 +462,11 @@ impl App {
             name: policy.name,
             position,
             enabled: policy.enabled,
-            conditions: to_json(&policy.conditions),
-            targets: to_json(&policy.targets),
+            conditions: Json(policy.conditions.clone()),
+            targets: Json(policy.targets),
             calendar_id: policy.calendar_id,
             warn_at_percent: i32::from(policy.warn_at_percent),
-            breach_actions: to_json(&actions),
+            breach_actions: Json(actions),
             updated_at: now,
         })
     }
@@ -526,7 +497,7 @@ impl App {
         let facts = if reprioritised { Some(change.facts(conn, Some(utc(change.at())))?) } else { None };
         let (Some(before), after, log) = (&change.before, &mut change.after, &mut change.log) else { return Ok(()) };
         let Some(row) = q::find_ticket_sla(conn, after.id)? else { return Ok(()) };
-        let Some(mut clocks) = parse_clocks(&row) else { return Ok(()) };
+        let mut clocks = row.clocks.0.clone();
         let now = utc(log.at);
         let mut schedules = Schedules::default();
         let mut schedule = schedules.get(conn, clocks.calendar_id)?;
@@ -558,7 +529,7 @@ impl App {
                 ));
             }
         }
-        if events.is_empty() && to_json(&clocks) == row.clocks {
+        if events.is_empty() && clocks == row.clocks.0 {
             return Ok(());
         }
         for event in &events {
@@ -584,10 +555,10 @@ impl App {
         let mut schedules = Schedules::default();
         let now = self.now();
         for view in views.iter_mut() {
-            let Some(clocks) = rows.get(&view.id).and_then(parse_clocks) else { continue };
+            let Some(clocks) = rows.get(&view.id).map(|r| &r.clocks) else { continue };
             let schedule = schedules.get(conn, clocks.calendar_id)?;
             let name = policy_names.get(&clocks.policy_id).cloned();
-            view.sla = sla_view(&clocks, name, &schedule, now);
+            view.sla = sla_view(clocks, name, &schedule, now);
         }
         Ok(())
     }
@@ -595,14 +566,8 @@ impl App {
     /// `attach_sla` for one ticket read with its clocks (`find_named`): no further query.
     pub(crate) fn attach_sla_snapshot(&self, actor: &Actor, view: &mut TicketView, snapshot: Option<&SlaSnapshot>) {
         let Some(snapshot) = snapshot.filter(|_| policy::sees_internal(actor)) else { return };
-        let Ok(clocks) = serde_json::from_str::<TicketSla>(&snapshot.clocks) else { return };
-        let schedule = snapshot
-            .calendar
-            .as_deref()
-            .and_then(|c| serde_json::from_str::<BusinessCalendar>(c).ok())
-            .and_then(|c| c.compile().ok())
-            .unwrap_or_else(Schedule::always);
-        view.sla = sla_view(&clocks, snapshot.policy_name.clone(), &schedule, self.now());
+        let schedule = snapshot.calendar.as_ref().and_then(|c| c.compile().ok()).unwrap_or_else(Schedule::always);
+        view.sla = sla_view(&snapshot.clocks, snapshot.policy_name.clone(), &schedule, self.now());
     }
 
     /// One pass of the SLA worker: records every warning and breach that is due, exactly once even with several
@@ -617,7 +582,7 @@ impl App {
         for ticket_id in due {
             let outcome = self.change_ticket_by(By::System, TicketId(ticket_id), None, |conn, row, log| {
                 let Some(sla_state) = q::find_ticket_sla(conn, row.id)? else { return Ok(0) };
-                let Some(mut clocks) = parse_clocks(&sla_state) else { return Ok(0) };
+                let mut clocks = sla_state.clocks.0.clone();
                 let schedule = Schedules::default().get(conn, clocks.calendar_id)?;
                 let events = clocks.record_due(&schedule, utc(log.at));
                 q::save_ticket_sla(conn, &sla_row(sla_state.ticket_id, &clocks, log.at))?;
@@ -662,7 +627,7 @@ impl App {
         policy_id: i64,
     ) -> AppResult<()> {
         let Some(policy_row) = q::find_policy(conn, policy_id)? else { return Ok(()) };
-        let (_, actions) = policy_of(&policy_row)?;
+        let (_, actions) = policy_of(&policy_row);
         if actions.raise_priority {
             let current = Priority::from_rank(row.priority).unwrap_or(Priority::Normal);
             let next = raised(current);
@@ -678,7 +643,7 @@ impl App {
             }
         }
         if !actions.add_tags.is_empty() {
-            let mut tags = parse_tags(&row.tags);
+            let mut tags = row.tags.0.clone();
             tags.extend(actions.add_tags.iter().cloned());
             if let Ok(tags) = rules::normalize_tags(&tags) {
                 set_tags(row, log, &tags, Some("SLA breached".into()));
@@ -722,7 +687,7 @@ fn checked_calendar(input: &CalendarInput, at: NaiveDateTime) -> AppResult<Calen
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(CalendarValues { name: name.to_string(), definition: to_json(&input.calendar), updated_at: at })
+    Ok(CalendarValues { name: name.to_string(), definition: Json(input.calendar.clone()), updated_at: at })
 }
 
 fn duplicate_calendar(e: diesel::result::Error) -> AppError {

@@ -9,7 +9,7 @@ use loopdesk_domain::ticket::Priority;
 use loopdesk_persistence::models::{NewTicketType, TicketTypeRow};
 use loopdesk_persistence::queries::directory as directory_q;
 use loopdesk_persistence::queries::ticket_types::{self as q, TicketTypeChanges};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -99,25 +99,10 @@ fn check_group(conn: &mut DbConn, id: Option<i64>, errors: &mut FieldErrors) -> 
     Ok(())
 }
 
-fn definitions_json(defs: &[FieldDefinition]) -> AppResult<String> {
-    serde_json::to_string(defs).map_err(|e| AppError::Internal(format!("cannot encode field definitions: {e}")))
-}
-
-fn parse_definitions(row: &TicketTypeRow) -> AppResult<Vec<FieldDefinition>> {
-    serde_json::from_str(&row.fields)
-        .map_err(|e| AppError::Internal(format!("ticket type {} has unreadable field definitions: {e}", row.id)))
-}
-
-/// The type's required skills, trimmed on save.
-pub(crate) fn parse_skills(row: &TicketTypeRow) -> Vec<SkillRequirement> {
-    serde_json::from_str(&row.required_skills).unwrap_or_default()
-}
-
-fn checked_skills(skills: &[SkillRequirement], errors: &mut FieldErrors) -> AppResult<String> {
+/// The required skills as saved: checked, names trimmed.
+fn checked_skills(skills: &[SkillRequirement], errors: &mut FieldErrors) -> Json<Vec<SkillRequirement>> {
     dispatch::check_skill_requirements(errors, "required_skills", skills);
-    let trimmed: Vec<SkillRequirement> =
-        skills.iter().map(|s| SkillRequirement { name: s.name.trim().to_owned(), min_level: s.min_level }).collect();
-    serde_json::to_string(&trimmed).map_err(|e| AppError::Internal(format!("cannot encode skills: {e}")))
+    Json(skills.iter().map(|s| SkillRequirement { name: s.name.trim().to_owned(), min_level: s.min_level }).collect())
 }
 
 fn duplicate_name(e: diesel::result::Error) -> AppError {
@@ -144,7 +129,7 @@ fn type_view(actor: &Actor, row: &TicketTypeRow, mut defs: Vec<FieldDefinition>)
         default_priority,
         default_group_id: row.default_group_id,
         fields: defs,
-        required_skills: if actor.is_customer() { vec![] } else { parse_skills(row) },
+        required_skills: if actor.is_customer() { vec![] } else { row.required_skills.0.clone() },
         active: row.active,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -158,7 +143,7 @@ impl App {
         let mut errors = FieldErrors::new();
         let name = checked_name(&input.name, &mut errors);
         let defs = checked_definitions(&input.fields, &mut errors);
-        let required_skills = checked_skills(&input.required_skills, &mut errors)?;
+        let required_skills = checked_skills(&input.required_skills, &mut errors);
         check_group(&mut conn, input.default_group_id, &mut errors)?;
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
@@ -171,7 +156,7 @@ impl App {
                 description: input.description.as_deref().unwrap_or("").trim(),
                 default_priority: input.default_priority.unwrap_or(Priority::Normal).rank(),
                 default_group_id: input.default_group_id,
-                fields: definitions_json(&defs)?,
+                fields: Json(defs.clone()),
                 active: true,
                 required_skills,
                 created_at: now,
@@ -187,7 +172,7 @@ impl App {
     pub fn list_ticket_types(&self, actor: &Actor, include_inactive: bool) -> AppResult<Vec<TicketTypeView>> {
         let mut conn = self.conn()?;
         let rows = q::list(&mut conn, include_inactive && !actor.is_customer())?;
-        rows.iter().map(|row| type_view(actor, row, parse_definitions(row)?)).collect()
+        rows.iter().map(|row| type_view(actor, row, row.fields.0.clone())).collect()
     }
 
     pub fn get_ticket_type(&self, actor: &Actor, id: TicketTypeId) -> AppResult<TicketTypeView> {
@@ -226,14 +211,14 @@ impl App {
             let defs = match &patch.fields {
                 Some(defs) => {
                     let defs = checked_definitions(defs, &mut errors);
-                    changes.fields = Some(definitions_json(&defs)?);
+                    changes.fields = Some(Json(defs.clone()));
                     defs
                 }
                 None => current_defs,
             };
             changes.active = patch.active;
             if let Some(skills) = &patch.required_skills {
-                changes.required_skills = Some(checked_skills(skills, &mut errors)?);
+                changes.required_skills = Some(checked_skills(skills, &mut errors));
             }
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
@@ -246,7 +231,7 @@ impl App {
     /// A type with its definitions parsed (tickets validate custom-field values against them).
     pub(crate) fn load_ticket_type(conn: &mut DbConn, id: i64) -> AppResult<(TicketTypeRow, Vec<FieldDefinition>)> {
         let row = q::find(conn, id)?.ok_or(AppError::NotFound("ticket type"))?;
-        let defs = parse_definitions(&row)?;
+        let defs = row.fields.0.clone();
         Ok((row, defs))
     }
 }

@@ -11,7 +11,7 @@ use loopdesk_domain::fields::{self, FieldDefinition};
 use loopdesk_persistence::models::{NewEvent, NewTicket};
 use loopdesk_persistence::queries::tickets as q;
 use loopdesk_persistence::schema::{ticket_events, ticket_field_values, ticket_tags, tickets};
-use loopdesk_persistence::{DbConfig, DbConn, DbError, build_pool, tx};
+use loopdesk_persistence::{DbConfig, DbConn, DbError, Json, build_pool, tx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -105,8 +105,8 @@ pub fn seed(database_url: &str, refs: &Refs, count: usize, now: NaiveDateTime) -
                 organization_id: None,
                 group_id: Some(*group_id),
                 assignee_id,
-                tags: serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
-                custom_fields: serde_json::Value::Object(custom.clone()).to_string(),
+                tags: Json(tags.clone()),
+                custom_fields: Json(custom.clone()),
                 external_id: None,
                 external_source: None,
                 version: 1,

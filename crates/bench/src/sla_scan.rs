@@ -13,7 +13,7 @@ use loopdesk_domain::ticket::Priority;
 use loopdesk_persistence::models::{NewTicket, TicketSlaRow};
 use loopdesk_persistence::queries::sla as sla_q;
 use loopdesk_persistence::schema::{ticket_sla, tickets};
-use loopdesk_persistence::{DbConfig, DbConn, build_pool, run_migrations, tx};
+use loopdesk_persistence::{DbConfig, DbConn, Json, build_pool, run_migrations, tx};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -114,8 +114,8 @@ pub fn run_scan(args: &ScanArgs) -> Result<(), String> {
                     organization_id: None,
                     group_id: None,
                     assignee_id: None,
-                    tags: "[]".into(),
-                    custom_fields: "{}".into(),
+                    tags: Json::default(),
+                    custom_fields: Json::default(),
                     external_id: None,
                     external_source: None,
                     version: 1,
@@ -146,7 +146,7 @@ pub fn run_scan(args: &ScanArgs) -> Result<(), String> {
                     ticket_id: *id,
                     policy_id: Some(policy_id),
                     calendar_id: None,
-                    clocks: serde_json::to_string(sla).unwrap_or_default(),
+                    clocks: Json(sla.clone()),
                     next_check_at: sla.next_check_at().map(|t| t.naive_utc()),
                     updated_at: now.naive_utc(),
                 };

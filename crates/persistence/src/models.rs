@@ -3,7 +3,14 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use loopdesk_domain::calendar::BusinessCalendar;
+use loopdesk_domain::conditions::Condition;
+use loopdesk_domain::dispatch::{Action, AgentSkill, AssignStrategy, SkillRequirement};
+use loopdesk_domain::fields::FieldDefinition;
+use loopdesk_domain::notify::NotifyKind;
+use loopdesk_domain::sla::{BreachActions, SlaTargets, TicketSla};
 
+use crate::json::{Json, JsonMap};
 use crate::schema::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -12,7 +19,7 @@ pub struct RoleRow {
     pub id: i64,
     pub name: String,
     pub description: String,
-    pub permissions: String,
+    pub permissions: Json<Vec<String>>,
     pub builtin: bool,
     pub created_at: NaiveDateTime,
 }
@@ -22,7 +29,7 @@ pub struct RoleRow {
 pub struct NewRole<'a> {
     pub name: &'a str,
     pub description: &'a str,
-    pub permissions: String,
+    pub permissions: Json<Vec<String>>,
     pub builtin: bool,
     pub created_at: NaiveDateTime,
 }
@@ -130,7 +137,7 @@ pub struct ApiKeyRow {
     pub name: String,
     pub prefix: String,
     pub key_hash: String,
-    pub permissions: String,
+    pub permissions: Json<Vec<String>>,
     pub user_id: i64,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
@@ -143,7 +150,7 @@ pub struct NewApiKey<'a> {
     pub name: &'a str,
     pub prefix: &'a str,
     pub key_hash: &'a str,
-    pub permissions: String,
+    pub permissions: Json<Vec<String>>,
     pub user_id: i64,
     pub created_at: NaiveDateTime,
 }
@@ -156,11 +163,11 @@ pub struct TicketTypeRow {
     pub description: String,
     pub default_priority: i32,
     pub default_group_id: Option<i64>,
-    pub fields: String,
+    pub fields: Json<Vec<FieldDefinition>>,
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub required_skills: String,
+    pub required_skills: Json<Vec<SkillRequirement>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -170,9 +177,9 @@ pub struct NewTicketType<'a> {
     pub description: &'a str,
     pub default_priority: i32,
     pub default_group_id: Option<i64>,
-    pub fields: String,
+    pub fields: Json<Vec<FieldDefinition>>,
     pub active: bool,
-    pub required_skills: String,
+    pub required_skills: Json<Vec<SkillRequirement>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -191,8 +198,8 @@ pub struct TicketRow {
     pub organization_id: Option<i64>,
     pub group_id: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub tags: String,
-    pub custom_fields: String,
+    pub tags: Json<Vec<String>>,
+    pub custom_fields: Json<JsonMap>,
     pub external_id: Option<String>,
     pub external_source: Option<String>,
     pub version: i64,
@@ -221,8 +228,8 @@ pub struct NewTicket {
     pub organization_id: Option<i64>,
     pub group_id: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub tags: String,
-    pub custom_fields: String,
+    pub tags: Json<Vec<String>>,
+    pub custom_fields: Json<JsonMap>,
     pub external_id: Option<String>,
     pub external_source: Option<String>,
     pub version: i64,
@@ -247,8 +254,8 @@ pub struct TicketChanges {
     pub organization_id: Option<i64>,
     pub group_id: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub tags: String,
-    pub custom_fields: String,
+    pub tags: Json<Vec<String>>,
+    pub custom_fields: Json<JsonMap>,
     pub updated_at: NaiveDateTime,
     pub first_response_at: Option<NaiveDateTime>,
     pub resolved_at: Option<NaiveDateTime>,
@@ -394,8 +401,8 @@ pub struct RoutingRuleRow {
     pub name: String,
     pub position: i32,
     pub enabled: bool,
-    pub conditions: String,
-    pub actions: String,
+    pub conditions: Json<Vec<Condition>>,
+    pub actions: Json<Vec<Action>>,
     pub continue_matching: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -407,8 +414,8 @@ pub struct RoutingRuleValues {
     pub name: String,
     pub position: i32,
     pub enabled: bool,
-    pub conditions: String,
-    pub actions: String,
+    pub conditions: Json<Vec<Condition>>,
+    pub actions: Json<Vec<Action>>,
     pub continue_matching: bool,
     pub updated_at: NaiveDateTime,
 }
@@ -419,7 +426,7 @@ pub struct AgentProfileRow {
     pub user_id: i64,
     pub availability: String,
     pub capacity: Option<i32>,
-    pub skills: String,
+    pub skills: Json<Vec<AgentSkill>>,
     pub position_lat: Option<f64>,
     pub position_lon: Option<f64>,
     pub position_at: Option<NaiveDateTime>,
@@ -431,11 +438,10 @@ pub struct AgentProfileRow {
 pub struct TicketDispatchRow {
     pub ticket_id: i64,
     pub rule_id: Option<i64>,
-    /// the AssignStrategy as JSON
-    pub strategy: Option<String>,
+    pub strategy: Option<Json<AssignStrategy>>,
     pub accept_within_minutes: Option<i32>,
-    pub required_skills: String,
-    pub excluded: String,
+    pub required_skills: Json<Vec<SkillRequirement>>,
+    pub excluded: Json<Vec<i64>>,
     pub pooled: bool,
     pub accept_by: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -470,8 +476,7 @@ pub struct NewNotification {
 pub struct CalendarRow {
     pub id: i64,
     pub name: String,
-    /// the domain's BusinessCalendar as JSON
-    pub definition: String,
+    pub definition: Json<BusinessCalendar>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -480,7 +485,7 @@ pub struct CalendarRow {
 #[diesel(table_name = calendars)]
 pub struct CalendarValues {
     pub name: String,
-    pub definition: String,
+    pub definition: Json<BusinessCalendar>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -491,11 +496,11 @@ pub struct SlaPolicyRow {
     pub name: String,
     pub position: i32,
     pub enabled: bool,
-    pub conditions: String,
-    pub targets: String,
+    pub conditions: Json<Vec<Condition>>,
+    pub targets: Json<SlaTargets>,
     pub calendar_id: Option<i64>,
     pub warn_at_percent: i32,
-    pub breach_actions: String,
+    pub breach_actions: Json<BreachActions>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -506,11 +511,11 @@ pub struct SlaPolicyValues {
     pub name: String,
     pub position: i32,
     pub enabled: bool,
-    pub conditions: String,
-    pub targets: String,
+    pub conditions: Json<Vec<Condition>>,
+    pub targets: Json<SlaTargets>,
     pub calendar_id: Option<i64>,
     pub warn_at_percent: i32,
-    pub breach_actions: String,
+    pub breach_actions: Json<BreachActions>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -520,8 +525,7 @@ pub struct TicketSlaRow {
     pub ticket_id: i64,
     pub policy_id: Option<i64>,
     pub calendar_id: Option<i64>,
-    /// the domain's TicketSla as JSON
-    pub clocks: String,
+    pub clocks: Json<TicketSla>,
     pub next_check_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
@@ -534,7 +538,7 @@ pub struct ChannelRow {
     pub kind: String,
     pub url: String,
     pub secret: Option<String>,
-    pub event_kinds: String,
+    pub event_kinds: Json<Vec<NotifyKind>>,
     pub enabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -547,7 +551,7 @@ pub struct ChannelValues {
     pub kind: String,
     pub url: String,
     pub secret: Option<String>,
-    pub event_kinds: String,
+    pub event_kinds: Json<Vec<NotifyKind>>,
     pub enabled: bool,
     pub updated_at: NaiveDateTime,
 }

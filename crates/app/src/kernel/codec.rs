@@ -1,30 +1,14 @@
-//! How values are kept in text columns (JSON for lists and maps, decimal text for ids in event values) and the
-//! small input normalisations every use case shares. One place, so a column is read and written the same way
-//! everywhere.
+//! How values are written into event values and payloads (JSON, decimal text for ids) and the small input
+//! normalisations every use case shares. Typed JSON columns are encoded by the rows themselves
+//! (`loopdesk_persistence::Json`).
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub(crate) type JsonMap = serde_json::Map<String, serde_json::Value>;
+pub(crate) use loopdesk_persistence::JsonMap;
 
-/// A value as stored in a JSON text column.
+/// A value as JSON text (an event's old or new value, a queued payload).
 pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// A JSON text column read back; an unreadable value reads as the type's default (empty list, empty map).
-pub(crate) fn from_json<T: DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// A JSON object column (custom field values).
-pub(crate) fn parse_json_map(text: &str) -> JsonMap {
-    from_json(text)
-}
-
-/// A JSON list-of-strings column (tags).
-pub(crate) fn parse_tags(text: &str) -> Vec<String> {
-    from_json(text)
 }
 
 /// An id as an event's old or new value.

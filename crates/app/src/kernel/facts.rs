@@ -10,7 +10,6 @@ use loopdesk_persistence::DbConn;
 use loopdesk_persistence::models::TicketRow;
 use loopdesk_persistence::queries::directory;
 
-use super::codec::{parse_json_map, parse_tags};
 use crate::{AppResult, utc};
 
 /// Who may see and change the ticket, as the permission policy reads it.
@@ -45,8 +44,8 @@ pub(crate) fn ticket_facts(
         organization_id: row.organization_id,
         organization_tier,
         requester_id: row.requester_id,
-        tags: parse_tags(&row.tags),
-        custom_fields: parse_json_map(&row.custom_fields),
+        tags: row.tags.0.clone(),
+        custom_fields: row.custom_fields.0.clone(),
         subject: row.subject.clone(),
         description: row.description.clone(),
         location_label: row.location_label.clone(),

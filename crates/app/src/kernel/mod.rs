@@ -14,7 +14,7 @@ mod status;
 mod write;
 
 pub use codec::double_option;
-pub(crate) use codec::{JsonMap, from_json, id_text, parse_json_map, parse_tags, to_json, trimmed_note};
+pub(crate) use codec::{JsonMap, id_text, to_json, trimmed_note};
 pub(crate) use events::{By, EventLog};
 pub(crate) use facts::{access_facts, organization_tier, point, ticket_facts};
 pub(crate) use order::checked_order;

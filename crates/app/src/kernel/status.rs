@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use loopdesk_domain::ticket::{self as rules, EventKind, TicketStatus};
+use loopdesk_persistence::Json;
 use loopdesk_persistence::models::TicketRow;
 
 use super::codec::{id_text, to_json};
@@ -57,9 +58,8 @@ pub(crate) fn apply_status(row: &mut TicketRow, to: TicketStatus, at: NaiveDateT
 
 /// Replaces the ticket's tags (already normalised), with a `field_changed` event when they differ.
 pub(crate) fn set_tags(row: &mut TicketRow, log: &mut EventLog, tags: &[String], note: Option<String>) {
-    let new = to_json(&tags);
-    if new != row.tags {
-        log.push(EventKind::FieldChanged, Some("tags"), Some(row.tags.clone()), Some(new.clone()), note);
-        row.tags = new;
+    if tags != row.tags.as_slice() {
+        log.push(EventKind::FieldChanged, Some("tags"), Some(to_json(&row.tags)), Some(to_json(&tags)), note);
+        row.tags = Json(tags.to_vec());
     }
 }

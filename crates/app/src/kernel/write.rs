@@ -20,7 +20,6 @@ use loopdesk_persistence::models::TicketRow;
 use loopdesk_persistence::queries::{ticket_types as types_q, tickets as q};
 use loopdesk_persistence::{DbConn, tx};
 
-use super::codec::{from_json, parse_json_map, parse_tags};
 use super::events::{By, EventLog};
 use super::facts::{access_facts, organization_tier, ticket_facts};
 use crate::{App, AppError, AppResult};
@@ -93,7 +92,7 @@ impl<'a> TicketChange<'a> {
     /// The custom field definitions of the ticket's type, read once per change.
     fn definitions(&mut self, conn: &mut DbConn) -> AppResult<&[FieldDefinition]> {
         if self.field_definitions.is_none() {
-            let defs = types_q::find(conn, self.after.type_id)?.map(|t| from_json(&t.fields)).unwrap_or_default();
+            let defs = types_q::find(conn, self.after.type_id)?.map(|t| t.fields.0).unwrap_or_default();
             self.field_definitions = Some(defs);
         }
         Ok(self.field_definitions.as_deref().unwrap_or_default())
@@ -110,10 +109,10 @@ impl<'a> TicketChange<'a> {
     fn finish_saved(&mut self, app: &App, conn: &mut DbConn) -> AppResult<()> {
         let before = self.before.as_ref();
         if before.is_none_or(|b| b.tags != self.after.tags) {
-            q::replace_tags(conn, self.after.id, &parse_tags(&self.after.tags))?;
+            q::replace_tags(conn, self.after.id, &self.after.tags)?;
         }
         if before.is_none_or(|b| b.custom_fields != self.after.custom_fields) {
-            let values = parse_json_map(&self.after.custom_fields);
+            let values = self.after.custom_fields.clone();
             let entries = fields::index_entries(self.definitions(conn)?, &values);
             q::replace_field_values(conn, self.after.id, &entries)?;
         }

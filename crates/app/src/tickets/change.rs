@@ -6,20 +6,17 @@ use loopdesk_domain::fields::{self, WriteMode};
 use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
-use loopdesk_persistence::DbConn;
 use loopdesk_persistence::models::NewComment;
 use loopdesk_persistence::queries::tickets as q;
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
+use loopdesk_persistence::{DbConn, Json};
 
 use super::read::comment_view;
 use super::{
-    AssignInput, NewCommentInput, TicketPatch, TransferInput, TransitionInput, checked_location, location_view,
-    parse_definitions, writer,
+    AssignInput, NewCommentInput, TicketPatch, TransferInput, TransitionInput, checked_location, location_view, writer,
 };
 use crate::activity::Activity;
-use crate::kernel::{
-    access_facts, apply_status, hand_over, id_text, parse_json_map, set_tags, status_of, to_json, trimmed_note,
-};
+use crate::kernel::{access_facts, apply_status, hand_over, id_text, set_tags, status_of, to_json, trimmed_note};
 use crate::views::{CommentView, TicketView};
 use crate::{App, AppError, AppResult};
 
@@ -134,8 +131,8 @@ impl App {
             }
             if let Some(incoming) = &patch.custom_fields {
                 let ticket_type = types_q::find(conn, row.type_id)?.ok_or(AppError::NotFound("ticket type"))?;
-                let defs = parse_definitions(&ticket_type);
-                let existing = parse_json_map(&row.custom_fields);
+                let defs = ticket_type.fields.0.clone();
+                let existing = row.custom_fields.0.clone();
                 match fields::validate_values(&defs, &existing, incoming, WriteMode::Update, writer(actor)) {
                     Ok(merged) => {
                         self.check_user_fields(conn, &defs, &merged, &mut errors)?;
@@ -154,7 +151,7 @@ impl App {
                                 );
                             }
                         }
-                        row.custom_fields = to_json(&merged);
+                        row.custom_fields = Json(merged);
                     }
                     Err(e) => errors.merge(e),
                 }

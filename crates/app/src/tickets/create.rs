@@ -8,10 +8,10 @@ use loopdesk_domain::ticket::{self as rules, Channel, Priority, TicketStatus};
 use loopdesk_persistence::models::{NewIdempotencyKey, TicketRow};
 use loopdesk_persistence::queries::tickets::{self as q, TicketRefs};
 use loopdesk_persistence::queries::{directory, ticket_types as types_q};
-use loopdesk_persistence::{DbConn, tx};
+use loopdesk_persistence::{DbConn, Json, tx};
 use serde::Deserialize;
 
-use super::{CreatedTicket, NewTicketInput, checked_location, parse_definitions, writer};
+use super::{CreatedTicket, NewTicketInput, checked_location, writer};
 use crate::auth::sha256_hex;
 use crate::dispatch::RouteOnCreate;
 use crate::kernel::{By, EventLog, JsonMap, NewTicketDraft, organization_tier, to_json};
@@ -129,7 +129,7 @@ impl App {
         let mut errors = FieldErrors::new();
         let (ticket_type, defs) = match types_q::find(conn, input.type_id)? {
             Some(t) if t.active => {
-                let defs = parse_definitions(&t);
+                let defs = t.fields.0.clone();
                 (t, defs)
             }
             _ => return Err(AppError::invalid("type_id", "no such ticket type")),
@@ -256,8 +256,8 @@ impl App {
             organization_id,
             group_id,
             assignee_id,
-            tags: to_json(&tags),
-            custom_fields: to_json(&custom_fields),
+            tags: Json(tags),
+            custom_fields: Json(custom_fields),
             external_id: input.external_id.clone(),
             external_source,
             version: 1,

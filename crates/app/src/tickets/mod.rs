@@ -10,15 +10,15 @@ mod read;
 use chrono::{DateTime, Utc};
 use loopdesk_domain::dispatch::GeoPoint;
 use loopdesk_domain::errors::FieldErrors;
-use loopdesk_domain::fields::{FieldDefinition, Writer};
+use loopdesk_domain::fields::Writer;
 use loopdesk_domain::policy::Actor;
 use loopdesk_domain::ticket::{Channel, Priority, TicketStatus};
-use loopdesk_persistence::models::{TicketRow, TicketTypeRow};
+use loopdesk_persistence::models::TicketRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::kernel::{JsonMap, double_option, from_json};
+use crate::kernel::{JsonMap, double_option};
 use crate::views::{TicketLocation, TicketView};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -192,10 +192,6 @@ pub struct HistoryQuery {
 }
 
 // ---------------------------------------------------------------------------
-
-fn parse_definitions(row: &TicketTypeRow) -> Vec<FieldDefinition> {
-    from_json(&row.fields)
-}
 
 fn writer(actor: &Actor) -> Writer {
     if actor.is_customer() { Writer::Customer } else { Writer::Staff }

@@ -19,8 +19,8 @@ use loopdesk_persistence::queries::tickets::{
 };
 use loopdesk_persistence::queries::{auth as auth_q, directory, ticket_types as types_q};
 
-use super::{HistoryQuery, TicketListQuery, location_view, parse_definitions};
-use crate::kernel::{access_facts, id_page, lookahead, next_id_cursor, parse_json_map, parse_tags, status_of};
+use super::{HistoryQuery, TicketListQuery, location_view};
+use crate::kernel::{access_facts, id_page, lookahead, next_id_cursor, status_of};
 use crate::views::{CommentView, EventView, Page, TicketView};
 use crate::{App, AppError, AppResult, utc};
 
@@ -36,12 +36,11 @@ impl App {
         defs: Option<&[FieldDefinition]>,
     ) -> AppResult<TicketView> {
         let status = status_of(row)?;
-        let values = parse_json_map(&row.custom_fields);
         let custom_fields = if policy::sees_internal(actor) {
-            values
+            row.custom_fields.0.clone()
         } else {
             // Without definitions nothing is known to be customer-visible: show nothing.
-            fields::customer_view(defs.unwrap_or(&[]), &values)
+            fields::customer_view(defs.unwrap_or(&[]), &row.custom_fields)
         };
         let access = access_facts(row);
         let allowed_transitions = status
@@ -68,7 +67,7 @@ impl App {
             group_name: names.group_name,
             assignee_id: row.assignee_id,
             assignee_name: names.assignee_name,
-            tags: parse_tags(&row.tags),
+            tags: row.tags.0.clone(),
             location: location_view(row),
             custom_fields,
             external_id: row.external_id.clone(),
@@ -94,19 +93,16 @@ impl App {
         self.attach_dispatch(conn, actor, views)
     }
 
-    /// The view of one row with its names, given the type's definitions as JSON text.
+    /// The view of one row with its names, given the type's definitions.
     fn named_view(
         &self,
         actor: &Actor,
         row: &TicketRow,
         names: TicketNames,
-        type_fields: &str,
+        type_fields: &[FieldDefinition],
     ) -> AppResult<TicketView> {
-        if policy::sees_internal(actor) {
-            return self.ticket_view(actor, row, names, None);
-        }
-        let defs: Vec<FieldDefinition> = serde_json::from_str(type_fields).unwrap_or_default();
-        self.ticket_view(actor, row, names, Some(&defs))
+        let defs = (!policy::sees_internal(actor)).then_some(type_fields);
+        self.ticket_view(actor, row, names, defs)
     }
 
     /// The view of a row just written: its names (and type definitions) in one query.
@@ -253,7 +249,7 @@ impl App {
         let defs_by_type: HashMap<i64, Vec<FieldDefinition>> = if policy::sees_internal(actor) {
             HashMap::new()
         } else {
-            types.iter().map(|t| (t.id, parse_definitions(t))).collect()
+            types.iter().map(|t| (t.id, t.fields.0.clone())).collect()
         };
         let book = NameBook::load(
             &mut conn,

@@ -24,7 +24,7 @@ mod words;
 
 pub use clock::{SlaClock, SlaEvent, SlaEventKind, SlaMetric, SlaState, due_events, evaluate_clock, remaining_minutes};
 pub use policy::{
-    DEFAULT_WARN_AT_PERCENT, MAX_POLICY_NAME_CHARS, MAX_TARGET_MINUTES, SlaPolicy, SlaTarget, SlaTargets,
-    select_policy, validate_policy,
+    BreachActions, DEFAULT_WARN_AT_PERCENT, MAX_POLICY_NAME_CHARS, MAX_TARGET_MINUTES, SlaPolicy, SlaTarget,
+    SlaTargets, select_policy, validate_policy,
 };
 pub use ticket::{SlaClockView, TicketSla, combine_states};

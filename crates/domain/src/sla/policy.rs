@@ -24,6 +24,20 @@ pub struct SlaTarget {
     pub resolution_minutes: Option<u32>,
 }
 
+/// What happens when a clock breaches, besides the history entry and the notifications.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct BreachActions {
+    /// raise the priority one step (urgent stays urgent)
+    #[serde(default)]
+    pub raise_priority: bool,
+    /// run dispatch again (routing rules and their strategy)
+    #[serde(default)]
+    pub redispatch: bool,
+    #[serde(default)]
+    #[schema(example = json!(["超时"]))]
+    pub add_tags: Vec<String>,
+}
+
 /// Targets per priority. JSON: `{"urgent": {"first_response_minutes": 30, "resolution_minutes": 240}, "low": {}}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SlaTargets {

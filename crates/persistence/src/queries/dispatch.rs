@@ -3,8 +3,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use loopdesk_domain::dispatch::AgentSkill;
 
 use crate::db::DbConn;
+use crate::json::Json;
 use crate::models::*;
 use crate::schema::{
     agent_groups, agent_profiles, agent_workload, group_members, routing_rules, ticket_dispatch, tickets, users,
@@ -114,7 +116,7 @@ pub struct OnlineMemberRow {
     pub user_id: i64,
     pub last_assigned_at: Option<NaiveDateTime>,
     pub capacity: Option<i32>,
-    pub skills: String,
+    pub skills: Json<Vec<AgentSkill>>,
     pub position_lat: Option<f64>,
     pub position_lon: Option<f64>,
     pub open_count: Option<i32>,

@@ -2,8 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use loopdesk_domain::dispatch::SkillRequirement;
+use loopdesk_domain::fields::FieldDefinition;
 
 use crate::db::DbConn;
+use crate::json::Json;
 use crate::models::*;
 use crate::schema::ticket_types;
 
@@ -39,9 +42,9 @@ pub struct TicketTypeChanges {
     pub description: Option<String>,
     pub default_priority: Option<i32>,
     pub default_group_id: Option<Option<i64>>,
-    pub fields: Option<String>,
+    pub fields: Option<Json<Vec<FieldDefinition>>>,
     pub active: Option<bool>,
-    pub required_skills: Option<String>,
+    pub required_skills: Option<Json<Vec<SkillRequirement>>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

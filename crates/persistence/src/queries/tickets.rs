@@ -2,9 +2,13 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use loopdesk_domain::calendar::BusinessCalendar;
+use loopdesk_domain::fields::FieldDefinition;
 use loopdesk_domain::policy::TicketVisibility;
+use loopdesk_domain::sla::TicketSla;
 
 use crate::db::DbConn;
+use crate::json::Json;
 use crate::models::*;
 use crate::schema::{
     agent_groups, calendars, comments, idempotency_keys, organizations, sla_policies, ticket_dispatch, ticket_events,
@@ -36,12 +40,12 @@ pub struct TicketNames {
     pub organization_name: Option<String>,
 }
 
-/// A ticket with its names and its type's custom-field definitions (JSON text).
+/// A ticket with its names and its type's custom-field definitions.
 #[derive(Debug, Clone)]
 pub struct NamedTicket {
     pub row: TicketRow,
     pub names: TicketNames,
-    pub type_fields: String,
+    pub type_fields: Json<Vec<FieldDefinition>>,
     /// its SLA clocks, when a policy covers it
     pub sla: Option<SlaSnapshot>,
     /// waiting in the claim pool
@@ -50,13 +54,12 @@ pub struct NamedTicket {
     pub accept_by: Option<NaiveDateTime>,
 }
 
-/// A ticket's SLA clocks with the policy's name and the calendar's definition (JSON), read with the ticket.
+/// A ticket's SLA clocks with the policy's name and the calendar's definition, read with the ticket.
 #[derive(Debug, Clone)]
 pub struct SlaSnapshot {
-    /// the domain's TicketSla as JSON
-    pub clocks: String,
+    pub clocks: Json<TicketSla>,
     pub policy_name: Option<String>,
-    pub calendar: Option<String>,
+    pub calendar: Option<Json<BusinessCalendar>>,
 }
 
 diesel::alias!(users as requesters: RequestersAlias, users as assignees: AssigneesAlias);
@@ -67,10 +70,10 @@ pub fn find_named(conn: &mut DbConn, id: i64) -> QResult<Option<NamedTicket>> {
     type Found = (
         TicketRow,
         TicketNames,
-        String,
+        Json<Vec<FieldDefinition>>,
+        Option<Json<TicketSla>>,
         Option<String>,
-        Option<String>,
-        Option<String>,
+        Option<Json<BusinessCalendar>>,
         Option<bool>,
         Option<NaiveDateTime>,
     );
@@ -140,7 +143,7 @@ impl From<&TicketRow> for TicketRefs {
 /// The names for these ids (and the type's definitions) in one query, without reading
 /// the ticket: a write's response shows the row it wrote, not a later one. None when the
 /// type or the requester does not exist.
-pub fn names_for(conn: &mut DbConn, row: TicketRefs) -> QResult<Option<(TicketNames, String)>> {
+pub fn names_for(conn: &mut DbConn, row: TicketRefs) -> QResult<Option<(TicketNames, Json<Vec<FieldDefinition>>)>> {
     ticket_types::table
         .inner_join(requesters.on(requesters.field(users::id).eq(row.requester_id)))
         .left_join(assignees.on(assignees.field(users::id).nullable().eq(row.assignee_id)))
@@ -157,7 +160,7 @@ pub fn names_for(conn: &mut DbConn, row: TicketRefs) -> QResult<Option<(TicketNa
             ),
             ticket_types::fields,
         ))
-        .first::<(TicketNames, String)>(conn)
+        .first::<(TicketNames, Json<Vec<FieldDefinition>>)>(conn)
         .optional()
 }
 
