@@ -194,7 +194,9 @@ impl App {
     pub fn update_agent(&self, actor: &Actor, user_id: UserId, patch: &AgentPatch) -> AppResult<AgentView> {
         let own_availability_only =
             actor.user_id == user_id.get() && patch.capacity.is_none() && patch.skills.is_none();
-        if !own_availability_only {
+        if own_availability_only {
+            policy::may_change_personal_state(actor)?;
+        } else {
             policy::require(actor, Permission::RoutingManage)?;
         }
         if actor.is_customer() {
@@ -242,6 +244,7 @@ impl App {
         if actor.is_customer() {
             return Err(AppError::Forbidden("customers have no agent profile".into()));
         }
+        policy::may_change_personal_state(actor)?;
         let point = GeoPoint::new(input.lat, input.lon);
         if !point.is_valid() {
             return Err(AppError::invalid("lat", "lat must be within ±90 and lon within ±180"));

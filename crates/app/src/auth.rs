@@ -338,13 +338,7 @@ impl App {
         if input.permissions.is_empty() {
             return Err(AppError::invalid("permissions", "must name at least one permission"));
         }
-        let beyond: Vec<&str> = input.permissions.iter().filter(|p| !actor.has(**p)).map(|p| p.as_str()).collect();
-        if !beyond.is_empty() {
-            return Err(AppError::invalid(
-                "permissions",
-                format!("you cannot grant what you do not have: {}", beyond.join(", ")),
-            ));
-        }
+        policy::may_grant(actor, &input.permissions)?;
         let key = format!(
             "{API_KEY_PREFIX}{}",
             hex::encode({

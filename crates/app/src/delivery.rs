@@ -387,6 +387,7 @@ impl App {
     }
 
     pub fn set_my_preferences(&self, actor: &Actor, input: &PreferencesInput) -> AppResult<Vec<PreferenceView>> {
+        policy::may_change_personal_state(actor)?;
         let kinds: BTreeSet<NotifyKind> = input.preferences.iter().map(|p| p.kind).collect();
         if kinds.len() != input.preferences.len() {
             return Err(AppError::invalid("preferences", "lists a kind more than once"));

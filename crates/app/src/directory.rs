@@ -345,7 +345,14 @@ fn require_directory_read(actor: &Actor) -> AppResult<()> {
 impl App {
     /// Validates and inserts a user with its memberships; the caller owns the transaction.
     /// Reports every field problem at once; a taken e-mail is a 409.
-    pub(crate) fn insert_user(&self, conn: &mut DbConn, input: &NewUserInput) -> AppResult<UserRow> {
+    /// Adds a user. `granted_by` is the person or key asking (none for the operator's `create-admin`): they may
+    /// not give the new user a role with a permission they do not hold.
+    pub(crate) fn insert_user(
+        &self,
+        conn: &mut DbConn,
+        input: &NewUserInput,
+        granted_by: Option<&Actor>,
+    ) -> AppResult<UserRow> {
         let mut errors = FieldErrors::new();
         let email = normalize_email(&input.email);
         if let Some(problem) = email_problem(&email) {
@@ -361,6 +368,9 @@ impl App {
         let Some(role) = role.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
+        if let Some(actor) = granted_by {
+            policy::may_grant(actor, &known_permissions(&role.permissions))?;
+        }
 
         let password_hash = input.password.as_deref().map(hash_password).transpose()?;
         let now = self.now_naive();
@@ -412,7 +422,7 @@ impl App {
         policy::require(actor, Permission::UsersManage)?;
         let mut conn = self.conn()?;
         tx::write(&mut conn, |conn| {
-            let row = self.insert_user(conn, input)?;
+            let row = self.insert_user(conn, input, Some(actor))?;
             self.user_view(conn, &row)
         })
     }
@@ -462,6 +472,8 @@ impl App {
         let now = self.now_naive();
         tx::write(&mut conn, |conn| {
             let current = q::find_user(conn, id.get())?.ok_or(AppError::NotFound("user"))?;
+            let held = q::find_role(conn, current.role_id)?.map(|r| known_permissions(&r.permissions));
+            policy::may_manage_user(actor, &held.unwrap_or_default())?;
             let kind = user_kind(&current)?;
             let is_self = id == UserId(actor.user_id);
             let mut errors = FieldErrors::new();
@@ -483,6 +495,7 @@ impl App {
             if let Some(role_name) = &patch.role
                 && let Some(role) = checked_role(conn, role_name, kind, &mut errors)?
             {
+                policy::may_grant(actor, &known_permissions(&role.permissions))?;
                 // Otherwise the last administrator could lock everyone out of user management.
                 if is_self && !known_permissions(&role.permissions).contains(&Permission::UsersManage) {
                     errors.add("role", "you cannot remove your own users_manage permission");

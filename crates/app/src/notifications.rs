@@ -2,7 +2,7 @@
 //! live stream. What gets written, and to whom, is `delivery` (`App::notify`) and `activity`.
 
 use chrono::{DateTime, Utc};
-use loopdesk_domain::policy::Actor;
+use loopdesk_domain::policy::{self, Actor};
 use loopdesk_persistence::models::NotificationRow;
 use loopdesk_persistence::queries::notifications as q;
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,7 @@ impl App {
     }
 
     pub fn mark_notifications_read(&self, actor: &Actor, input: &MarkReadInput) -> AppResult<MarkedRead> {
+        policy::may_change_personal_state(actor)?;
         let mut conn = self.conn()?;
         let now = self.now_naive();
         let marked = q::mark_notifications_read(&mut conn, actor.user_id, input.ids.as_deref(), now)?;

@@ -61,7 +61,7 @@ impl App {
             group_ids: vec![],
             organization_id: None,
         };
-        let row = self.insert_user(&mut conn, &input)?;
+        let row = self.insert_user(&mut conn, &input, None)?;
         self.user_view(&mut conn, &row)
     }
 

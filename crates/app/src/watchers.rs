@@ -58,7 +58,9 @@ impl App {
             return Err(AppError::Forbidden("only staff can watch tickets".into()));
         }
         let user_id = input.user_id.unwrap_or(actor.user_id);
-        if user_id != actor.user_id {
+        if user_id == actor.user_id {
+            policy::may_change_personal_state(actor)?;
+        } else {
             policy::require(actor, Permission::TicketsAssign)?;
         }
         let mut conn = self.conn()?;
@@ -72,7 +74,9 @@ impl App {
     }
 
     pub fn remove_watcher(&self, actor: &Actor, ticket_id: TicketId, user_id: UserId) -> AppResult<WatchersView> {
-        if user_id != UserId(actor.user_id) {
+        if user_id == UserId(actor.user_id) {
+            policy::may_change_personal_state(actor)?;
+        } else {
             policy::require(actor, Permission::TicketsAssign)?;
         }
         let mut conn = self.conn()?;

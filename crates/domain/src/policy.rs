@@ -268,3 +268,43 @@ pub fn may_comment(actor: &Actor, ticket: &TicketAccessFacts, internal: bool) ->
         require(actor, Permission::CommentsPublic)
     }
 }
+
+/// Granting: nobody hands out a permission they do not hold themself (through a role given to a user, or an API
+/// key's scope). For a caller using an API key, what it holds is already narrowed to the key's scope.
+pub fn may_grant(actor: &Actor, granted: &[Permission]) -> Result<(), Denied> {
+    let beyond = beyond_actor(actor, granted);
+    if beyond.is_empty() {
+        Ok(())
+    } else {
+        Err(denied(format!("you cannot grant what you do not hold: {}", beyond.join(", "))))
+    }
+}
+
+/// Managing a person: nobody changes anything of someone who holds a permission they do not hold (their
+/// password, e-mail, role, groups, whether they are active), so a narrow key or a junior manager cannot take
+/// over a stronger account.
+pub fn may_manage_user(actor: &Actor, target_holds: &[Permission]) -> Result<(), Denied> {
+    let beyond = beyond_actor(actor, target_holds);
+    if beyond.is_empty() {
+        Ok(())
+    } else {
+        Err(denied(format!("this user holds permissions you do not hold: {}", beyond.join(", "))))
+    }
+}
+
+fn beyond_actor(actor: &Actor, permissions: &[Permission]) -> Vec<&'static str> {
+    let mut beyond: Vec<&'static str> = permissions.iter().filter(|p| !actor.has(**p)).map(|p| p.as_str()).collect();
+    beyond.sort_unstable();
+    beyond.dedup();
+    beyond
+}
+
+/// A person's own state (availability, position, notification preferences and read marks, what they watch)
+/// is changed by that person in a session, not by an API key acting for them: a key serves a system, and
+/// whatever its scope, it must not put its owner online for dispatch or silence their notifications.
+pub fn may_change_personal_state(actor: &Actor) -> Result<(), Denied> {
+    match actor.api_key_id {
+        None => Ok(()),
+        Some(_) => Err(denied("an API key cannot change a person's own settings or state; sign in as that person")),
+    }
+}

@@ -270,3 +270,54 @@ proptest! {
         prop_assert!(may_comment(&actor, &ticket, true).is_err());
     }
 }
+
+fn holding(perms: &[Permission]) -> Actor {
+    Actor { permissions: perms.iter().copied().collect(), ..actor("agent", UserKind::Staff) }
+}
+
+#[test]
+fn nobody_grants_beyond_what_they_hold() {
+    let admin = actor("admin", UserKind::Staff);
+    let narrow_key = holding(&[UsersManage]);
+    let admin_role = default_permissions("admin").unwrap();
+    assert!(may_grant(&admin, &admin_role).is_ok());
+    let err = may_grant(&narrow_key, &admin_role).unwrap_err().to_string();
+    assert!(err.contains("api_keys_manage") && !err.contains("users_manage,"), "{err}");
+    assert!(may_grant(&narrow_key, &[UsersManage]).is_ok());
+    // A customer-kind caller never holds staff permissions, whatever its data says.
+    let customer = Actor { permissions: admin_role.iter().copied().collect(), ..actor("customer", UserKind::Customer) };
+    assert!(may_grant(&customer, &[UsersManage]).is_err());
+}
+
+#[test]
+fn nobody_manages_a_stronger_account() {
+    let supervisor = actor("supervisor", UserKind::Staff);
+    let admin_role = default_permissions("admin").unwrap();
+    let agent_role = default_permissions("agent").unwrap();
+    assert!(may_manage_user(&actor("admin", UserKind::Staff), &admin_role).is_ok());
+    assert!(may_manage_user(&holding(&[UsersManage]), &admin_role).is_err());
+    assert!(
+        may_manage_user(&Actor { permissions: admin_role.iter().copied().collect(), ..supervisor }, &agent_role)
+            .is_ok()
+    );
+}
+
+proptest! {
+    /// Granting and managing are the subset relation: allowed exactly when every permission is held.
+    #[test]
+    fn grant_is_subset(held in proptest::sample::subsequence(Permission::ALL.to_vec(), 0..=17),
+                       asked in proptest::sample::subsequence(Permission::ALL.to_vec(), 0..=17)) {
+        let caller = holding(&held);
+        let subset = asked.iter().all(|p| held.contains(p));
+        prop_assert_eq!(may_grant(&caller, &asked).is_ok(), subset);
+        prop_assert_eq!(may_manage_user(&caller, &asked).is_ok(), subset);
+    }
+}
+
+#[test]
+fn personal_state_is_changed_in_a_session_not_with_a_key() {
+    let person = actor("agent", UserKind::Staff);
+    assert!(may_change_personal_state(&person).is_ok());
+    let key = Actor { api_key_id: Some(7), ..actor("admin", UserKind::Staff) };
+    assert!(may_change_personal_state(&key).is_err());
+}
