@@ -191,6 +191,42 @@ loopdesk_persistence::both_backends!(round_robin_is_fair_and_survives_a_restart,
     }
 });
 
+loopdesk_persistence::both_backends!(round_robin_stays_fair_when_tickets_arrive_at_once, |db| {
+    // The real clock: every decision stamps the time it ran, as in production.
+    let real = app_for(&db);
+    let admin = admin(&real);
+    let ticket_type: NewTicketTypeInput = serde_json::from_value(json!({"name": "咨询", "fields": []})).unwrap();
+    let type_id = real.create_ticket_type(&admin, &ticket_type).unwrap().id;
+    let group = group(&real, &admin, "热线");
+    let w = World { app: real, admin, type_id, group };
+    let agents: Vec<Actor> =
+        (0..3).map(|i| agent(&w, &format!("rr agent {i}"), &[w.group], Availability::Online)).collect();
+    rule(
+        &w,
+        json!({"name": "轮流", "actions": [
+            {"kind": "set_group", "group_id": w.group},
+            {"kind": "assign", "strategy": {"kind": "round_robin"}}
+        ]}),
+    );
+    let start = std::sync::Barrier::new(9);
+    let assignees: Vec<i64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..9)
+            .map(|i| {
+                let (w, start) = (&w, &start);
+                s.spawn(move || {
+                    start.wait();
+                    ticket(w, &format!("同时 {i}")).assignee_id.unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for a in &agents {
+        let got = assignees.iter().filter(|id| **id == a.user_id).count();
+        assert_eq!(got, 3, "9 tickets at once over 3 agents: {assignees:?}");
+    }
+});
+
 loopdesk_persistence::both_backends!(with_nobody_eligible_the_ticket_waits_visibly_in_the_group_queue, |db| {
     let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     let w = world(&db, &clock);

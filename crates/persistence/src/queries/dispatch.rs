@@ -221,9 +221,21 @@ pub fn membership(conn: &mut DbConn, group_id: i64, user_id: i64) -> QResult<Opt
     group_members::table.find((group_id, user_id)).select(group_members::last_assigned_at).first(conn).optional()
 }
 
+/// Records that dispatch just gave the user one of the group's tickets. Round robin orders members by this mark,
+/// so it must follow the order in which decisions were made, not the clocks of their transactions: a decision that
+/// waited for the group's lock carries a time older than the one it waited for. The mark is therefore never earlier
+/// than the group's latest (call under `lock_group`).
 pub fn touch_last_assigned(conn: &mut DbConn, group_id: i64, user_id: i64, at: NaiveDateTime) -> QResult<()> {
+    let latest: Option<NaiveDateTime> = group_members::table
+        .filter(group_members::group_id.eq(group_id))
+        .select(diesel::dsl::max(group_members::last_assigned_at))
+        .first(conn)?;
+    let mark = match latest {
+        Some(latest) if latest >= at => latest + chrono::Duration::microseconds(1),
+        _ => at,
+    };
     diesel::update(group_members::table.find((group_id, user_id)))
-        .set(group_members::last_assigned_at.eq(Some(at)))
+        .set(group_members::last_assigned_at.eq(Some(mark)))
         .execute(conn)?;
     Ok(())
 }
