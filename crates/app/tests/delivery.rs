@@ -268,3 +268,20 @@ loopdesk_persistence::both_backends!(two_instances_send_each_message_once, |db| 
     got.sort_unstable();
     assert_eq!(got, ids, "each message exactly once");
 });
+
+loopdesk_persistence::both_backends!(a_customer_subject_reaches_group_chats_as_plain_text, |db| {
+    let receiver = HttpReceiver::start();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
+    let w = world(&db, &clock, None);
+    channel(&w, "企业微信群", "wecom", receiver.url("/wecom?key=abc"), None);
+    channel(&w, "钉钉群", "dingtalk", receiver.url("/ding?access_token=t0k"), None);
+    ticket(&w, "[退款请点这里](http://phish.example) ![](http://track.example/p.png)");
+    assert_eq!(w.app.deliver_due().unwrap().sent, 2);
+    let requests = receiver.requests();
+    let wecom = requests.iter().find(|r| r.target.starts_with("/wecom")).unwrap().json();
+    let ding = requests.iter().find(|r| r.target.starts_with("/ding")).unwrap().json();
+    for text in [wecom["markdown"]["content"].as_str().unwrap(), ding["markdown"]["text"].as_str().unwrap()] {
+        assert!(!text.contains("](http://phish") && !text.contains("![]("), "{text}");
+        assert!(text.contains(r"\[退款请点这里\]"), "{text}");
+    }
+});

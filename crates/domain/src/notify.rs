@@ -111,12 +111,31 @@ impl Notice {
     }
 
     fn markdown(&self) -> String {
-        let mut text = format!("**{}**\n\n{}", self.title, self.body);
+        let mut text = format!("**{}**\n\n{}", escape_markdown(&self.title), escape_markdown(&self.body));
         if let Some(link) = &self.link {
             text.push_str(&format!("\n\n[{}]({link})", self.ticket_number.as_deref().unwrap_or("Loopdesk")));
         }
         text
     }
+}
+
+/// Text a person wrote (a subject), made inert for a group robot's Markdown: every character that could open a
+/// link, an image, emphasis, a heading, a quote, a table, code or HTML is escaped with a backslash (CommonMark), and
+/// line breaks become spaces, so a customer cannot post a disguised link or a tracking image into the team's chat.
+/// Ticket numbers and ordinary punctuation stay as they are.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '<' | '>' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The JSON body a channel expects.
@@ -207,6 +226,23 @@ mod tests {
             "T-000042 解决时限已超时\n机房空调停机\nhttps://desk.example.com/tickets/42"
         );
         assert_eq!(channel_body(ChannelKind::Webhook, &n)["event"], "sla_breached");
+    }
+
+    #[test]
+    fn a_subject_cannot_smuggle_links_or_images_into_a_robot_message() {
+        let n = Notice {
+            body: "[点此退款](http://phish.example) ![](http://track.example/p.png) <b>x</b>\n# 标题".into(),
+            ..notice()
+        };
+        for kind in [ChannelKind::Wecom, ChannelKind::Dingtalk] {
+            let body = channel_body(kind, &n);
+            let text = body["markdown"].get("content").or(body["markdown"].get("text")).unwrap().as_str().unwrap();
+            assert!(text.contains(r"\[点此退款\]\(http://phish.example\)"), "{text}");
+            assert!(text.contains(r"\!\[\]\(") && !text.contains("<b>") && !text.contains("\n# "), "{text}");
+            // Our own link to the ticket stays a link.
+            assert!(text.contains("[T-000042](https://desk.example.com/tickets/42)"), "{text}");
+        }
+        assert_eq!(escape_markdown("机房空调停机"), "机房空调停机");
     }
 
     #[test]
