@@ -88,6 +88,7 @@ pub struct SlaPolicyInput {
     pub calendar_id: Option<i64>,
     /// warn when this share of a target is used (1–99, default 75)
     #[serde(default = "default_warn")]
+    #[schema(minimum = 1, maximum = 99)]
     pub warn_at_percent: u8,
     #[serde(default)]
     pub breach_actions: BreachActions,
@@ -117,6 +118,7 @@ pub struct SlaPolicyView {
     pub conditions: Vec<Condition>,
     pub targets: SlaTargets,
     pub calendar_id: Option<i64>,
+    #[schema(minimum = 1, maximum = 99)]
     pub warn_at_percent: u8,
     pub breach_actions: BreachActions,
     pub created_at: DateTime<Utc>,

@@ -51,7 +51,7 @@ pub enum Action {
     Assign {
         strategy: AssignStrategy,
         #[serde(default)]
-        #[schema(example = 15)]
+        #[schema(example = 15, minimum = 1, maximum = 10080)]
         accept_within_minutes: Option<u32>,
     },
 }

@@ -17,10 +17,10 @@ pub const MAX_POLICY_NAME_CHARS: usize = 100;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SlaTarget {
     #[serde(default)]
-    #[schema(example = 30)]
+    #[schema(example = 30, minimum = 1, maximum = 525600)]
     pub first_response_minutes: Option<u32>,
     #[serde(default)]
-    #[schema(example = 240)]
+    #[schema(example = 240, minimum = 1, maximum = 525600)]
     pub resolution_minutes: Option<u32>,
 }
 
