@@ -3,10 +3,12 @@
 //! retries, so that a receiver that is down loses nothing.
 
 use std::collections::{BTreeSet, HashMap};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::net::{self, OutboundAllow};
 use loopdesk_domain::notify::{self, ChannelKind, Notice, NotifyKind};
 use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_domain::ticket as rules;
@@ -38,6 +40,8 @@ pub struct NotifyConfig {
     pub from: String,
     /// the web app's public address, for links in messages, e.g. `https://desk.example.com`
     pub public_url: Option<String>,
+    /// internal networks robots and webhooks may be called on (none by default: public addresses only)
+    pub outbound_allow: OutboundAllow,
 }
 
 // ---- inputs and views
@@ -318,7 +322,8 @@ impl App {
             .ok_or_else(|| "the channel was deleted".to_string())?;
         let kind = ChannelKind::parse(&channel.kind).ok_or("unknown channel kind")?;
         let notice: Notice = serde_json::from_str(&row.payload).map_err(|e| format!("unreadable payload: {e}"))?;
-        send_to_channel(kind, &channel.url, channel.secret.as_deref(), &notice, self.now())
+        let target = Target { url: &channel.url, allow: &self.notify.outbound_allow };
+        send_to_channel(kind, target, channel.secret.as_deref(), &notice, self.now())
     }
 
     fn send_email(&self, to: &str, payload: &EmailPayload) -> Result<(), String> {
@@ -346,7 +351,7 @@ impl App {
 
     pub fn create_channel(&self, actor: &Actor, input: &ChannelInput) -> AppResult<ChannelView> {
         policy::require(actor, Permission::ChannelsManage)?;
-        let values = checked_channel(input, None, self.now_naive())?;
+        let values = checked_channel(input, None, &self.notify.outbound_allow, self.now_naive())?;
         let mut conn = self.conn()?;
         let row = q::insert_channel(&mut conn, &values, self.now_naive()).map_err(duplicate_channel)?;
         Ok(channel_view(&row))
@@ -357,7 +362,7 @@ impl App {
         policy::require(actor, Permission::ChannelsManage)?;
         let mut conn = self.conn()?;
         let current = q::find_channel(&mut conn, id)?.ok_or(AppError::NotFound("channel"))?;
-        let values = checked_channel(input, current.secret, self.now_naive())?;
+        let values = checked_channel(input, current.secret, &self.notify.outbound_allow, self.now_naive())?;
         let row = q::update_channel(&mut conn, id, &values)
             .map_err(duplicate_channel)?
             .ok_or(AppError::NotFound("channel"))?;
@@ -463,15 +468,55 @@ fn enqueue(
 
 /// Posts a notice to a robot or webhook. The robots answer 200 with an error code in the body when they refuse a
 /// message (bad signature, wrong key): that counts as a failure too.
+/// Where a channel's request goes, and which internal networks it may reach.
+struct Target<'a> {
+    url: &'a str,
+    allow: &'a OutboundAllow,
+}
+
+/// Why a channel's address may not be called as typed, if it may not: an internal address, or a name that always
+/// means this machine, that the operator did not allow. Names are checked again after resolving, when sending.
+fn refused_address(url: &url::Url, allow: &OutboundAllow) -> Option<String> {
+    let refused = match url.host()? {
+        url::Host::Ipv4(ip) => !allow.permits(ip.into()),
+        url::Host::Ipv6(ip) => !allow.permits(ip.into()),
+        url::Host::Domain(name) => net::is_local_name(name) && !allow.permits(std::net::Ipv4Addr::LOCALHOST.into()),
+    };
+    refused.then(|| {
+        "must be a public address: loopback, private and link-local addresses are refused unless the operator \
+         allows them (LOOPDESK_OUTBOUND_ALLOW)"
+            .to_string()
+    })
+}
+
+/// The addresses a request to `url` may use: every address its name resolves to must be allowed, and the request
+/// is then pinned to them, so a second lookup cannot send it elsewhere (DNS rebinding).
+fn pinned_addresses(url: &url::Url, allow: &OutboundAllow) -> Result<Option<(String, Vec<SocketAddr>)>, String> {
+    if let Some(problem) = refused_address(url, allow) {
+        return Err(format!("refused: the address {problem}"));
+    }
+    let Some(url::Host::Domain(name)) = url.host() else { return Ok(None) };
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addrs: Vec<SocketAddr> =
+        (name, port).to_socket_addrs().map_err(|e| format!("cannot resolve {name}: {e}"))?.collect();
+    if addrs.is_empty() {
+        return Err(format!("cannot resolve {name}"));
+    }
+    if let Some(internal) = addrs.iter().find(|a| !allow.permits(a.ip())) {
+        return Err(format!("refused: {name} resolves to an internal address ({})", internal.ip()));
+    }
+    Ok(Some((name.to_string(), addrs)))
+}
+
 fn send_to_channel(
     kind: ChannelKind,
-    url: &str,
+    target: Target<'_>,
     secret: Option<&str>,
     notice: &Notice,
     now: DateTime<Utc>,
 ) -> Result<(), String> {
     let mut body = notify::channel_body(kind, notice);
-    let mut url = url.to_string();
+    let mut url = target.url.to_string();
     match (kind, secret) {
         (ChannelKind::Dingtalk, Some(secret)) => {
             let timestamp = now.timestamp_millis();
@@ -488,7 +533,16 @@ fn send_to_channel(
         _ => {}
     }
     let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
-    let client = reqwest::blocking::Client::builder().timeout(SEND_TIMEOUT).build().map_err(|e| e.to_string())?;
+    let parsed = url::Url::parse(&url).map_err(|e| format!("unusable address: {e}"))?;
+    // No redirects and no proxy from the environment: either could lead the request to an address not checked here.
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(SEND_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy();
+    if let Some((name, addrs)) = pinned_addresses(&parsed, target.allow)? {
+        builder = builder.resolve_to_addrs(&name, &addrs);
+    }
+    let client = builder.build().map_err(|e| e.to_string())?;
     let mut request = client.post(&url).header("content-type", "application/json");
     if let (ChannelKind::Webhook, Some(secret)) = (kind, secret) {
         request = request.header("X-Loopdesk-Signature", notify::webhook_signature(secret, &bytes));
@@ -505,13 +559,15 @@ fn send_to_channel(
     let code = answer.get("errcode").or_else(|| answer.get("code")).or_else(|| answer.get("StatusCode"));
     match code.and_then(serde_json::Value::as_i64) {
         None | Some(0) => Ok(()),
-        Some(code) => Err(format!("the robot refused the message ({code}): {}", answer)),
+        // Only the code is kept: the rest of a remote answer is not ours to store or show.
+        Some(code) => Err(format!("the robot refused the message (code {code})")),
     }
 }
 
 fn checked_channel(
     input: &ChannelInput,
     current_secret: Option<String>,
+    allow: &OutboundAllow,
     at: NaiveDateTime,
 ) -> AppResult<ChannelValues> {
     let mut errors = FieldErrors::new();
@@ -520,7 +576,11 @@ fn checked_channel(
         errors.add("name", "must be 1 to 100 characters");
     }
     match url::Url::parse(input.url.trim()) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            if let Some(problem) = refused_address(&url, allow) {
+                errors.add("url", problem);
+            }
+        }
         _ => errors.add("url", "must be an http(s) address"),
     }
     let secret = match input.secret.as_deref().map(str::trim) {

@@ -8,18 +8,19 @@ use base64::Engine;
 use chrono::{Duration, TimeZone, Utc};
 use common::receivers::{HttpReceiver, SmtpServer};
 use common::*;
-use loopdesk_app::App;
 use loopdesk_app::agents::AgentPatch;
 use loopdesk_app::delivery::{
     ChannelInput, DeliveryQuery, DeliveryStatus, NotifyConfig, PreferenceView, PreferencesInput,
 };
 use loopdesk_app::directory::NewGroupInput;
 use loopdesk_app::domain::dispatch::Availability;
+use loopdesk_app::domain::net::OutboundAllow;
 use loopdesk_app::domain::notify::{self, NotifyKind};
 use loopdesk_app::domain::policy::Actor;
 use loopdesk_app::routing::RoutingRuleInput;
 use loopdesk_app::ticket_types::NewTicketTypeInput;
 use loopdesk_app::tickets::NewTicketInput;
+use loopdesk_app::{App, AppError};
 use loopdesk_domain::ids::UserId;
 use loopdesk_persistence::testdb::TestDb;
 use serde_json::json;
@@ -38,6 +39,8 @@ fn world(db: &TestDb, clock: &TestClock, smtp: Option<String>) -> World {
         smtp_url: smtp,
         from: "Loopdesk <desk@test.local>".into(),
         public_url: Some("https://desk.test".into()),
+        // The test receivers listen on loopback, as an on-premises robot would on an allowed network.
+        outbound_allow: OutboundAllow::parse("127.0.0.0/8").unwrap(),
     };
     let real = app_for(db);
     let admin = admin(&real);
@@ -252,7 +255,7 @@ loopdesk_persistence::both_backends!(two_instances_send_each_message_once, |db| 
     let w = world(&db, &clock, None);
     channel(&w, "ERP", "webhook", receiver.url("/erp"), None);
     let ids: Vec<i64> = (0..12).map(|i| ticket(&w, &format!("告警 {i}"))).collect();
-    let apps = [w.app.clone(), second_instance(&db, clock.clock())];
+    let apps = [w.app.clone(), second_instance(&db, clock.clock()).with_notify(w.app.notify.clone())];
     let total: usize = race(2, move |i| {
         let app = &apps[i];
         let mut sent = 0;
@@ -284,4 +287,40 @@ loopdesk_persistence::both_backends!(a_customer_subject_reaches_group_chats_as_p
         assert!(!text.contains("](http://phish") && !text.contains("![]("), "{text}");
         assert!(text.contains(r"\[退款请点这里\]"), "{text}");
     }
+});
+
+loopdesk_persistence::both_backends!(channels_cannot_point_at_internal_addresses, |db| {
+    let receiver = HttpReceiver::start();
+    let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
+    let allowed = world(&db, &clock, None);
+    // The default: public addresses only.
+    let strict = allowed.app.clone().with_notify(NotifyConfig { public_url: None, ..Default::default() });
+    for url in [
+        receiver.url("/erp"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "http://10.0.0.5/hook".to_string(),
+        "http://[::1]:8080/hook".to_string(),
+        "http://localhost:8080/hook".to_string(),
+    ] {
+        let input: ChannelInput =
+            serde_json::from_value(json!({"name": "内网", "kind": "webhook", "url": url})).unwrap();
+        match strict.create_channel(&allowed.admin, &input) {
+            Err(AppError::Validation(errors)) => {
+                assert!(format!("{errors:?}").contains("public address"), "{errors:?}")
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+    assert!(strict.list_channels(&allowed.admin).unwrap().is_empty(), "nothing was saved");
+
+    // A name is checked after it resolves: saved where localhost is allowed, refused where it is not.
+    let port = receiver.url("/").split(':').nth(2).unwrap().trim_end_matches('/').to_string();
+    channel(&allowed, "ERP", "webhook", format!("http://localhost:{port}/erp"), None);
+    ticket(&allowed, "内网探测");
+    let report = strict.deliver_due().unwrap();
+    assert_eq!((report.sent, report.retrying), (0, 1), "{report:?}");
+    assert!(receiver.requests().is_empty(), "no request left the server");
+    let log = strict.list_deliveries(&allowed.admin, &DeliveryQuery::default()).unwrap().items;
+    let error = log[0].last_error.clone().unwrap();
+    assert!(error.starts_with("refused:"), "{error}");
 });

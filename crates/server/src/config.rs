@@ -18,6 +18,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub smtp_from: String,
     pub public_url: Option<String>,
+    /// internal networks robots and webhooks may be called on (LOOPDESK_OUTBOUND_ALLOW)
+    pub outbound_allow: loopdesk_domain::net::OutboundAllow,
     /// when the daily reminder goes out; None: never
     pub digest: Option<loopdesk_app::reminders::DigestSchedule>,
 }
@@ -56,6 +58,10 @@ impl Config {
             smtp_url: env("LOOPDESK_SMTP_URL"),
             smtp_from: env("LOOPDESK_SMTP_FROM").unwrap_or_else(|| "Loopdesk <loopdesk@localhost>".into()),
             public_url: env("LOOPDESK_PUBLIC_URL"),
+            outbound_allow: loopdesk_domain::net::OutboundAllow::parse(
+                &env("LOOPDESK_OUTBOUND_ALLOW").unwrap_or_default(),
+            )
+            .map_err(|e| format!("LOOPDESK_OUTBOUND_ALLOW: {e}"))?,
             digest: digest_schedule()?,
         })
     }

@@ -110,6 +110,7 @@ fn open(config: &Config) -> Result<App, String> {
         smtp_url: config.smtp_url.clone(),
         from: config.smtp_from.clone(),
         public_url: config.public_url.clone(),
+        outbound_allow: config.outbound_allow.clone(),
     };
     let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?)).with_notify(notify);
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;
