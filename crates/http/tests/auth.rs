@@ -2,13 +2,24 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use actix_web::test::TestRequest;
 use common::*;
 use serde_json::json;
 
+/// An app whose clock the test moves forward (seconds), without sleeping.
+fn app_with_clock(db: &loopdesk_persistence::testdb::TestDb) -> (loopdesk_app::App, Arc<AtomicI64>) {
+    let offset = Arc::new(AtomicI64::new(0));
+    let seconds = offset.clone();
+    let clock = Arc::new(move || chrono::Utc::now() + chrono::Duration::seconds(seconds.load(Ordering::SeqCst)));
+    (app_for(db).with_clock(clock), offset)
+}
+
 loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
     block_on(async move {
-        let app = app_for(&db);
+        let (app, clock) = app_with_clock(&db);
         let svc = service!(app);
         let tokens = send(
             &svc,
@@ -38,6 +49,8 @@ loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
         let new_refresh = rotated["refresh_token"].as_str().unwrap().to_string();
         let new_access = rotated["access_token"].as_str().unwrap().to_string();
         assert_ne!(new_refresh, refresh);
+        // Past the grace window for racing refreshes, a used token is reuse.
+        clock.fetch_add(loopdesk_app::auth::REFRESH_REUSE_GRACE_SECS, Ordering::SeqCst);
         send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": refresh})))
             .await
             .expect_problem(401);
@@ -215,5 +228,27 @@ loopdesk_persistence::both_backends!(a_token_living_longer_than_issued_is_refuse
         claims["exp"] = json!(issued + 900);
         claims["iat"] = json!(issued + 3600);
         get(&svc, &sign(&claims), "/api/v1/me").await.expect_problem(401);
+    })
+});
+
+loopdesk_persistence::both_backends!(two_tabs_refreshing_with_one_token_stay_signed_in, |db| {
+    block_on(async move {
+        let (app, clock) = app_with_clock(&db);
+        let svc = service!(app);
+        let login = TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}));
+        let refresh = send(&svc, login).await.expect(200).body["refresh_token"].as_str().unwrap().to_string();
+        let again = || TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": refresh}));
+        // Both tabs present the same token: both continue the session.
+        let first = send(&svc, again()).await.expect(200).body;
+        let second = send(&svc, again()).await.expect(200).body;
+        for tokens in [&first, &second] {
+            get(&svc, tokens["access_token"].as_str().unwrap(), "/api/v1/me").await.expect(200);
+        }
+        // Long after, the old token is reuse: the session ends.
+        clock.fetch_add(loopdesk_app::auth::REFRESH_REUSE_GRACE_SECS + 1, Ordering::SeqCst);
+        send(&svc, again()).await.expect_problem(401);
+        get(&svc, second["access_token"].as_str().unwrap(), "/api/v1/me").await.expect_problem(401);
     })
 });
