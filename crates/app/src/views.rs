@@ -227,6 +227,8 @@ pub struct EventView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TokenView {
     pub access_token: String,
+    /// absent when the refresh token travels only in the `loopdesk_refresh` cookie (browsers)
+    #[schema(required = false)]
     pub refresh_token: String,
     #[schema(example = "Bearer")]
     pub token_type: String,

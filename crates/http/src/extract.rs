@@ -129,3 +129,23 @@ pub fn locale(req: &HttpRequest) -> loopdesk_app::domain::dispatch::Locale {
         None => Locale::ZhCn,
     }
 }
+
+/// A JSON body that may be left out: `None` when the request has no body (whatever its `Content-Type`); otherwise
+/// exactly `web::Json<T>` (a wrong content type is a 415, a malformed body a 400 or 422).
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let length =
+            req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if !chunked && length.unwrap_or(0) == 0 {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let json = web::Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(json.await?.into_inner()))) })
+    }
+}

@@ -7,6 +7,7 @@ pub mod live;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod security_headers;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,10 @@ pub struct HttpConfig {
     pub static_dir: Option<PathBuf>,
     /// the live notification feed behind `GET /api/v1/stream`; without it the stream answers 503
     pub live: Option<live::Live>,
+    /// `Strict-Transport-Security: max-age=N; includeSubDomains` on every response when set (`LOOPDESK_HSTS_MAX_AGE`)
+    pub hsts_max_age: Option<u64>,
+    /// the refresh cookie is `Secure` even on a request that did not arrive over HTTPS (the site is HTTPS)
+    pub secure_cookies: bool,
 }
 
 /// Registers everything on an actix `App`: `cfg.configure(|c| loopdesk_http::configure(c, app, config))`.
@@ -216,6 +221,7 @@ macro_rules! loopdesk_service {
             .wrap($crate::problem_errors())
             .wrap(actix_web::middleware::from_fn($crate::edge::check_inputs))
             .wrap(actix_web::middleware::from_fn($crate::request_id))
+            .wrap(actix_web::middleware::from_fn($crate::security_headers::security_headers))
             .wrap(actix_web::middleware::Logger::new($crate::ACCESS_LOG_FORMAT))
             .configure(|cfg| $crate::configure(cfg, $app, $config))
     };

@@ -17,6 +17,23 @@ fn app_with_clock(db: &loopdesk_persistence::testdb::TestDb) -> (loopdesk_app::A
     (app_for(db).with_clock(clock), offset)
 }
 
+/// The value of the `loopdesk_refresh` cookie a response sets, and the whole header.
+fn set_refresh_cookie(reply: &Reply) -> (String, String) {
+    let header = reply
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("loopdesk_refresh="))
+        .expect("a loopdesk_refresh cookie")
+        .to_string();
+    let value = header.trim_start_matches("loopdesk_refresh=").split(';').next().unwrap().to_string();
+    (value, header)
+}
+
+fn refresh_with_cookie(token: &str) -> TestRequest {
+    TestRequest::post().uri("/api/v1/auth/refresh").insert_header(("cookie", format!("loopdesk_refresh={token}")))
+}
+
 loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
     block_on(async move {
         let (app, clock) = app_with_clock(&db);
@@ -231,24 +248,108 @@ loopdesk_persistence::both_backends!(a_token_living_longer_than_issued_is_refuse
     })
 });
 
-loopdesk_persistence::both_backends!(two_tabs_refreshing_with_one_token_stay_signed_in, |db| {
+loopdesk_persistence::both_backends!(the_refresh_token_travels_in_an_http_only_cookie, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let login_request = || {
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        };
+
+        // Sign-in sets the cookie, scoped to the auth routes; the body still has the token (API clients).
+        let signed_in = send(&svc, login_request()).await.expect(200);
+        let (cookie, header) = set_refresh_cookie(&signed_in);
+        assert_eq!(
+            header,
+            format!("loopdesk_refresh={cookie}; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000")
+        );
+        assert_eq!(signed_in.body["refresh_token"], cookie.as_str());
+        assert_eq!(signed_in.header("cache-control").as_deref(), Some("no-store"));
+
+        // A browser asks for the cookie only: no script sees the refresh token.
+        let browser = send(&svc, login_request().insert_header(("x-token-delivery", "cookie"))).await.expect(200);
+        assert!(browser.body.get("refresh_token").is_none(), "{}", browser.body);
+        let (cookie, _) = set_refresh_cookie(&browser);
+
+        // Refresh with the cookie alone (no body), and with `{}`: the token comes back in the cookie only.
+        let rotated = send(&svc, refresh_with_cookie(&cookie)).await.expect(200);
+        assert!(rotated.body.get("refresh_token").is_none(), "{}", rotated.body);
+        let (cookie, _) = set_refresh_cookie(&rotated);
+        let rotated = send(&svc, refresh_with_cookie(&cookie).set_json(json!({}))).await.expect(200);
+        let (cookie, _) = set_refresh_cookie(&rotated);
+        let access = rotated.body["access_token"].as_str().unwrap().to_string();
+        get(&svc, &access, "/api/v1/me").await.expect(200);
+
+        // No token anywhere: 401; a body token that is not a string: 422.
+        send(&svc, TestRequest::post().uri("/api/v1/auth/refresh")).await.expect_problem(401);
+        send(&svc, TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": 5})))
+            .await
+            .expect_problem(422);
+
+        // Behind a proxy that says the request came over HTTPS, the cookie is Secure.
+        let over_https = send(&svc, login_request().insert_header(("x-forwarded-proto", "https"))).await.expect(200);
+        assert!(set_refresh_cookie(&over_https).1.ends_with("; Secure"));
+
+        // Sign-out with the cookie ends the session and clears the cookie.
+        let out = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/logout")
+                .insert_header(bearer(&access))
+                .insert_header(("cookie", format!("other=1; loopdesk_refresh={cookie}"))),
+        )
+        .await
+        .expect(204);
+        assert_eq!(
+            set_refresh_cookie(&out).1,
+            "loopdesk_refresh=; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=0"
+        );
+        get(&svc, &access, "/api/v1/me").await.expect_problem(401);
+        send(&svc, refresh_with_cookie(&cookie)).await.expect_problem(401);
+    })
+});
+
+loopdesk_persistence::both_backends!(two_tabs_refreshing_at_once_stay_signed_in, |db| {
     block_on(async move {
         let (app, clock) = app_with_clock(&db);
         let svc = service!(app);
-        let login = TestRequest::post()
-            .uri("/api/v1/auth/login")
-            .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}));
-        let refresh = send(&svc, login).await.expect(200).body["refresh_token"].as_str().unwrap().to_string();
-        let again = || TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": refresh}));
-        // Both tabs present the same token: both continue the session.
-        let first = send(&svc, again()).await.expect(200).body;
-        let second = send(&svc, again()).await.expect(200).body;
-        for tokens in [&first, &second] {
-            get(&svc, tokens["access_token"].as_str().unwrap(), "/api/v1/me").await.expect(200);
+        let signed_in = send(
+            &svc,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect(200);
+        let mut cookie = set_refresh_cookie(&signed_in).0;
+        // Several rounds: each time two tabs send the same cookie at once (the requests run concurrently on the
+        // blocking pool, so on PostgreSQL one rotation waits for the other's row lock).
+        for _ in 0..3 {
+            let (first, second) = futures_util::future::join(
+                send(&svc, refresh_with_cookie(&cookie)),
+                send(&svc, refresh_with_cookie(&cookie)),
+            )
+            .await;
+            let (first, second) = (first.expect(200), second.expect(200));
+            for tab in [&first, &second] {
+                let access = tab.body["access_token"].as_str().unwrap();
+                get(&svc, access, "/api/v1/me").await.expect(200);
+            }
+            let (a, b) = (set_refresh_cookie(&first).0, set_refresh_cookie(&second).0);
+            assert_ne!(a, cookie);
+            assert_ne!(b, cookie);
+            // Whichever answer the browser stored last, the session goes on.
+            send(&svc, refresh_with_cookie(&a)).await.expect(200);
+            cookie = set_refresh_cookie(&send(&svc, refresh_with_cookie(&b)).await.expect(200)).0;
         }
-        // Long after, the old token is reuse: the session ends.
-        clock.fetch_add(loopdesk_app::auth::REFRESH_REUSE_GRACE_SECS + 1, Ordering::SeqCst);
-        send(&svc, again()).await.expect_problem(401);
-        get(&svc, second["access_token"].as_str().unwrap(), "/api/v1/me").await.expect_problem(401);
+        // Reuse detection still holds once the race is over.
+        clock.fetch_add(loopdesk_app::auth::REFRESH_REUSE_GRACE_SECS, Ordering::SeqCst);
+        let fresh = send(&svc, refresh_with_cookie(&cookie)).await.expect(200);
+        let access = fresh.body["access_token"].as_str().unwrap().to_string();
+        clock.fetch_add(loopdesk_app::auth::REFRESH_REUSE_GRACE_SECS, Ordering::SeqCst);
+        send(&svc, refresh_with_cookie(&cookie)).await.expect_problem(401);
+        get(&svc, &access, "/api/v1/me").await.expect_problem(401);
     })
 });

@@ -22,6 +22,8 @@ pub struct Config {
     pub outbound_allow: loopdesk_domain::net::OutboundAllow,
     /// when the daily reminder goes out; None: never
     pub digest: Option<loopdesk_app::reminders::DigestSchedule>,
+    /// `Strict-Transport-Security` max-age in seconds; None: no HSTS header (the default: plain HTTP must work)
+    pub hsts_max_age: Option<u64>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -46,6 +48,12 @@ impl Config {
             },
             None => std::time::Duration::from_secs(15),
         };
+        let hsts_max_age = match env("LOOPDESK_HSTS_MAX_AGE").as_deref() {
+            None | Some("off") => None,
+            Some(v) => Some(v.parse::<u64>().map_err(|_| {
+                format!("LOOPDESK_HSTS_MAX_AGE must be a number of seconds (e.g. 31536000) or off, got {v}")
+            })?),
+        };
         Ok(Config {
             database: DbConfig::from_env_or_data_dir(env("DATABASE_URL"), &data_dir, pool_size),
             static_dir: PathBuf::from(env("LOOPDESK_STATIC_DIR").unwrap_or_else(|| "./frontend/dist".into())),
@@ -63,7 +71,14 @@ impl Config {
             )
             .map_err(|e| format!("LOOPDESK_OUTBOUND_ALLOW: {e}"))?,
             digest: digest_schedule()?,
+            hsts_max_age,
         })
+    }
+
+    /// The site is served over HTTPS (a public address of https://…, or HSTS turned on): the refresh cookie is
+    /// always `Secure`, even when a proxy in front does not say the request came over HTTPS.
+    pub fn https_site(&self) -> bool {
+        self.hsts_max_age.is_some() || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     /// The access-token secret: LOOPDESK_JWT_SECRET, or one generated once and kept

@@ -130,7 +130,12 @@ fn serve(app: App, config: &Config, bind: &str) -> Result<(), String> {
         Some(dir) => log::info!("serving the web app from {}", dir.display()),
         None => log::info!("no web app at {} (build frontend/ to serve it)", config.static_dir.display()),
     }
-    let http_config = HttpConfig { static_dir, live: Some(loopdesk_http::live::Live::start(&app)) };
+    let http_config = HttpConfig {
+        static_dir,
+        live: Some(loopdesk_http::live::Live::start(&app)),
+        hsts_max_age: config.hsts_max_age,
+        secure_cookies: config.https_site(),
+    };
     let backend = match config.database.backend() {
         Backend::Sqlite => format!("SQLite at {}", config.database.url),
         Backend::Postgres => "PostgreSQL".to_string(),

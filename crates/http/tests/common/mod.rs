@@ -46,7 +46,7 @@ macro_rules! service {
 macro_rules! live_service {
     ($app:expr) => {{
         let live = loopdesk_http::live::Live::start(&$app);
-        let config = loopdesk_http::HttpConfig { static_dir: None, live: Some(live) };
+        let config = loopdesk_http::HttpConfig { live: Some(live), ..Default::default() };
         actix_web::test::init_service(loopdesk_http::loopdesk_service!($app.clone(), config)).await
     }};
 }
