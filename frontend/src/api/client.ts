@@ -8,7 +8,8 @@ export type Schemas = components['schemas'];
 /** Requests kept until their response arrives, so a 401 can be replayed once after a refresh. */
 const pending = new Map<string, Request>();
 
-const NO_REPLAY = ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout'];
+// Sign-out is replayed: it names its session by the cookie, so after a refresh it ends the right one.
+const NO_REPLAY = ['/api/v1/auth/login', '/api/v1/auth/refresh'];
 
 const auth: Middleware = {
   onRequest({ request, id }) {

@@ -83,7 +83,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes. */
+        /**
+         * Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
+         * @description The refresh token comes back twice: in the body (for API clients) and in the `loopdesk_refresh` cookie
+         *     (`HttpOnly; SameSite=Strict; Path=/api/v1/auth`, for browsers). With `X-Token-Delivery: cookie` it comes only in
+         *     the cookie, so no script of the page ever sees it.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -100,7 +105,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: ends the session of the given refresh token; its access tokens stop working at once. */
+        /**
+         * Sign out: ends the session of the given refresh token; its access tokens stop working at once.
+         * @description The token is read from the body, else from the `loopdesk_refresh` cookie; the cookie is cleared.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -118,8 +126,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for new tokens. Each refresh token works once: presenting
-         *     a used one again revokes the whole session (it was probably stolen).
+         * Exchange a refresh token for new tokens.
+         * @description Each refresh token works once: presenting a used one again revokes the whole session (it was probably stolen)
+         *     — except within 20 seconds of its rotation, when two refreshes raced (two tabs, a retried request): the
+         *     latecomer gets new tokens of the same session too.
+         *
+         *     The token is read from the body, else from the `loopdesk_refresh` cookie. A token that came in the cookie goes
+         *     back only in the cookie (the body has no `refresh_token`); one that came in the body goes back in both.
          */
         post: operations["refresh"];
         delete?: never;
@@ -2363,8 +2376,12 @@ export interface components {
          * @enum {string}
          */
         QueueReason: "no_eligible_agent" | "named_agent_unavailable" | "no_ticket_location";
+        /**
+         * @description The refresh token to rotate or end. API clients send it here; a browser may leave it out (send `{}` or no
+         *     body): the `loopdesk_refresh` cookie then carries it.
+         */
         RefreshInput: {
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /**
          * @description Region tests, all on normalised text (case-insensitive, whitespace-collapsed).
@@ -2950,7 +2967,8 @@ export interface components {
              * @example 900
              */
             expires_in: number;
-            refresh_token: string;
+            /** @description absent when the refresh token travels only in the `loopdesk_refresh` cookie (browsers) */
+            refresh_token?: string;
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["UserView"];
@@ -3565,7 +3583,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token only in the `loopdesk_refresh` cookie, not in the body */
+                "X-Token-Delivery"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3578,6 +3599,8 @@ export interface operations {
             /** @description Signed in: a 15-minute access token and a rotating refresh token */
             200: {
                 headers: {
+                    /** @description `loopdesk_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000` (and `Secure` over HTTPS) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3654,17 +3677,23 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description the refresh token (browsers) */
+                loopdesk_refresh?: string | null;
+            };
         };
-        requestBody: {
+        /** @description `{refresh_token}`; optional when the `loopdesk_refresh` cookie is sent */
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshInput"];
+                "application/json": components["schemas"]["RefreshInput"] | null;
             };
         };
         responses: {
             /** @description Signed out */
             204: {
                 headers: {
+                    /** @description clears `loopdesk_refresh` */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3737,19 +3766,28 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the new refresh token only in the cookie, not in the body */
+                "X-Token-Delivery"?: string | null;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description the refresh token, as set by sign-in and refresh (browsers) */
+                loopdesk_refresh?: string | null;
+            };
         };
-        requestBody: {
+        /** @description `{refresh_token}`; optional when the `loopdesk_refresh` cookie is sent */
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshInput"];
+                "application/json": components["schemas"]["RefreshInput"] | null;
             };
         };
         responses: {
             /** @description New access and refresh tokens */
             200: {
                 headers: {
+                    /** @description `loopdesk_refresh=<new refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000` (and `Secure` over HTTPS) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3765,7 +3803,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid, expired, revoked or reused refresh token */
+            /** @description Missing, invalid, expired, revoked or reused refresh token */
             401: {
                 headers: {
                     [name: string]: unknown;

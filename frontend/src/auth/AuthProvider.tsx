@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, u
 import { useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '@/api/client';
 import type { Schemas } from '@/api/client';
-import { endSession, getUser, refreshSession, startSession, storedRefreshToken, subscribe, type CurrentUser } from './session';
+import { endSession, getUser, hasStoredSession, refreshSession, startSession, subscribe, type CurrentUser } from './session';
 
 type Permission = Schemas['Permission'];
 
@@ -20,7 +20,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const user = useSyncExternalStore(subscribe, getUser);
-  const [restoring, setRestoring] = useState(() => !getUser() && storedRefreshToken() !== null);
+  const [restoring, setRestoring] = useState(() => !getUser() && hasStoredSession());
 
   useEffect(() => {
     if (!restoring) return;
@@ -31,15 +31,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => subscribe(() => !getUser() && queryClient.clear()), [queryClient]);
 
   const login = useCallback(async (email: string, password: string) => {
-    const tokens = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+    // The refresh token stays in the HttpOnly cookie: no script of the page ever sees it.
+    const tokens = await unwrap(
+      api.POST('/api/v1/auth/login', { body: { email, password }, params: { header: { 'X-Token-Delivery': 'cookie' } } }),
+    );
     startSession(tokens);
     return tokens.user;
   }, []);
 
   const logout = useCallback(async () => {
-    const refresh_token = storedRefreshToken();
     try {
-      if (refresh_token) await api.POST('/api/v1/auth/logout', { body: { refresh_token } });
+      // The cookie names the session; the server ends it and clears the cookie.
+      await api.POST('/api/v1/auth/logout', {});
     } finally {
       endSession();
     }

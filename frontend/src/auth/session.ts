@@ -3,11 +3,18 @@ import type { components } from '@/api/schema';
 type TokenView = components['schemas']['TokenView'];
 export type CurrentUser = components['schemas']['UserView'];
 
-const REFRESH_KEY = 'loopdesk.refresh_token';
+/** Where older versions kept the refresh token. Read once to move the session to the cookie, then dropped. */
+const LEGACY_REFRESH_KEY = 'loopdesk.refresh_token';
+/** Only a hint that a session cookie may exist (the cookie itself is out of reach of scripts): no secret. */
+const SIGNED_IN_KEY = 'loopdesk.signed_in';
+/** The Web Lock that lets one tab at a time refresh (tabs share the cookie). */
+export const REFRESH_LOCK = 'loopdesk-refresh';
+export const REFRESH_URL = '/api/v1/auth/refresh';
 
 /**
- * The signed-in session. The access token lives only in memory; the refresh token is kept
- * in localStorage so that a reload or a deep link resumes the session.
+ * The signed-in session. The access token lives only in memory; the refresh token lives in the
+ * `loopdesk_refresh` cookie (HttpOnly, SameSite=Strict, sent only to /api/v1/auth), which no script
+ * can read, so a reload or a deep link resumes the session through `refreshSession()`.
  */
 let accessToken: string | null = null;
 let user: CurrentUser | null = null;
@@ -22,12 +29,25 @@ export function getUser(): CurrentUser | null {
   return user;
 }
 
-export function storedRefreshToken(): string | null {
+function stored(key: string): string | null {
   try {
-    return localStorage.getItem(REFRESH_KEY);
+    return localStorage.getItem(key);
   } catch {
     return null;
   }
+}
+
+function forget(key: string) {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // storage unavailable (private mode): nothing to forget
+  }
+}
+
+/** Whether this browser probably holds a session to resume (a sign-in marker, or a token of an older version). */
+export function hasStoredSession(): boolean {
+  return stored(SIGNED_IN_KEY) !== null || stored(LEGACY_REFRESH_KEY) !== null;
 }
 
 export function subscribe(listener: () => void): () => void {
@@ -42,7 +62,12 @@ function notify() {
 export function startSession(tokens: TokenView) {
   accessToken = tokens.access_token;
   user = tokens.user;
-  localStorage.setItem(REFRESH_KEY, tokens.refresh_token);
+  try {
+    localStorage.setItem(SIGNED_IN_KEY, '1');
+  } catch {
+    // without storage a reload signs out; the session itself works
+  }
+  forget(LEGACY_REFRESH_KEY);
   notify();
 }
 
@@ -54,36 +79,52 @@ export function updateUser(next: CurrentUser) {
 export function endSession() {
   accessToken = null;
   user = null;
-  localStorage.removeItem(REFRESH_KEY);
+  forget(SIGNED_IN_KEY);
+  forget(LEGACY_REFRESH_KEY);
   notify();
 }
 
+/** Runs `task` while holding the cross-tab refresh lock, where the browser has Web Locks. */
+function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return task();
+  return locks.request(REFRESH_LOCK, task) as Promise<T>;
+}
+
 /**
- * Trades the stored refresh token for a new pair. Concurrent callers share one request,
- * because a refresh token works once: a second use would revoke the whole session.
+ * Trades the refresh cookie for a new access token (and a new cookie). Concurrent callers in a tab
+ * share one request, and tabs take turns (a Web Lock), because a refresh token works once: each tab
+ * refreshes with the cookie the previous one left. Should two refreshes still race (a browser without
+ * Web Locks), the server accepts the second within a short grace window instead of revoking the session.
  */
 export function refreshSession(): Promise<boolean> {
   if (refreshing) return refreshing;
-  const token = storedRefreshToken();
-  if (!token) return Promise.resolve(false);
-  refreshing = (async () => {
-    try {
-      const response = await fetch(new URL('/api/v1/auth/refresh', globalThis.location.origin), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refresh_token: token }),
-      });
-      if (!response.ok) {
-        endSession();
-        return false;
-      }
-      startSession((await response.json()) as TokenView);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      refreshing = null;
-    }
-  })();
+  refreshing = withRefreshLock(refreshNow).finally(() => {
+    refreshing = null;
+  });
   return refreshing;
+}
+
+async function refreshNow(): Promise<boolean> {
+  // A token kept by an older version moves the session to the cookie once (the server sets it), then is dropped.
+  const legacy = stored(LEGACY_REFRESH_KEY);
+  const headers: Record<string, string> = { 'x-token-delivery': 'cookie' };
+  if (legacy) headers['content-type'] = 'application/json';
+  try {
+    const response = await fetch(new URL(REFRESH_URL, globalThis.location.origin), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers,
+      body: legacy ? JSON.stringify({ refresh_token: legacy }) : undefined,
+    });
+    forget(LEGACY_REFRESH_KEY);
+    if (!response.ok) {
+      endSession();
+      return false;
+    }
+    startSession((await response.json()) as TokenView);
+    return true;
+  } catch {
+    return false;
+  }
 }
