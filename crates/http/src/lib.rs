@@ -7,6 +7,7 @@ pub mod live;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod static_files;
 pub mod security_headers;
 
 use std::path::PathBuf;
@@ -68,38 +69,15 @@ async fn api_not_found(req: HttpRequest) -> HttpResponse {
     for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
 }
 
-/// Unknown non-API paths get the SPA's index.html (client-side routes survive a reload);
-/// existing files are served as they are; API paths stay 404 problems.
+/// Non-API GET and HEAD requests are the SPA's (`static_files`); API paths stay 404 problems.
 async fn spa_or_not_found(req: HttpRequest, config: web::Data<HttpConfig>) -> HttpResponse {
     let path = req.path();
     let api_like = path.starts_with("/api/") || path == "/api" || path.starts_with("/api-docs");
     if let (false, Some(dir)) = (api_like, config.static_dir.as_ref())
         && (req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD)
+        && let Some(response) = static_files::serve(&req, dir)
     {
-        let relative = path.trim_start_matches('/');
-        // Never leave the static folder: reject any parent-directory component.
-        let safe = !relative.split('/').any(|part| part == ".." || part.contains('\\'));
-        if safe && !relative.is_empty() {
-            let candidate = dir.join(relative);
-            if candidate.is_file()
-                && let Ok(file) = actix_files::NamedFile::open(&candidate)
-            {
-                let mut response = file.into_response(&req);
-                if relative.starts_with("assets/") {
-                    // Vite's hashed file names never change content: cache for a year.
-                    response
-                        .headers_mut()
-                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-                }
-                return response;
-            }
-        }
-        let index = dir.join("index.html");
-        if let Ok(file) = actix_files::NamedFile::open(&index) {
-            let mut response = file.into_response(&req);
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            return response;
-        }
+        return response;
     }
     for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
 }
