@@ -7,8 +7,8 @@ pub mod live;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
-pub mod static_files;
 pub mod security_headers;
+pub mod static_files;
 
 use std::path::PathBuf;
 
