@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { precompress } from './vite/precompress.ts';
 
 // The API runs on LOOPDESK_API (default the `scripts/run` address) during `npm run dev`.
 const api = process.env.LOOPDESK_API ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
-  plugins: [react()],
+  // precompress: .br and .gz beside every text file of the build, sent as they are by the server.
+  plugins: [react(), precompress()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: { proxy: { '/api': api, '/healthz': api } },
   build: {
