@@ -46,7 +46,9 @@ export const i18nReady = i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    fallbackLng: 'en',
+    // No fallback language: a zh-CN user downloads no English (both languages have every key,
+    // see locales.test.ts), and an English user no Chinese.
+    fallbackLng: false,
     supportedLngs: [...LANGUAGES],
     // Chinese browsers report zh, zh-CN, zh-Hans-CN …: all of them get 简体中文.
     load: 'currentOnly',
