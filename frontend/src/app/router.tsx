@@ -4,21 +4,39 @@ import { Skeleton } from 'antd';
 import { RequireAuth, homeOf } from '@/auth/RequireAuth';
 import { useAuth } from '@/auth/AuthProvider';
 import { LoginPage } from '@/features/auth/LoginPage';
-import { TicketListPage } from '@/features/tickets/TicketListPage';
-import { AgentLayout } from './AgentLayout';
-import { PortalLayout } from './PortalLayout';
 
-/** A route component loaded on first visit: keeps admin, detail and portal out of the initial bundle. */
-function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
+/**
+ * A route component loaded on first visit: the sign-in page needs none of the screens behind it,
+ * and the list none of admin, detail or portal.
+ */
+function lazyPage<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M, fallback: ReactNode = <Skeleton active />) {
   const Page = lazy(async () => ({ default: (await load())[name] as ComponentType }));
   return function LazyPage() {
     return (
-      <Suspense fallback={<Skeleton active />}>
+      <Suspense fallback={fallback}>
         <Page />
       </Suspense>
     );
   };
 }
+
+const loadAgentLayout = () => import('./AgentLayout');
+const loadTicketList = () => import('@/features/tickets/TicketListPage');
+const loadPortalLayout = () => import('./PortalLayout');
+
+// Opening the app signed in on the list (or at / , which leads there): fetch the layout and the
+// list with the entry instead of after the first render; the sign-in page fetches neither.
+const startPath = typeof window === 'undefined' ? '/login' : window.location.pathname;
+if (startPath === '/' || startPath === '/tickets') {
+  void loadAgentLayout();
+  void loadTicketList();
+} else if (startPath.startsWith('/portal')) {
+  void loadPortalLayout();
+}
+
+const AgentLayout = lazyPage(loadAgentLayout, 'AgentLayout', null);
+const PortalLayout = lazyPage(loadPortalLayout, 'PortalLayout', null);
+const TicketListPage = lazyPage(loadTicketList, 'TicketListPage');
 
 const NotFound = lazyPage(() => import('./NotFound'), 'NotFound');
 const TicketDetailPage = lazyPage(() => import('@/features/tickets/TicketDetailPage'), 'TicketDetailPage');
