@@ -17,8 +17,15 @@ import styles from './list/TicketList.module.css';
 // The list itself and the filter controls load on demand, in parallel with the first page of
 // tickets: this page is in the initial bundle, and antd's Table, Tag and date pickers are large.
 // Phones fetch only the cards, wide screens only the table.
-const TicketTable = lazy(async () => ({ default: (await import('./list/TicketTable')).TicketTable }));
-const TicketCards = lazy(async () => ({ default: (await import('./list/TicketCards')).TicketCards }));
+const loadTable = () => import('./list/TicketTable');
+const loadCards = () => import('./list/TicketCards');
+const TicketTable = lazy(async () => ({ default: (await loadTable()).TicketTable }));
+const TicketCards = lazy(async () => ({ default: (await loadCards()).TicketCards }));
+// Fetch the one this screen shows (antd's md breakpoint) as soon as the page's code runs, so it
+// arrives with the first page of tickets instead of one round trip after it.
+if (typeof window !== 'undefined' && typeof window.matchMedia === 'function') {
+  void (window.matchMedia('(min-width: 768px)').matches ? loadTable() : loadCards()).catch(() => {});
+}
 const FilterPanel = lazy(() => import('./list/FilterPanel'));
 
 const SEARCH_DELAY_MS = 400;
