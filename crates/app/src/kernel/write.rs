@@ -89,13 +89,13 @@ impl<'a> TicketChange<'a> {
         Ok(ticket_facts(&self.after, tier, routed_at))
     }
 
-    /// The custom field definitions of the ticket's type, read once per change.
-    fn definitions(&mut self, conn: &mut DbConn) -> AppResult<&[FieldDefinition]> {
+    /// Reads the custom field definitions of the ticket's type, once per change (creation brings them along).
+    fn load_definitions(&mut self, conn: &mut DbConn) -> AppResult<()> {
         if self.field_definitions.is_none() {
             let defs = types_q::find(conn, self.after.type_id)?.map(|t| t.fields.0).unwrap_or_default();
             self.field_definitions = Some(defs);
         }
-        Ok(self.field_definitions.as_deref().unwrap_or_default())
+        Ok(())
     }
 
     fn run_before_save(&mut self, app: &App, conn: &mut DbConn) -> AppResult<()> {
@@ -112,8 +112,9 @@ impl<'a> TicketChange<'a> {
             q::replace_tags(conn, self.after.id, &self.after.tags)?;
         }
         if before.is_none_or(|b| b.custom_fields != self.after.custom_fields) {
-            let values = self.after.custom_fields.clone();
-            let entries = fields::index_entries(self.definitions(conn)?, &values);
+            self.load_definitions(conn)?;
+            let defs = self.field_definitions.as_deref().unwrap_or_default();
+            let entries = fields::index_entries(defs, &self.after.custom_fields);
             q::replace_field_values(conn, self.after.id, &entries)?;
         }
         self.write_events(conn)?;
