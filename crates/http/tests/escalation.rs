@@ -8,11 +8,7 @@ use serde_json::json;
 
 async fn key_with<S, B>(svc: &S, admin: &str, permissions: serde_json::Value) -> String
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: TestApi<B>,
     B: actix_web::body::MessageBody,
 {
     let created = post(svc, admin, "/api/v1/api-keys", json!({"name": "narrow", "permissions": permissions}))

@@ -31,11 +31,7 @@ fn keys(ticket_type: &Value) -> Vec<String> {
 
 async fn customer_token<S, B>(svc: &S, admin: &str) -> String
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: TestApi<B>,
     B: actix_web::body::MessageBody,
 {
     post(svc, admin, "/api/v1/users", json!({ "email": "wang@hd-power.example.com", "name": "王经理", "password": PASSWORD, "kind": "customer", "role": "customer" }))

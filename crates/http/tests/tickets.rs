@@ -10,11 +10,7 @@ use serde_json::{Value, json};
 /// Admin sets up a group, an agent in it, an organisation with a customer, and a ticket type.
 async fn setup<S, B>(svc: &S) -> (String, Value)
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: TestApi<B>,
     B: actix_web::body::MessageBody,
 {
     let admin = login(svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;

@@ -88,10 +88,18 @@ impl Reply {
     }
 }
 
+/// The app under test as the request helpers call it: `S: TestApi<B>` stands for the whole actix bound.
+pub trait TestApi<B>: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error> {}
+
+impl<S, B> TestApi<B> for S where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
 /// Sends a request and reads the JSON answer (Null when the body is empty or not JSON).
 pub async fn send<S, B>(svc: &S, req: TestRequest) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     let res = actix_web::test::call_service(svc, req.to_request()).await;
@@ -109,7 +117,7 @@ pub fn bearer(token: &str) -> (&'static str, String) {
 /// Signs in over HTTP and returns the access token.
 pub async fn login<S, B>(svc: &S, email: &str, password: &str) -> String
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     let reply = send(
@@ -124,7 +132,7 @@ where
 /// `GET uri` as the holder of `token`.
 pub async fn get<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::get().uri(uri.as_ref()).insert_header(bearer(token))).await
@@ -133,7 +141,7 @@ where
 /// `DELETE uri` as the holder of `token`.
 pub async fn delete<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::delete().uri(uri.as_ref()).insert_header(bearer(token))).await
@@ -142,7 +150,7 @@ where
 /// `POST uri` with a JSON body as the holder of `token`.
 pub async fn post<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::post().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
@@ -151,7 +159,7 @@ where
 /// `PATCH uri` with a JSON body as the holder of `token`.
 pub async fn patch<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::patch().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
@@ -160,7 +168,7 @@ where
 /// `PUT uri` with a JSON body as the holder of `token`.
 pub async fn put_json<S, B>(svc: &S, token: &str, uri: impl AsRef<str>, body: impl serde::Serialize) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::put().uri(uri.as_ref()).insert_header(bearer(token)).set_json(body)).await
@@ -169,7 +177,7 @@ where
 /// `PUT uri` as the holder of `token` (no body).
 pub async fn put<S, B>(svc: &S, token: &str, uri: impl AsRef<str>) -> Reply
 where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: TestApi<B>,
     B: MessageBody,
 {
     send(svc, TestRequest::put().uri(uri.as_ref()).insert_header(bearer(token))).await
