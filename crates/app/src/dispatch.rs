@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
 use loopdesk_domain::dispatch::{
-    self, AgentCandidate, AssignStrategy, Assignment, Availability, DispatchCause, DispatchContext, DispatchReason,
-    GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
+    self, AgentCandidate, AssignStrategy, Assignment, Availability, ClaimBlock, DispatchCause, DispatchContext,
+    DispatchReason, GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
 use loopdesk_domain::ids::TicketId;
 use loopdesk_domain::notify::NotifyKind;
@@ -603,13 +603,9 @@ impl App {
                 return Err(AppError::Forbidden("only members of the ticket's group can claim it".into()));
             };
             let me = candidates_of(conn, &[(actor.user_id, last_assigned)])?.pop();
-            let ctx = DispatchContext {
-                required_skills: &state.required_skills,
-                excluded: &state.excluded,
-                ticket_location: None,
-            };
-            if let Some(me) = me.filter(|me| !dispatch::may_claim(me, &ctx)) {
-                return Err(AppError::conflict(claim_refusal(&me, &ctx)));
+            let ctx = claim_context(&state);
+            if let Some((me, block)) = me.and_then(|me| dispatch::claim_block(&me, &ctx).map(|block| (me, block))) {
+                return Err(AppError::conflict(claim_refusal(&me, block, &ctx)));
             }
             let from = status_of(row)?;
             log.push(EventKind::Claimed, Some("assignee_id"), None, id_text(Some(actor.user_id)), None);
@@ -701,7 +697,43 @@ impl App {
                 view.accept_by = state.accept_by.map(utc);
             }
         }
+        self.mark_claim_blocks(conn, actor, views, &states)
+    }
+
+    /// On pool tickets: why the caller may not claim them now (member, online, under capacity, qualified), so that
+    /// nobody is offered a claim the server would refuse. One query for the caller's snapshot, only when a pool
+    /// ticket is among the views.
+    pub(crate) fn mark_claim_blocks(
+        &self,
+        conn: &mut DbConn,
+        actor: &Actor,
+        views: &mut [TicketView],
+        states: &HashMap<i64, TicketDispatchRow>,
+    ) -> AppResult<()> {
+        if actor.kind != UserKind::Staff || !views.iter().any(|v| v.in_pool) {
+            return Ok(());
+        }
+        let Some(me) = candidates_of(conn, &[(actor.user_id, None)])?.pop() else {
+            return Ok(());
+        };
+        for view in views.iter_mut().filter(|v| v.in_pool) {
+            let Some(state) = states.get(&view.id) else { continue };
+            view.claim_block = if view.group_id.is_some_and(|group| actor.group_ids.contains(&group)) {
+                dispatch::claim_block(&me, &claim_context(state))
+            } else {
+                Some(ClaimBlock::NotMember)
+            };
+        }
         Ok(())
+    }
+
+    /// `mark_claim_blocks` for one ticket view known to be in the pool (its dispatch state not read yet).
+    pub(crate) fn mark_claim_block(&self, conn: &mut DbConn, actor: &Actor, view: &mut TicketView) -> AppResult<()> {
+        if !view.in_pool {
+            return Ok(());
+        }
+        let states = q::dispatch_of(conn, &[view.id])?.into_iter().map(|d| (d.ticket_id, d)).collect();
+        self.mark_claim_blocks(conn, actor, std::slice::from_mut(view), &states)
     }
 
     /// Reads a dispatch reason stored in an event and renders it with today's names.
@@ -744,17 +776,26 @@ fn is_open(row: &TicketRow) -> bool {
     TicketStatus::parse(&row.status).is_some_and(TicketStatus::is_open)
 }
 
-/// Why this agent may not claim: the first unmet condition, in words an agent can act on.
-fn claim_refusal(me: &AgentCandidate, ctx: &DispatchContext) -> String {
-    if ctx.excluded.contains(&me.user_id) {
-        return "you declined this ticket or let it escalate; someone else must take it".into();
+/// What a claim of this pooled ticket is checked against.
+fn claim_context(state: &TicketDispatchRow) -> DispatchContext<'_> {
+    DispatchContext { required_skills: &state.required_skills, excluded: &state.excluded, ticket_location: None }
+}
+
+/// Why this agent may not claim, in words an agent can act on.
+fn claim_refusal(me: &AgentCandidate, block: ClaimBlock, ctx: &DispatchContext) -> String {
+    match block {
+        ClaimBlock::NotMember => "only members of the ticket's group can claim it".into(),
+        ClaimBlock::Excluded => "you declined this ticket or let it escalate; someone else must take it".into(),
+        ClaimBlock::NotOnline => format!("you are {}; set yourself online to claim tickets", me.availability),
+        ClaimBlock::AtCapacity => format!(
+            "you already hold {} open tickets, your limit is {}",
+            me.open_count,
+            me.capacity.unwrap_or(me.open_count)
+        ),
+        ClaimBlock::MissingSkills => {
+            let missing: Vec<&str> =
+                ctx.required_skills.iter().filter(|s| !me.has_skill(s)).map(|s| s.name.as_str()).collect();
+            format!("the ticket needs skills you do not hold: {}", missing.join(", "))
+        }
     }
-    if me.availability != Availability::Online {
-        return format!("you are {}; set yourself online to claim tickets", me.availability);
-    }
-    if !me.is_available() {
-        return format!("you already hold {} open tickets, your limit", me.open_count);
-    }
-    let missing: Vec<&str> = ctx.required_skills.iter().filter(|s| !me.has_skill(s)).map(|s| s.name.as_str()).collect();
-    format!("the ticket needs skills you do not hold: {}", missing.join(", "))
 }

@@ -3,6 +3,7 @@
 //! They carry `ToSchema` because they ARE the contract's response bodies.
 
 use chrono::{DateTime, Utc};
+use loopdesk_domain::dispatch::ClaimBlock;
 use loopdesk_domain::fields::FieldDefinition;
 use loopdesk_domain::policy::{Permission, UserKind};
 use loopdesk_domain::sla::{SlaClockView, SlaState};
@@ -167,6 +168,9 @@ pub struct TicketView {
     /// waiting in the claim pool (抢单) for an agent to claim it (staff only)
     #[serde(default)]
     pub in_pool: bool,
+    /// on a pool ticket: why the caller may not claim it now (null: they may). Staff only.
+    #[serde(default)]
+    pub claim_block: Option<ClaimBlock>,
     /// the assignee must accept by then, or the ticket escalates (staff only; null without a limit)
     #[serde(default)]
     pub accept_by: Option<DateTime<Utc>>,

@@ -703,10 +703,19 @@ fn pool_offers_every_qualified_agent_longest_waiting_first() {
     let skills = [SkillRequirement::new("空调")];
     let ctx = DispatchContext { required_skills: &skills, excluded: &[5], ..ANYONE };
     assert_eq!(assign(&AssignStrategy::Pool, &candidates, &ctx), Assignment::Pool { offered_to: vec![2, 1] });
-    assert!(may_claim(&candidates[0], &ctx));
-    assert!(!may_claim(&candidates[2], &ctx), "unqualified");
-    assert!(!may_claim(&candidates[3], &ctx), "away");
-    assert!(!may_claim(&candidates[4], &ctx), "excluded");
+    assert_eq!(claim_block(&candidates[0], &ctx), None);
+    assert_eq!(claim_block(&candidates[2], &ctx), Some(ClaimBlock::MissingSkills), "unqualified");
+    assert_eq!(claim_block(&candidates[3], &ctx), Some(ClaimBlock::NotOnline), "away");
+    assert_eq!(claim_block(&candidates[4], &ctx), Some(ClaimBlock::Excluded), "excluded");
+}
+
+#[test]
+fn an_agent_at_or_over_capacity_may_not_claim() {
+    let full = |open_count| AgentCandidate { capacity: Some(12), open_count, ..agent(1) };
+    assert_eq!(claim_block(&full(11), &ANYONE), None);
+    assert_eq!(claim_block(&full(12), &ANYONE), Some(ClaimBlock::AtCapacity));
+    assert_eq!(claim_block(&full(17), &ANYONE), Some(ClaimBlock::AtCapacity));
+    assert_eq!(claim_block(&AgentCandidate { capacity: None, open_count: 17, ..agent(1) }, &ANYONE), None);
 }
 
 #[test]

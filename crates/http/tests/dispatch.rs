@@ -155,6 +155,66 @@ loopdesk_persistence::both_backends!(the_pool_has_one_winner_and_losers_get_a_cl
     });
 });
 
+loopdesk_persistence::both_backends!(a_full_agent_is_not_offered_a_claim, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let group = post(&svc, &admin, "/api/v1/groups", json!({"name": "外勤"})).await.expect(201).body;
+        let mut agents = vec![];
+        for (email, name) in [("full@test.local", "满"), ("free@test.local", "闲")] {
+            let user = post(&svc, &admin, "/api/v1/users", json!({"email": email, "name": name, "password": "agent-password", "kind": "staff", "role": "agent", "group_ids": [group["id"]]})).await.expect(201).body;
+            let token = login(&svc, email, "agent-password").await;
+            put_json(&svc, &token, "/api/v1/me/availability", json!({"availability": "online"})).await.expect(200);
+            agents.push((user["id"].as_i64().unwrap(), token));
+        }
+        let (full_id, full) = &agents[0];
+        let (_, free) = &agents[1];
+        patch(&svc, &admin, format!("/api/v1/agents/{full_id}"), json!({"capacity": 1})).await.expect(200);
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "抢修", "fields": []})).await.expect(201).body;
+        post(
+            &svc,
+            &admin,
+            "/api/v1/routing-rules",
+            json!({"name": "抢单", "actions": [
+                {"kind": "set_group", "group_id": group["id"]}, {"kind": "assign", "strategy": {"kind": "pool"}}
+            ]}),
+        )
+        .await
+        .expect(201);
+        let create = |subject: &'static str| {
+            post(&svc, &admin, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": subject}))
+        };
+        // The first ticket is handed to 满 by a dispatcher: 满 now holds 1 open ticket, the limit.
+        let held = create("电表故障").await.expect(201).body["id"].as_i64().unwrap();
+        post(&svc, &admin, format!("/api/v1/tickets/{held}/assign"), json!({"assignee_id": full_id})).await.expect(200);
+        let pooled = create("水管爆裂").await.expect(201).body["id"].as_i64().unwrap();
+
+        let offer = |token: String| {
+            let svc = &svc;
+            async move {
+                let list = get(svc, &token, "/api/v1/tickets?pool=true").await.expect(200).body;
+                let item = list["items"].as_array().unwrap().iter().find(|t| t["id"] == pooled).cloned().unwrap();
+                let one = get(svc, &token, format!("/api/v1/tickets/{pooled}")).await.expect(200).body;
+                assert_eq!(item["claim_block"], one["claim_block"], "the list and the ticket agree");
+                assert_eq!(one["in_pool"], true);
+                one["claim_block"].clone()
+            }
+        };
+        assert_eq!(offer(full.clone()).await, "at_capacity");
+        assert_eq!(offer(free.clone()).await, Value::Null);
+        assert_eq!(offer(admin.clone()).await, "not_member");
+        let refused = post(&svc, full, format!("/api/v1/tickets/{pooled}/claim"), json!({})).await.expect_problem(409);
+        assert!(refused.body["detail"].as_str().unwrap().contains("your limit is 1"), "{}", refused.body);
+
+        // Raised to 2, 满 is offered the claim and gets it.
+        patch(&svc, &admin, format!("/api/v1/agents/{full_id}"), json!({"capacity": 2})).await.expect(200);
+        assert_eq!(offer(full.clone()).await, Value::Null);
+        post(&svc, full, format!("/api/v1/tickets/{pooled}/claim"), json!({})).await.expect(200);
+    });
+});
+
 loopdesk_persistence::both_backends!(denied_and_malformed_dispatch_requests_change_nothing, |db| {
     block_on(async move {
         let app = app_for(&db);

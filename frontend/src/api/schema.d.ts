@@ -1412,6 +1412,12 @@ export interface components {
              */
             user_id: number;
         };
+        /**
+         * @description Why an agent may not claim a pool ticket now; the first unmet condition, as a stable code the reader's
+         *     language renders.
+         * @enum {string}
+         */
+        ClaimBlock: "not_member" | "excluded" | "not_online" | "at_capacity" | "missing_skills";
         CommentView: {
             /** Format: int64 */
             author_id: number;
@@ -2200,6 +2206,7 @@ export interface components {
                  */
                 assignee_name?: string | null;
                 channel: components["schemas"]["Channel"];
+                claim_block?: components["schemas"]["ClaimBlock"] | null;
                 /** Format: date-time */
                 closed_at?: string | null;
                 /** Format: date-time */
@@ -2845,6 +2852,7 @@ export interface components {
              */
             assignee_name?: string | null;
             channel: components["schemas"]["Channel"];
+            claim_block?: components["schemas"]["ClaimBlock"] | null;
             /** Format: date-time */
             closed_at?: string | null;
             /** Format: date-time */

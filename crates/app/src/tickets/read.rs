@@ -82,6 +82,7 @@ impl App {
             allowed_transitions,
             sla: None,
             in_pool: false,
+            claim_block: None,
             accept_by: None,
         })
     }
@@ -126,6 +127,7 @@ impl App {
         if policy::sees_internal(actor) {
             view.in_pool = found.pooled;
             view.accept_by = found.accept_by.map(utc);
+            self.mark_claim_block(&mut conn, actor, &mut view)?;
         }
         Ok(view)
     }

@@ -30,9 +30,9 @@ pub use evaluate::{AssignPlan, MatchedRule, RoutingOutcome, RuleTrace, evaluate,
 pub use reason::{DispatchCause, DispatchReason, Locale, ReasonNames};
 pub use rules::{Action, AssignStrategy, RoutingRule, SkillRequirement, SkillsThen};
 pub use strategy::{
-    AgentCandidate, AgentSkill, Assignment, Availability, Choice, DispatchContext, QueueReason, accept_deadline,
-    assign, may_claim, open_load, pick_by_skills, pick_least_loaded, pick_named_agent, pick_nearest, pick_round_robin,
-    pool_candidates, priority_weight, workload_share,
+    AgentCandidate, AgentSkill, Assignment, Availability, Choice, ClaimBlock, DispatchContext, QueueReason,
+    accept_deadline, assign, claim_block, open_load, pick_by_skills, pick_least_loaded, pick_named_agent, pick_nearest,
+    pick_round_robin, pool_candidates, priority_weight, workload_share,
 };
 pub use validate::{
     MAX_ACCEPT_MINUTES, MAX_ACTIONS, MAX_RULE_NAME_CHARS, MAX_SKILL_CHARS, MAX_SKILLS, check_agent_skills,

@@ -232,10 +232,45 @@ pub fn pool_candidates(candidates: &[AgentCandidate], ctx: &DispatchContext) -> 
     qualified.into_iter().map(|a| a.user_id).collect()
 }
 
-/// Whether an agent may claim a pooled ticket now: the same test as being offered it, on a fresh snapshot of the
-/// claimant. The claim itself must be atomic in the database (first claim wins).
-pub fn may_claim(agent: &AgentCandidate, ctx: &DispatchContext) -> bool {
-    ctx.admits(agent)
+/// Why an agent may not claim a pool ticket now; the first unmet condition, as a stable code the reader's
+/// language renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimBlock {
+    /// Only members of the ticket's group can claim it (the app checks membership; this function cannot).
+    NotMember,
+    /// The agent declined this ticket or let it escalate: someone else must take it.
+    Excluded,
+    /// The agent is away or offline.
+    NotOnline,
+    /// The agent already holds as many open tickets as their capacity.
+    AtCapacity,
+    /// The ticket needs a skill (or level) the agent does not hold.
+    MissingSkills,
+}
+
+wire_names!(ClaimBlock, "claim block" {
+    NotMember => "not_member",
+    Excluded => "excluded",
+    NotOnline => "not_online",
+    AtCapacity => "at_capacity",
+    MissingSkills => "missing_skills",
+});
+
+/// What stops an agent from claiming a pooled ticket now (None: they may): the same test as being offered it, on a
+/// fresh snapshot of the claimant. The claim itself must be atomic in the database (first claim wins).
+pub fn claim_block(agent: &AgentCandidate, ctx: &DispatchContext) -> Option<ClaimBlock> {
+    if ctx.excluded.contains(&agent.user_id) {
+        Some(ClaimBlock::Excluded)
+    } else if agent.availability != Availability::Online {
+        Some(ClaimBlock::NotOnline)
+    } else if !agent.is_available() {
+        Some(ClaimBlock::AtCapacity)
+    } else if !agent.has_skills(ctx.required_skills) {
+        Some(ClaimBlock::MissingSkills)
+    } else {
+        None
+    }
 }
 
 /// Why a ticket waits in its group's queue.

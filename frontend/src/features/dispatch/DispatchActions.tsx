@@ -11,7 +11,7 @@ import styles from './dispatch.module.css';
 
 const MAX_NOTE = 2000;
 
-type Ticket = Pick<TicketView, 'id' | 'number' | 'status' | 'assignee_id' | 'in_pool' | 'accept_by'>;
+type Ticket = Pick<TicketView, 'id' | 'number' | 'status' | 'assignee_id' | 'in_pool' | 'claim_block' | 'accept_by'>;
 
 /** Whether the caller must accept or decline this ticket now (it was assigned to them and not yet taken on). */
 export function awaitsMyAnswer(ticket: Ticket, userId: number | undefined): boolean {
@@ -36,7 +36,8 @@ export function DispatchActions({ ticket, onGone }: { ticket: Ticket; onGone: ()
   const awaiting = awaitsMyAnswer(ticket, user?.id);
   const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
   const canReroute = can('tickets_assign') && open;
-  const claimable = ticket.in_pool === true && !ticket.assignee_id;
+  // The server says why the caller may not claim (full, offline, …): such a ticket is not offered to them.
+  const claimable = ticket.in_pool === true && !ticket.assignee_id && !ticket.claim_block;
   const countdown = ticket.status === 'assigned' && ticket.accept_by ? <AcceptCountdown acceptBy={ticket.accept_by} /> : null;
 
   if (!awaiting && !claimable && !canReroute && !countdown) return null;

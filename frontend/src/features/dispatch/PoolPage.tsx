@@ -101,16 +101,22 @@ function PoolItem({ ticket }: { ticket: TicketView }) {
           ) : null}
         </div>
       </div>
-      <Button
-        type="primary"
-        icon={<ThunderboltOutlined />}
-        loading={claim.isPending}
-        onClick={onClaim}
-        aria-label={t('pool.claimNamed', { number: ticket.number })}
-        data-testid="pool-claim"
-      >
-        {t('pool.claim')}
-      </Button>
+      {ticket.claim_block ? (
+        <Typography.Text type="secondary" data-testid="pool-blocked">
+          {t(`pool.blocked.${ticket.claim_block}`)}
+        </Typography.Text>
+      ) : (
+        <Button
+          type="primary"
+          icon={<ThunderboltOutlined />}
+          loading={claim.isPending}
+          onClick={onClaim}
+          aria-label={t('pool.claimNamed', { number: ticket.number })}
+          data-testid="pool-claim"
+        >
+          {t('pool.claim')}
+        </Button>
+      )}
     </li>
   );
 }
