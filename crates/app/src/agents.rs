@@ -47,6 +47,8 @@ pub struct AgentView {
     pub open_load: u32,
     /// holds at least one open urgent ticket (the nearest strategy passes over such agents)
     pub holds_urgent: bool,
+    /// holds as many open tickets as the capacity, or more: dispatch and the claim pool give them nothing new
+    pub at_capacity: bool,
     pub group_ids: Vec<i64>,
 }
 
@@ -128,6 +130,7 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
             let profile = profiles.get(&user.id);
             let work = work.get(&user.id).copied().unwrap_or_default();
             let agent = profile_candidate(user.id, profile, work, None);
+            let at_capacity = agent.is_full();
             AgentView {
                 user_id: user.id,
                 name: user.name.clone(),
@@ -140,6 +143,7 @@ fn agent_views(conn: &mut DbConn, users: &[UserRow]) -> AppResult<Vec<AgentView>
                 open_count: agent.open_count,
                 open_load: agent.open_load,
                 holds_urgent: agent.holds_urgent,
+                at_capacity,
                 group_ids: groups.remove(&user.id).unwrap_or_default(),
             }
         })

@@ -204,6 +204,11 @@ loopdesk_persistence::both_backends!(a_full_agent_is_not_offered_a_claim, |db| {
         };
         assert_eq!(offer(full.clone()).await, "at_capacity");
         assert_eq!(offer(free.clone()).await, Value::Null);
+        // The assign picker's list marks 满 as full, and 闲 as free.
+        let members = get(&svc, &admin, format!("/api/v1/agents?group_id={}", group["id"])).await.expect(200).body;
+        let at_capacity =
+            |id: i64| members.as_array().unwrap().iter().find(|a| a["user_id"] == id).unwrap()["at_capacity"].clone();
+        assert_eq!((at_capacity(*full_id), at_capacity(agents[1].0)), (Value::Bool(true), Value::Bool(false)));
         assert_eq!(offer(admin.clone()).await, "not_member");
         let refused = post(&svc, full, format!("/api/v1/tickets/{pooled}/claim"), json!({})).await.expect_problem(409);
         assert!(refused.body["detail"].as_str().unwrap().contains("your limit is 1"), "{}", refused.body);

@@ -1163,6 +1163,8 @@ export interface components {
         };
         /** @description An agent as dispatch sees them now. */
         AgentView: {
+            /** @description holds as many open tickets as the capacity, or more: dispatch and the claim pool give them nothing new */
+            at_capacity: boolean;
             /** @description only online agents get new work; new agents start offline */
             availability: components["schemas"]["Availability"];
             /**

@@ -91,7 +91,12 @@ impl AgentCandidate {
 
     /// Online and under capacity (`open_count < capacity`).
     pub fn is_available(&self) -> bool {
-        self.availability == Availability::Online && self.capacity.is_none_or(|limit| self.open_count < limit)
+        self.availability == Availability::Online && !self.is_full()
+    }
+
+    /// Holds as many open tickets as their capacity, or more (an explicit assignment may overfill).
+    pub fn is_full(&self) -> bool {
+        self.capacity.is_some_and(|limit| self.open_count >= limit)
     }
 
     /// Holds the skill (names compared case-insensitively) at the required level, if any.
@@ -264,7 +269,7 @@ pub fn claim_block(agent: &AgentCandidate, ctx: &DispatchContext) -> Option<Clai
         Some(ClaimBlock::Excluded)
     } else if agent.availability != Availability::Online {
         Some(ClaimBlock::NotOnline)
-    } else if !agent.is_available() {
+    } else if agent.is_full() {
         Some(ClaimBlock::AtCapacity)
     } else if !agent.has_skills(ctx.required_skills) {
         Some(ClaimBlock::MissingSkills)

@@ -115,6 +115,27 @@ describe('claiming', () => {
     expect(screen.queryByTestId('claim-button')).not.toBeInTheDocument();
   });
 
+  it('says why instead of offering a claim the server would refuse', async () => {
+    const full = { ...POOLED, id: 8, number: 'T-000008', in_pool: true, claim_block: 'at_capacity' as const };
+    fakeApi({ 'GET /api/v1/tickets': { body: { items: [{ ...POOLED, in_pool: true }, full], next_cursor: null } } });
+    signIn();
+    renderWithProviders(
+      <AuthProvider>
+        <PoolPage />
+      </AuthProvider>,
+    );
+    const [open, blocked] = await screen.findAllByTestId('pool-item');
+    expect(within(open!).getByTestId('pool-claim')).toBeEnabled();
+    expect(within(blocked!).queryByTestId('pool-claim')).not.toBeInTheDocument();
+    expect(within(blocked!).getByTestId('pool-blocked')).toHaveTextContent('You hold as many open tickets as your limit');
+  });
+
+  it('offers no claim button on the ticket page when a claim would be refused', () => {
+    fakeApi({});
+    renderActions({ ...POOLED, in_pool: true, claim_block: 'not_online' });
+    expect(screen.queryByTestId('claim-button')).not.toBeInTheDocument();
+  });
+
   it('tells the loser of a race who won, and refreshes the pool list', async () => {
     const other = { ...POOLED, id: 8, number: 'T-000008', subject: '电梯异响' };
     let pool = [{ ...POOLED, in_pool: true }, { ...other, in_pool: true }];

@@ -26,6 +26,7 @@ const AGENT: Schemas['AgentView'] = {
   open_count: 2,
   open_load: 5,
   holds_urgent: false,
+  at_capacity: false,
   group_ids: [5],
 };
 

@@ -1,7 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import { App, Form, Input, Modal, Select, type ButtonProps, type FormInstance } from 'antd';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { useCurrentUser } from '@/auth/AuthProvider';
+import { useAgents, type AgentView } from '@/features/dispatch';
+import { useAuth, useCurrentUser } from '@/auth/AuthProvider';
 import { showServerErrors } from '@/components/formErrors';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { useAssign, useGroups, useStaff, useTransfer, type TicketView } from './api';
@@ -42,7 +44,9 @@ function GroupSelect({ value, onChange, placeholder, allowClear, id }: {
   );
 }
 
-/** Active staff; only the group's members once a group is chosen (GET /users?kind=staff&group_id=). */
+/** Active staff; only the group's members once a group is chosen. Who may see agents' load (tickets_assign or
+ * routing_manage) picks from GET /agents with each one's open tickets against their capacity, and cannot pick an
+ * agent who is full; everyone else picks from GET /users. */
 function StaffSelect({ groupId, value, onChange, placeholder, current, id }: {
   groupId: number | null;
   value?: number | null;
@@ -52,8 +56,20 @@ function StaffSelect({ groupId, value, onChange, placeholder, current, id }: {
   current?: { id: number; name: string } | null;
   id?: string;
 }) {
-  const staff = useStaff(groupId);
-  const options = (staff.data ?? []).map((user) => ({ value: user.id, label: user.name, title: user.email }));
+  const { t } = useTranslation('ticketDetail');
+  const { can } = useAuth();
+  const seesLoad = can('tickets_assign') || can('routing_manage');
+  const staff = useStaff(groupId, !seesLoad);
+  const agents = useAgents(groupId, seesLoad);
+  const options: { value: number; label: string; title: string; disabled?: boolean }[] = seesLoad
+    ? (agents.data ?? []).map((agent) => ({
+        value: agent.user_id,
+        label: staffLabel(t, agent),
+        title: agent.email,
+        // The current assignee stays selectable, so an unchanged form still submits.
+        disabled: agent.at_capacity && agent.user_id !== value,
+      }))
+    : (staff.data ?? []).map((user) => ({ value: user.id, label: user.name, title: user.email }));
   if (current && value === current.id && !options.some((option) => option.value === current.id)) {
     options.unshift({ value: current.id, label: current.name, title: '' });
   }
@@ -62,14 +78,24 @@ function StaffSelect({ groupId, value, onChange, placeholder, current, id }: {
       id={id}
       value={value ?? null}
       onChange={(next) => onChange?.(next ?? null)}
-      loading={staff.isPending}
+      loading={seesLoad ? agents.isPending : staff.isPending}
       options={options}
       placeholder={placeholder}
       allowClear
       showSearch={{ optionFilterProp: 'label' }}
       style={{ width: '100%' }}
+      data-testid="staff-select"
     />
   );
+}
+
+/** "李工 · 3/8 open", "李工 · 8/8 open · full", or "李工 · 3 open" without a limit. */
+function staffLabel(t: TFunction<'ticketDetail'>, agent: AgentView): string {
+  const load =
+    agent.capacity === null || agent.capacity === undefined
+      ? t('staff.open', { count: agent.open_count })
+      : t('staff.openOfCapacity', { count: agent.open_count, capacity: agent.capacity });
+  return [agent.name, load, agent.at_capacity ? t('staff.full') : null].filter(Boolean).join(' · ');
 }
 
 /** When the group changes, an assignee who is not one of its members is cleared. */
