@@ -2,7 +2,7 @@
 //! public updates. Everyone told must be able to see the ticket, and internal notes reach only staff who may read
 //! them — the rule that keeps internal content from customers holds for notifications too.
 
-use loopdesk_domain::notify::{self, NotifyKind};
+use loopdesk_domain::notify::{self, NoticeParams, NotifyKind, TicketUpdate};
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_domain::ticket::{self as rules, TicketStatus};
 use loopdesk_persistence::DbConn;
@@ -90,8 +90,7 @@ impl App {
                 q::staff_by_handles(conn, &handles)?.into_iter().filter(|u| !told.contains(u)).collect();
             let mentioned = audience(conn, ticket, &named, internal)?;
             if !mentioned.is_empty() {
-                let title = format!("{number} 有人提到了你 / you were mentioned");
-                self.notify(conn, NotifyKind::Mentioned, ticket, title, &mentioned, at)?;
+                self.notify(conn, NotifyKind::Mentioned, ticket, NoticeParams::ticket(&number), &mentioned, at)?;
                 told.extend(mentioned);
             }
         }
@@ -103,19 +102,25 @@ impl App {
         followers.dedup();
         let followers = audience(conn, ticket, &followers, internal)?;
         let what = match &activity {
-            Activity::Comment { internal: true, .. } => "新的内部批注 / new internal note".to_string(),
-            Activity::Comment { .. } => "新回复 / new reply".to_string(),
-            Activity::Status { to } => format!("状态变为 {to} / status is now {to}"),
+            Activity::Comment { internal: true, .. } => {
+                NoticeParams { update: Some(TicketUpdate::InternalNote), ..NoticeParams::ticket(&number) }
+            }
+            Activity::Comment { .. } => {
+                NoticeParams { update: Some(TicketUpdate::Reply), ..NoticeParams::ticket(&number) }
+            }
+            Activity::Status { to } => {
+                NoticeParams { update: Some(TicketUpdate::Status), status: Some(*to), ..NoticeParams::ticket(&number) }
+            }
             Activity::HandedOver { .. } => return Ok(()),
         };
         if !followers.is_empty() {
-            self.notify(conn, NotifyKind::TicketUpdated, ticket, format!("{number} {what}"), &followers, at)?;
+            self.notify(conn, NotifyKind::TicketUpdated, ticket, what.clone(), &followers, at)?;
             told.extend(followers);
         }
 
         if !internal && !told.contains(&ticket.requester_id) {
             let requester = audience(conn, ticket, &[ticket.requester_id], false)?;
-            self.notify(conn, NotifyKind::TicketReplied, ticket, format!("{number} {what}"), &requester, at)?;
+            self.notify(conn, NotifyKind::TicketReplied, ticket, what, &requester, at)?;
         }
         Ok(())
     }
@@ -131,8 +136,8 @@ impl App {
     ) -> AppResult<()> {
         match ticket.assignee_id {
             Some(user) if Some(user) != before && user != actor.user_id => {
-                let title = format!("{} 已分配给你 / assigned to you", rules::format_ticket_number(ticket.id));
-                self.notify(conn, NotifyKind::TicketAssigned, ticket, title, &[user], at)
+                let params = NoticeParams::ticket(rules::format_ticket_number(ticket.id));
+                self.notify(conn, NotifyKind::TicketAssigned, ticket, params, &[user], at)
             }
             _ => Ok(()),
         }

@@ -6,6 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use loopdesk_domain::locale::Locale;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{NewApiKey, UserRow};
 use loopdesk_persistence::queries::{auth as q, directory};
@@ -44,6 +45,12 @@ pub struct LoginInput {
 pub struct RefreshInput {
     #[validate(length(min = 1, max = 512, message = "is required"))]
     pub refresh_token: String,
+}
+
+/// The language the server writes to you in.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct LocaleInput {
+    pub locale: Locale,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
@@ -328,6 +335,17 @@ impl App {
         let mut conn = self.conn()?;
         let user = directory::find_user(&mut conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
         self.user_view(&mut conn, &user)
+    }
+
+    /// Sets the language the server writes to the caller in (their e-mail and notification titles).
+    pub fn set_my_locale(&self, actor: &Actor, input: &LocaleInput) -> AppResult<crate::views::UserView> {
+        policy::may_change_personal_state(actor)?;
+        let mut conn = self.conn()?;
+        tx::write(&mut conn, |conn| {
+            let changes = directory::UserChanges { locale: Some(input.locale.as_str().into()), ..Default::default() };
+            let user = directory::update_user(conn, actor.user_id, &changes)?;
+            self.user_view(conn, &user)
+        })
     }
 
     pub fn create_api_key(&self, actor: &Actor, input: &NewApiKeyInput) -> AppResult<CreatedApiKeyView> {

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::locale::Locale;
 use loopdesk_domain::net::{self, OutboundAllow};
-use loopdesk_domain::notify::{self, ChannelKind, Notice, NotifyKind};
+use loopdesk_domain::notify::{self, ChannelKind, Notice, NoticeParams, NotifyKind};
 use loopdesk_domain::policy::{self, Actor, Permission};
 use loopdesk_domain::ticket as rules;
 use loopdesk_persistence::models::{
@@ -42,6 +43,8 @@ pub struct NotifyConfig {
     pub public_url: Option<String>,
     /// internal networks robots and webhooks may be called on (none by default: public addresses only)
     pub outbound_allow: OutboundAllow,
+    /// the language of messages to group robots and webhooks (people get theirs in their own)
+    pub robot_locale: Locale,
 }
 
 // ---- inputs and views
@@ -191,29 +194,31 @@ fn wants(channel: &ChannelRow, kind: NotifyKind) -> bool {
 impl App {
     /// Tells `users` about `kind` on `ticket`, each by the channels they chose (default: in-app and e-mail), and
     /// every enabled robot or webhook that wants this kind — all in the caller's transaction: a rollback sends
-    /// nothing, a commit loses nothing. `title` is one line; the message body is the ticket's subject, never a note.
+    /// nothing, a commit loses nothing. What it says is `params`: each person reads the title in their language,
+    /// robots in the operator's (`notify.robot_locale`). The message body is the ticket's subject, never a note.
     pub(crate) fn notify(
         &self,
         conn: &mut DbConn,
         kind: NotifyKind,
         ticket: &TicketRow,
-        title: String,
+        params: NoticeParams,
         users: &[i64],
         at: NaiveDateTime,
     ) -> AppResult<()> {
-        self.notify_about(conn, kind, Some(ticket), title, ticket.subject.clone(), users, at)
+        let subject = ticket.subject.clone();
+        self.notify_about(conn, kind, Some(ticket), params, &|_| subject.clone(), users, at)
     }
 
-    /// `notify` with any body, about a ticket or (a digest) about none. Robots and webhooks hear only about
-    /// tickets.
+    /// `notify` with a body in each reader's language, about a ticket or (a digest) about none. Robots and webhooks
+    /// hear only about tickets.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn notify_about(
         &self,
         conn: &mut DbConn,
         kind: NotifyKind,
         ticket: Option<&TicketRow>,
-        title: String,
-        body: String,
+        params: NoticeParams,
+        body: &dyn Fn(Locale) -> String,
         users: &[i64],
         at: NaiveDateTime,
     ) -> AppResult<()> {
@@ -223,25 +228,21 @@ impl App {
             .filter(|p| p.kind == kind.as_str())
             .map(|p| (p.user_id, p))
             .collect();
-        let emails: HashMap<i64, (String, bool)> =
-            q::emails_of(conn, &users)?.into_iter().map(|(id, email, active)| (id, (email, active))).collect();
+        let recipients: HashMap<i64, (String, bool, Locale)> = q::recipients_of(conn, &users)?
+            .into_iter()
+            .map(|(id, email, active, locale)| (id, (email, active, Locale::parse(&locale).unwrap_or_default())))
+            .collect();
         let ticket_id = ticket.map(|t| t.id);
         let link = match (self.notify.public_url.as_deref(), ticket_id) {
             (Some(base), Some(id)) => Some(format!("{}/tickets/{id}", base.trim_end_matches('/'))),
             (Some(base), None) => Some(format!("{}/tickets", base.trim_end_matches('/'))),
             _ => None,
         };
-        let notice = Notice {
-            kind,
-            ticket_id,
-            ticket_number: ticket_id.map(rules::format_ticket_number),
-            title: title.clone(),
-            body: body.clone(),
-            link: link.clone(),
-            at: utc(at).to_rfc3339(),
-        };
         for user in &users {
             let (in_app, email) = preferences.get(user).map_or((true, true), |p| (p.in_app, p.email));
+            let Some((address, active, locale)) = recipients.get(user) else { continue };
+            let title = notify::notice_title(kind, &params, *locale);
+            let body = body(*locale);
             if in_app {
                 notifications_q::insert_notification(
                     conn,
@@ -252,22 +253,31 @@ impl App {
                         title: title.clone(),
                         body: body.clone(),
                         created_at: at,
+                        params: params.clone().into(),
                     },
                 )?;
             }
-            if email
-                && self.notify.smtp_url.is_some()
-                && let Some((address, true)) = emails.get(user)
-            {
+            if email && *active && self.notify.smtp_url.is_some() {
                 let mut text = format!("{title}\n\n{body}");
                 if let Some(link) = &link {
                     text.push_str(&format!("\n\n{link}"));
                 }
-                let payload = EmailPayload { subject: title.clone(), text };
+                let payload = EmailPayload { subject: title, text };
                 enqueue(conn, "email", address, kind, ticket_id, to_json(&payload), at)?;
             }
         }
         if ticket.is_some() {
+            let locale = self.notify.robot_locale;
+            let notice = Notice {
+                kind,
+                ticket_id,
+                ticket_number: ticket_id.map(rules::format_ticket_number),
+                title: notify::notice_title(kind, &params, locale),
+                params: params.clone(),
+                body: body(locale),
+                link: link.clone(),
+                at: utc(at).to_rfc3339(),
+            };
             for channel in q::list_channels(conn)?.iter().filter(|c| wants(c, kind)) {
                 enqueue(conn, &channel.kind, &channel.id.to_string(), kind, ticket_id, to_json(&notice), at)?;
             }

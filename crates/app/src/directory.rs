@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::ids::{GroupId, OrganizationId, UserId};
+use loopdesk_domain::locale::Locale;
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_persistence::models::{GroupRow, NewGroup, NewOrganization, NewUser, OrganizationRow, RoleRow, UserRow};
 use loopdesk_persistence::queries::auth as auth_q;
@@ -296,6 +297,7 @@ fn build_user_view(row: &UserRow, kind: UserKind, role: Option<&RoleRow>, group_
         organization_id: row.organization_id,
         group_ids,
         active: row.active,
+        locale: Locale::parse(&row.locale).unwrap_or_default(),
         last_login_at: row.last_login_at.map(utc),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),

@@ -13,7 +13,7 @@ use loopdesk_domain::dispatch::{
     DispatchReason, GeoPoint, Locale, ReasonNames, RoutingOutcome, RoutingRule, SkillRequirement, TicketFacts,
 };
 use loopdesk_domain::ids::TicketId;
-use loopdesk_domain::notify::NotifyKind;
+use loopdesk_domain::notify::{NoticeParams, NotifyKind};
 use loopdesk_domain::policy::{self, Actor, Permission, UserKind};
 use loopdesk_domain::ticket::{self as rules, EventKind, Priority, TicketStatus};
 use loopdesk_persistence::models::{AgentProfileRow, TicketDispatchRow, TicketRow};
@@ -435,8 +435,8 @@ impl App {
             q::touch_last_assigned(conn, group, agent, at)?;
         }
         if let Some(agent) = decision.picked {
-            let title = format!("{} 已分配给你 / assigned to you", rules::format_ticket_number(row.id));
-            self.notify(conn, NotifyKind::TicketAssigned, row, title, &[agent], at)?;
+            let params = NoticeParams::ticket(rules::format_ticket_number(row.id));
+            self.notify(conn, NotifyKind::TicketAssigned, row, params, &[agent], at)?;
         }
         Ok(())
     }
@@ -657,11 +657,8 @@ impl App {
                     None => None,
                 };
                 if let Some(supervisor) = supervisor {
-                    let title = format!(
-                        "{} 超时未接单，已升级 / not accepted in time, escalated",
-                        rules::format_ticket_number(row.id)
-                    );
-                    self.notify(conn, NotifyKind::TicketEscalated, row, title, &[supervisor], log.at)?;
+                    let params = NoticeParams::ticket(rules::format_ticket_number(row.id));
+                    self.notify(conn, NotifyKind::TicketEscalated, row, params, &[supervisor], log.at)?;
                 }
                 Ok(Some(agent))
             });

@@ -2,6 +2,7 @@
 //! live stream. What gets written, and to whom, is `delivery` (`App::notify`) and `activity`.
 
 use chrono::{DateTime, Utc};
+use loopdesk_domain::notify::NoticeParams;
 use loopdesk_domain::policy::{self, Actor};
 use loopdesk_persistence::models::NotificationRow;
 use loopdesk_persistence::queries::notifications as q;
@@ -19,8 +20,11 @@ pub struct NotificationView {
     #[schema(example = "ticket_assigned")]
     pub kind: String,
     pub ticket_id: Option<i64>,
-    #[schema(example = "T-000042 已分配给你 / assigned to you")]
+    /// the one line in the recipient's language (their `locale`); clients render `kind` + `params` in their own
+    #[schema(example = "T-000042 已分配给你")]
     pub title: String,
+    /// what the notification says, as data
+    pub params: NoticeParams,
     #[schema(example = "3 号楼空调不制冷")]
     pub body: String,
     pub read: bool,
@@ -61,6 +65,7 @@ fn notification_view(row: &NotificationRow) -> NotificationView {
         kind: row.kind.clone(),
         ticket_id: row.ticket_id,
         title: row.title.clone(),
+        params: row.params.0.clone(),
         body: row.body.clone(),
         read: row.read_at.is_some(),
         created_at: utc(row.created_at),

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveTime, TimeZone};
 use chrono_tz::Tz;
-use loopdesk_domain::notify::NotifyKind;
+use loopdesk_domain::locale::Locale;
+use loopdesk_domain::notify::{NoticeParams, NotifyKind};
 use loopdesk_domain::ticket as rules;
 use loopdesk_persistence::queries::delivery::{self as q, DueTicket};
 use loopdesk_persistence::tx;
@@ -31,13 +32,18 @@ impl Default for DigestSchedule {
 /// How many tickets a reminder lists by name; the rest are counted.
 const LISTED: usize = 10;
 
-fn lines(tickets: &[&DueTicket], now: chrono::NaiveDateTime) -> String {
+fn lines(tickets: &[&DueTicket], now: chrono::NaiveDateTime, locale: Locale) -> String {
     let mut text: Vec<String> = tickets
         .iter()
         .take(LISTED)
         .map(|t| {
             let late = t.due_at.is_some_and(|due| due <= now);
-            let mark = if late { "超时 / overdue" } else { "今日到期 / due today" };
+            let mark = match (locale, late) {
+                (Locale::ZhCn, true) => "超时",
+                (Locale::ZhCn, false) => "今日到期",
+                (Locale::En, true) => "overdue",
+                (Locale::En, false) => "due today",
+            };
             format!("{} {} ({mark})", rules::format_ticket_number(t.id), t.subject)
         })
         .collect();
@@ -91,31 +97,35 @@ impl App {
             let own = mine.get(&person).map(Vec::as_slice).unwrap_or_default();
             let groups = watched.get(&person).map(Vec::as_slice).unwrap_or_default();
             let overdue = own.iter().filter(|t| t.due_at.is_some_and(|d| d <= now)).count();
-            let title = format!(
-                "今日提醒：{} 张到期（{} 张超时），分组超时 {} 张 / today: {} due ({} overdue), {} overdue in your groups",
-                own.len(),
-                overdue,
-                groups.len(),
-                own.len(),
-                overdue,
-                groups.len()
-            );
-            let mut body = String::new();
-            if !own.is_empty() {
-                body.push_str(&lines(own, now));
-            }
-            if !groups.is_empty() {
-                if !body.is_empty() {
-                    body.push_str("\n\n");
+            let params = NoticeParams {
+                due: Some(own.len() as u32),
+                overdue: Some(overdue as u32),
+                group_overdue: Some(groups.len() as u32),
+                ..NoticeParams::default()
+            };
+            let body = |locale: Locale| {
+                let mut body = String::new();
+                if !own.is_empty() {
+                    body.push_str(&lines(own, now, locale));
                 }
-                body.push_str("分组超时 / overdue in your groups:\n");
-                body.push_str(&lines(groups, now));
-            }
+                if !groups.is_empty() {
+                    if !body.is_empty() {
+                        body.push_str("\n\n");
+                    }
+                    body.push_str(if locale == Locale::ZhCn {
+                        "分组超时：\n"
+                    } else {
+                        "Overdue in your groups:\n"
+                    });
+                    body.push_str(&lines(groups, now, locale));
+                }
+                body
+            };
             let claimed = tx::write(&mut conn, |conn| -> AppResult<bool> {
                 if !q::claim_digest(conn, &day_key, person, now)? {
                     return Ok(false);
                 }
-                self.notify_about(conn, NotifyKind::DailyDigest, None, title.clone(), body.clone(), &[person], now)?;
+                self.notify_about(conn, NotifyKind::DailyDigest, None, params.clone(), &body, &[person], now)?;
                 Ok(true)
             })?;
             sent += usize::from(claimed);

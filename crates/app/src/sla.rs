@@ -11,10 +11,10 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use loopdesk_domain::calendar::{self, BusinessCalendar, Schedule};
 use loopdesk_domain::conditions::{Condition, TicketFacts};
-use loopdesk_domain::dispatch::{DispatchCause, Locale};
+use loopdesk_domain::dispatch::DispatchCause;
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::ids::TicketId;
-use loopdesk_domain::notify::NotifyKind;
+use loopdesk_domain::notify::{NoticeParams, NotifyKind};
 use loopdesk_domain::policy::{self, Actor, Permission};
 pub use loopdesk_domain::sla::BreachActions;
 use loopdesk_domain::sla::{self, SlaEvent, SlaEventKind, SlaPolicy, SlaTargets, TicketSla};
@@ -593,19 +593,18 @@ impl App {
                 }
                 for event in &events {
                     clock_event(log, event);
-                    let title = format!(
-                        "{} {} / {}",
-                        rules::format_ticket_number(row.id),
-                        event.render(Locale::ZhCn),
-                        event.render(Locale::En)
-                    );
+                    let params = NoticeParams {
+                        sla_metric: Some(event.metric),
+                        target_minutes: Some(event.target_minutes),
+                        ..NoticeParams::ticket(rules::format_ticket_number(row.id))
+                    };
                     let kind = if event.kind == SlaEventKind::Breached {
                         NotifyKind::SlaBreached
                     } else {
                         NotifyKind::SlaWarning
                     };
                     let users = recipients(conn, row, event.kind)?;
-                    self.notify(conn, kind, row, title, &users, log.at)?;
+                    self.notify(conn, kind, row, params, &users, log.at)?;
                 }
                 if events.iter().any(|e| e.kind == SlaEventKind::Breached) {
                     self.apply_breach_actions(conn, row, log, clocks.policy_id)?;

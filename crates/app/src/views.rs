@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use loopdesk_domain::dispatch::ClaimBlock;
 use loopdesk_domain::fields::FieldDefinition;
+use loopdesk_domain::locale::Locale;
 use loopdesk_domain::policy::{Permission, UserKind};
 use loopdesk_domain::sla::{SlaClockView, SlaState};
 use loopdesk_domain::ticket::{Channel, EventKind, Priority, TicketStatus};
@@ -35,6 +36,8 @@ pub struct UserView {
     pub organization_id: Option<i64>,
     pub group_ids: Vec<i64>,
     pub active: bool,
+    /// the language the server writes to this user in (e-mail, notification titles): `PUT /me/locale`
+    pub locale: Locale,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

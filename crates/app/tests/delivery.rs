@@ -9,11 +9,13 @@ use chrono::{Duration, TimeZone, Utc};
 use common::receivers::{HttpReceiver, SmtpServer};
 use common::*;
 use loopdesk_app::agents::AgentPatch;
+use loopdesk_app::auth::LocaleInput;
 use loopdesk_app::delivery::{
     ChannelInput, DeliveryQuery, DeliveryStatus, NotifyConfig, PreferenceView, PreferencesInput,
 };
 use loopdesk_app::directory::NewGroupInput;
 use loopdesk_app::domain::dispatch::Availability;
+use loopdesk_app::domain::locale::Locale;
 use loopdesk_app::domain::net::OutboundAllow;
 use loopdesk_app::domain::notify::{self, NotifyKind};
 use loopdesk_app::domain::policy::Actor;
@@ -41,6 +43,7 @@ fn world(db: &TestDb, clock: &TestClock, smtp: Option<String>) -> World {
         public_url: Some("https://desk.test".into()),
         // The test receivers listen on loopback, as an on-premises robot would on an allowed network.
         outbound_allow: OutboundAllow::parse("127.0.0.0/8").unwrap(),
+        robot_locale: Default::default(),
     };
     let real = app_for(db);
     let admin = admin(&real);
@@ -134,10 +137,21 @@ loopdesk_persistence::both_backends!(email_reaches_the_agent_through_a_real_smtp
     assert_eq!(mails[0].to, ["li.gong@test.local"]);
     assert_eq!(mails[0].from, "desk@test.local");
     let text = decoded(&mails[0].data);
-    assert!(text.contains(&format!("T-{id:06} 已分配给你 / assigned to you")), "{text}");
+    // In the recipient's language (Chinese by default), never both at once.
+    assert!(text.contains(&format!("T-{id:06} 已分配给你")) && !text.contains("assigned to you"), "{text}");
     assert!(text.contains("3 号楼空调不制冷"), "{text}");
     assert!(text.contains(&format!("https://desk.test/tickets/{id}")), "{text}");
     assert_eq!(w.app.deliver_due().unwrap(), Default::default(), "sent once");
+
+    // The agent switches to English: the next message, and its in-app title, read in English.
+    w.app.set_my_locale(&w.agent, &LocaleInput { locale: Locale::En }).unwrap();
+    let second = ticket(&w, "门禁失灵");
+    assert_eq!(w.app.deliver_due().unwrap().sent, 1);
+    let text = decoded(&smtp.mails()[1].data);
+    assert!(text.contains(&format!("T-{second:06} assigned to you")) && !text.contains("已分配给你"), "{text}");
+    let newest = w.app.list_notifications(&w.agent, &Default::default()).unwrap().items.remove(0);
+    assert_eq!(newest.title, format!("T-{second:06} assigned to you"));
+    assert_eq!(newest.params.ticket_number, Some(format!("T-{second:06}")));
 
     // The agent turns e-mail off for assignments: in-app only from now on.
     let off = PreferencesInput {
@@ -147,13 +161,13 @@ loopdesk_persistence::both_backends!(email_reaches_the_agent_through_a_real_smtp
     assert_eq!(saved.len(), NotifyKind::ALL.len());
     ticket(&w, "打印机卡纸");
     assert_eq!(w.app.deliver_due().unwrap().sent, 0);
-    assert_eq!(smtp.mails().len(), 1);
+    assert_eq!(smtp.mails().len(), 2);
     let inbox = w.app.list_notifications(&w.agent, &Default::default()).unwrap().items;
-    assert_eq!(inbox.len(), 2, "in-app still comes");
+    assert_eq!(inbox.len(), 3, "in-app still comes");
     let log = w.app.list_deliveries(&w.admin, &DeliveryQuery::default()).unwrap().items;
     assert_eq!(
         log.iter().map(|d| (d.channel.as_str(), d.status)).collect::<Vec<_>>(),
-        [("email", DeliveryStatus::Sent)]
+        [("email", DeliveryStatus::Sent), ("email", DeliveryStatus::Sent)]
     );
 });
 
@@ -181,7 +195,11 @@ loopdesk_persistence::both_backends!(robots_and_webhooks_get_their_own_signed_fo
     assert_eq!(query["access_token"], "t0k");
     let timestamp: i64 = query["timestamp"].parse().unwrap();
     assert_eq!(query["sign"], notify::dingtalk_sign("SECding", timestamp), "DingTalk signature verifies");
-    assert_eq!(ding.json()["markdown"]["title"], format!("T-{id:06} 已分配给你 / assigned to you"));
+    assert_eq!(
+        ding.json()["markdown"]["title"],
+        format!("T-{id:06} 已分配给你"),
+        "robots speak the operator's language"
+    );
 
     let feishu = by("/feishu").json();
     let ts: i64 = feishu["timestamp"].as_str().unwrap().parse().unwrap();

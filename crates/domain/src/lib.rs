@@ -13,6 +13,7 @@ pub mod fields;
 pub mod geo;
 pub mod ids;
 pub mod input;
+pub mod locale;
 pub mod net;
 pub mod notify;
 pub mod policy;

@@ -7,6 +7,10 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use crate::locale::Locale;
+use crate::sla::{SlaEventKind, SlaMetric, sla_words};
+use crate::ticket::TicketStatus;
+
 /// What a notification is about.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -41,6 +45,125 @@ wire_names!(NotifyKind, "notification kind" {
     TicketReplied => "ticket_replied",
     DailyDigest => "daily_digest",
 });
+
+/// What changed on a ticket, for `ticket_updated` and `ticket_replied`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketUpdate {
+    /// A public reply.
+    Reply,
+    /// An internal note (staff only).
+    InternalNote,
+    /// A new status (`status` says which).
+    Status,
+}
+
+/// What a notification says, as data beside its kind: the web app renders it in its own language, e-mail and robots
+/// get `notice_title` in the recipient's language. Members that do not apply to the kind are absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct NoticeParams {
+    /// The ticket's number; absent on a digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "T-000042")]
+    pub ticket_number: Option<String>,
+    /// ticket_updated, ticket_replied: what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<TicketUpdate>,
+    /// With `update` = status: the new status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TicketStatus>,
+    /// sla_warning, sla_breached: which clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_metric: Option<SlaMetric>,
+    /// sla_warning, sla_breached: the clock's target in business minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 240)]
+    pub target_minutes: Option<u32>,
+    /// daily_digest: your tickets due today or overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<u32>,
+    /// daily_digest: of those, overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<u32>,
+    /// daily_digest: overdue tickets of the groups you supervise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_overdue: Option<u32>,
+}
+
+impl NoticeParams {
+    /// About one ticket, nothing more.
+    pub fn ticket(number: impl Into<String>) -> Self {
+        NoticeParams { ticket_number: Some(number.into()), ..Self::default() }
+    }
+}
+
+/// A notification's one line in a language, from its kind and parameters: `T-000042 已分配给你` /
+/// `T-000042 assigned to you`. The web app has the same sentences in its catalogs.
+pub fn notice_title(kind: NotifyKind, params: &NoticeParams, locale: Locale) -> String {
+    let zh = locale == Locale::ZhCn;
+    let number = params.ticket_number.as_deref().unwrap_or("");
+    let line = match kind {
+        NotifyKind::TicketAssigned => {
+            if zh {
+                "已分配给你".to_string()
+            } else {
+                "assigned to you".to_string()
+            }
+        }
+        NotifyKind::TicketEscalated => {
+            if zh {
+                "超时未接单，已升级".to_string()
+            } else {
+                "not accepted in time, escalated".to_string()
+            }
+        }
+        NotifyKind::SlaWarning | NotifyKind::SlaBreached => {
+            let event = if kind == NotifyKind::SlaBreached { SlaEventKind::Breached } else { SlaEventKind::Warning };
+            let metric = params.sla_metric.unwrap_or(SlaMetric::Resolution);
+            sla_words(metric, event, params.target_minutes.unwrap_or(0), locale)
+        }
+        NotifyKind::Mentioned => {
+            if zh {
+                "有人提到了你".to_string()
+            } else {
+                "you were mentioned".to_string()
+            }
+        }
+        NotifyKind::TicketUpdated | NotifyKind::TicketReplied => match (params.update, params.status) {
+            (Some(TicketUpdate::Status), Some(status)) => {
+                if zh {
+                    format!("状态变为{}", status.label(locale))
+                } else {
+                    format!("status is now {}", status.label(locale))
+                }
+            }
+            (Some(TicketUpdate::InternalNote), _) => {
+                if zh {
+                    "新的内部批注".to_string()
+                } else {
+                    "new internal note".to_string()
+                }
+            }
+            _ => {
+                if zh {
+                    "新回复".to_string()
+                } else {
+                    "new reply".to_string()
+                }
+            }
+        },
+        NotifyKind::DailyDigest => {
+            let (due, overdue, groups) =
+                (params.due.unwrap_or(0), params.overdue.unwrap_or(0), params.group_overdue.unwrap_or(0));
+            if zh {
+                format!("今日提醒：{due} 张到期（{overdue} 张超时），分组超时 {groups} 张")
+            } else {
+                format!("Today: {due} due ({overdue} overdue), {groups} overdue in your groups")
+            }
+        }
+    };
+    if number.is_empty() { line } else { format!("{number} {line}") }
+}
 
 /// The handles mentioned with `@` in a text, in order, without repeats: `@李工`, `@li.gong`, `@Emily_Carter`. A
 /// mention starts at the beginning or after a space or punctuation (so `li@example.com` is not one) and runs over
@@ -90,8 +213,11 @@ pub struct Notice {
     pub ticket_id: Option<i64>,
     /// "T-000042"
     pub ticket_number: Option<String>,
-    /// One line: what happened.
+    /// One line: what happened, in the language of the channel.
     pub title: String,
+    /// What happened as data (the same as in-app notifications carry).
+    #[serde(default)]
+    pub params: NoticeParams,
     /// The ticket's subject (never an internal note).
     pub body: String,
     /// A link to the ticket in the web app, when the public address is configured.
@@ -151,6 +277,7 @@ pub fn channel_body(kind: ChannelKind, notice: &Notice) -> Value {
             "ticket_id": notice.ticket_id,
             "ticket_number": notice.ticket_number,
             "title": notice.title,
+            "params": notice.params,
             "body": notice.body,
             "link": notice.link,
             "at": notice.at,
@@ -204,6 +331,7 @@ mod tests {
             ticket_id: Some(42),
             ticket_number: Some("T-000042".into()),
             title: "T-000042 解决时限已超时".into(),
+            params: NoticeParams::ticket("T-000042"),
             body: "机房空调停机".into(),
             link: Some("https://desk.example.com/tickets/42".into()),
             at: "2026-10-10T08:05:00Z".into(),
@@ -226,6 +354,50 @@ mod tests {
             "T-000042 解决时限已超时\n机房空调停机\nhttps://desk.example.com/tickets/42"
         );
         assert_eq!(channel_body(ChannelKind::Webhook, &n)["event"], "sla_breached");
+        assert_eq!(channel_body(ChannelKind::Webhook, &n)["params"]["ticket_number"], "T-000042");
+    }
+
+    #[test]
+    fn notification_titles_read_in_one_language_from_kind_and_parameters() {
+        let t42 = NoticeParams::ticket("T-000042");
+        let title = |kind, params: &NoticeParams| {
+            (notice_title(kind, params, Locale::ZhCn), notice_title(kind, params, Locale::En))
+        };
+        assert_eq!(
+            title(NotifyKind::TicketAssigned, &t42),
+            ("T-000042 已分配给你".to_string(), "T-000042 assigned to you".to_string())
+        );
+        let breached =
+            NoticeParams { sla_metric: Some(SlaMetric::FirstResponse), target_minutes: Some(30), ..t42.clone() };
+        assert_eq!(
+            title(NotifyKind::SlaBreached, &breached),
+            (
+                "T-000042 首次响应时限已超时（目标 30 分钟）".to_string(),
+                "T-000042 first response SLA breached (target 30 min)".to_string()
+            )
+        );
+        let resolved =
+            NoticeParams { update: Some(TicketUpdate::Status), status: Some(TicketStatus::Resolved), ..t42.clone() };
+        assert_eq!(
+            title(NotifyKind::TicketReplied, &resolved),
+            ("T-000042 状态变为已解决".to_string(), "T-000042 status is now resolved".to_string())
+        );
+        let note = NoticeParams { update: Some(TicketUpdate::InternalNote), ..t42.clone() };
+        assert_eq!(title(NotifyKind::TicketUpdated, &note).1, "T-000042 new internal note");
+        let digest = NoticeParams { due: Some(3), overdue: Some(1), group_overdue: Some(2), ..NoticeParams::default() };
+        assert_eq!(
+            title(NotifyKind::DailyDigest, &digest),
+            (
+                "今日提醒：3 张到期（1 张超时），分组超时 2 张".to_string(),
+                "Today: 3 due (1 overdue), 2 overdue in your groups".to_string()
+            )
+        );
+        // Never both languages at once.
+        for kind in NotifyKind::ALL {
+            let (zh, en) = title(kind, &breached);
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{en}");
+            assert!(!zh.contains(" / "), "{zh}");
+        }
     }
 
     #[test]

@@ -27,6 +27,29 @@ wire_names!(TicketStatus, "ticket status" {
 });
 
 impl TicketStatus {
+    /// The status as a person reads it (the same words as the web app's).
+    pub fn label(self, locale: crate::locale::Locale) -> &'static str {
+        use TicketStatus::*;
+        match locale {
+            crate::locale::Locale::ZhCn => match self {
+                New => "新建",
+                Assigned => "已分配",
+                InProgress => "处理中",
+                Pending => "待客户反馈",
+                Resolved => "已解决",
+                Closed => "已关闭",
+            },
+            crate::locale::Locale::En => match self {
+                New => "new",
+                Assigned => "assigned",
+                InProgress => "in progress",
+                Pending => "waiting for the customer",
+                Resolved => "resolved",
+                Closed => "closed",
+            },
+        }
+    }
+
     /// The state machine: the statuses a ticket may move to from `self`.
     /// Moving from Resolved or Closed back to InProgress is a reopen.
     pub fn allowed_next(self) -> &'static [TicketStatus] {

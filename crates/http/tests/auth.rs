@@ -353,3 +353,60 @@ loopdesk_persistence::both_backends!(two_tabs_refreshing_at_once_stay_signed_in,
         get(&svc, &access, "/api/v1/me").await.expect_problem(401);
     })
 });
+
+loopdesk_persistence::both_backends!(each_reader_gets_notifications_in_their_own_language, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(get(&svc, &admin, "/api/v1/me").await.expect(200).body["locale"], "zh-CN", "Chinese by default");
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "报修", "fields": []})).await.expect(201).body;
+        let mut people = vec![];
+        for (email, locale) in [("zh@test.local", "zh-CN"), ("en@test.local", "en")] {
+            let user = post(
+                &svc,
+                &admin,
+                "/api/v1/users",
+                json!({"email": email, "name": email, "password": "agent-password", "kind": "staff", "role": "agent"}),
+            )
+            .await
+            .expect(201)
+            .body;
+            let token = login(&svc, email, "agent-password").await;
+            let me = put_json(&svc, &token, "/api/v1/me/locale", json!({"locale": locale})).await.expect(200).body;
+            assert_eq!(me["locale"], locale);
+            people.push((user["id"].as_i64().unwrap(), token));
+        }
+        for (id, _) in &people {
+            let ticket =
+                post(&svc, &admin, "/api/v1/tickets", json!({"type_id": ticket_type["id"], "subject": "空调"}))
+                    .await
+                    .expect(201)
+                    .body;
+            let assign = json!({"assignee_id": id});
+            post(&svc, &admin, format!("/api/v1/tickets/{}/assign", ticket["id"]), assign).await.expect(200);
+        }
+        let newest = |token: String| {
+            let svc = &svc;
+            async move { get(svc, &token, "/api/v1/notifications").await.expect(200).body["items"][0].clone() }
+        };
+        let zh = newest(people[0].1.clone()).await;
+        let en = newest(people[1].1.clone()).await;
+        assert_eq!((zh["kind"].as_str(), en["kind"].as_str()), (Some("ticket_assigned"), Some("ticket_assigned")));
+        let (zh_title, en_title) = (zh["title"].as_str().unwrap(), en["title"].as_str().unwrap());
+        assert!(zh_title.ends_with("已分配给你") && !zh_title.contains("assigned"), "{zh_title}");
+        assert!(en_title.ends_with("assigned to you") && !en_title.contains("已分配"), "{en_title}");
+        assert_eq!(en["params"]["ticket_number"], en_title.split(' ').next().unwrap(), "clients render from params");
+
+        // Not a language Loopdesk speaks; a read-only key may not change it.
+        put_json(&svc, &people[1].1, "/api/v1/me/locale", json!({"locale": "fr"})).await.expect_problem(422);
+        let key = post(&svc, &admin, "/api/v1/api-keys", json!({"name": "只读", "permissions": ["tickets_read_all"]}))
+            .await
+            .expect(201)
+            .body;
+        let key = key["key"].as_str().unwrap();
+        put_json(&svc, key, "/api/v1/me/locale", json!({"locale": "en"})).await.expect_problem(403);
+        assert_eq!(get(&svc, &admin, "/api/v1/me").await.expect(200).body["locale"], "zh-CN", "nothing changed");
+    });
+});

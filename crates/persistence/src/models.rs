@@ -7,7 +7,7 @@ use loopdesk_domain::calendar::BusinessCalendar;
 use loopdesk_domain::conditions::Condition;
 use loopdesk_domain::dispatch::{Action, AgentSkill, AssignStrategy, SkillRequirement};
 use loopdesk_domain::fields::FieldDefinition;
-use loopdesk_domain::notify::NotifyKind;
+use loopdesk_domain::notify::{NoticeParams, NotifyKind};
 use loopdesk_domain::sla::{BreachActions, SlaTargets, TicketSla};
 
 use crate::json::{Json, JsonMap};
@@ -71,6 +71,7 @@ pub struct UserRow {
     pub last_login_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub locale: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -458,6 +459,7 @@ pub struct NotificationRow {
     pub body: String,
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
+    pub params: Json<NoticeParams>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -469,6 +471,7 @@ pub struct NewNotification {
     pub title: String,
     pub body: String,
     pub created_at: NaiveDateTime,
+    pub params: Json<NoticeParams>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

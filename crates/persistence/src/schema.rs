@@ -38,6 +38,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Text,
     }
 }
 
@@ -246,6 +247,7 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        params -> Text,
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// internal networks robots and webhooks may be called on (LOOPDESK_OUTBOUND_ALLOW)
     pub outbound_allow: loopdesk_domain::net::OutboundAllow,
+    /// the language of group-robot and webhook messages (LOOPDESK_ROBOT_LOCALE: zh-CN, the default, or en)
+    pub robot_locale: loopdesk_domain::locale::Locale,
     /// when the daily reminder goes out; None: never
     pub digest: Option<loopdesk_app::reminders::DigestSchedule>,
     /// `Strict-Transport-Security` max-age in seconds; None: no HSTS header (the default: plain HTTP must work)
@@ -70,6 +72,11 @@ impl Config {
                 &env("LOOPDESK_OUTBOUND_ALLOW").unwrap_or_default(),
             )
             .map_err(|e| format!("LOOPDESK_OUTBOUND_ALLOW: {e}"))?,
+            robot_locale: match env("LOOPDESK_ROBOT_LOCALE") {
+                None => loopdesk_domain::locale::Locale::default(),
+                Some(tag) => loopdesk_domain::locale::Locale::parse(&tag)
+                    .ok_or_else(|| format!("LOOPDESK_ROBOT_LOCALE: {tag:?} is not zh-CN or en"))?,
+            },
             digest: digest_schedule()?,
             hsts_max_age,
         })

@@ -111,6 +111,7 @@ fn open(config: &Config) -> Result<App, String> {
         from: config.smtp_from.clone(),
         public_url: config.public_url.clone(),
         outbound_allow: config.outbound_allow.clone(),
+        robot_locale: config.robot_locale,
     };
     let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?)).with_notify(notify);
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;

@@ -13,6 +13,7 @@ const user: Schemas['UserView'] = {
   group_ids: [],
   permissions: [],
   organization_id: null,
+  locale: 'zh-CN',
   last_login_at: null,
   created_at: '2026-11-23T00:00:00Z',
   updated_at: '2026-11-23T00:00:00Z',

@@ -346,6 +346,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/locale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose the language the server writes to you in: e-mail and notification titles (`zh-CN` or `en`). The web app
+         *     sets it when you switch its language; it renders notifications itself from their kind and parameters.
+         */
+        put: operations["set_my_locale"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/location": {
         parameters: {
             query?: never;
@@ -1762,6 +1782,15 @@ export interface components {
          * @enum {string}
          */
         KeywordScope: "subject_or_description" | "subject" | "description";
+        /**
+         * @description A reader's language: a user's setting for what the server sends them, and `Accept-Language` for history.
+         * @enum {string}
+         */
+        Locale: "zh-CN" | "en";
+        /** @description The language the server writes to you in. */
+        LocaleInput: {
+            locale: components["schemas"]["Locale"];
+        };
         /** @description The phone's position, reported by the agent. */
         LocationInput: {
             /**
@@ -1994,6 +2023,41 @@ export interface components {
              */
             role: string;
         };
+        /**
+         * @description What a notification says, as data beside its kind: the web app renders it in its own language, e-mail and robots
+         *     get `notice_title` in the recipient's language. Members that do not apply to the kind are absent.
+         */
+        NoticeParams: {
+            /**
+             * Format: int32
+             * @description daily_digest: your tickets due today or overdue.
+             */
+            due?: number | null;
+            /**
+             * Format: int32
+             * @description daily_digest: overdue tickets of the groups you supervise.
+             */
+            group_overdue?: number | null;
+            /**
+             * Format: int32
+             * @description daily_digest: of those, overdue.
+             */
+            overdue?: number | null;
+            sla_metric?: components["schemas"]["SlaMetric"] | null;
+            status?: components["schemas"]["TicketStatus"] | null;
+            /**
+             * Format: int32
+             * @description sla_warning, sla_breached: the clock's target in business minutes.
+             * @example 240
+             */
+            target_minutes?: number | null;
+            /**
+             * @description The ticket's number; absent on a digest.
+             * @example T-000042
+             */
+            ticket_number?: string | null;
+            update?: components["schemas"]["TicketUpdate"] | null;
+        };
         NotificationView: {
             /** @example 3 号楼空调不制冷 */
             body: string;
@@ -2006,10 +2070,15 @@ export interface components {
              * @example ticket_assigned
              */
             kind: string;
+            /** @description what the notification says, as data */
+            params: components["schemas"]["NoticeParams"];
             read: boolean;
             /** Format: int64 */
             ticket_id?: number | null;
-            /** @example T-000042 已分配给你 / assigned to you */
+            /**
+             * @description the one line in the recipient's language (their `locale`); clients render `kind` + `params` in their own
+             * @example T-000042 已分配给你
+             */
             title: string;
         };
         /**
@@ -2162,10 +2231,15 @@ export interface components {
                  * @example ticket_assigned
                  */
                 kind: string;
+                /** @description what the notification says, as data */
+                params: components["schemas"]["NoticeParams"];
                 read: boolean;
                 /** Format: int64 */
                 ticket_id?: number | null;
-                /** @example T-000042 已分配给你 / assigned to you */
+                /**
+                 * @description the one line in the recipient's language (their `locale`); clients render `kind` + `params` in their own
+                 * @example T-000042 已分配给你
+                 */
                 title: string;
             }[];
             /** @example null */
@@ -2313,6 +2387,8 @@ export interface components {
                 kind: components["schemas"]["UserKind"];
                 /** Format: date-time */
                 last_login_at?: string | null;
+                /** @description the language the server writes to this user in (e-mail, notification titles): `PUT /me/locale` */
+                locale: components["schemas"]["Locale"];
                 /** @example 李工 */
                 name: string;
                 /** Format: int64 */
@@ -2838,6 +2914,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description What changed on a ticket, for `ticket_updated` and `ticket_replied`.
+         * @enum {string}
+         */
+        TicketUpdate: "reply" | "internal_note" | "status";
         TicketView: {
             /**
              * Format: date-time
@@ -3064,6 +3145,8 @@ export interface components {
             kind: components["schemas"]["UserKind"];
             /** Format: date-time */
             last_login_at?: string | null;
+            /** @description the language the server writes to this user in (e-mail, notification titles): `PUT /me/locale` */
+            locale: components["schemas"]["Locale"];
             /** @example 李工 */
             name: string;
             /** Format: int64 */
@@ -5204,6 +5287,93 @@ export interface operations {
                 };
             };
             /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_my_locale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocaleInput"];
+            };
+        };
+        responses: {
+            /** @description Saved; the current user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A read-only API key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a language Loopdesk speaks */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -94,6 +94,7 @@ export function signIn(permissions: Permission[] = STAFF_PERMISSIONS) {
       group_ids: [5],
       permissions,
       organization_id: null,
+      locale: 'zh-CN',
       last_login_at: null,
       created_at: '2026-11-01T00:00:00Z',
       updated_at: '2026-11-01T00:00:00Z',

@@ -26,8 +26,9 @@ pub use crate::conditions::{
     Weekday, condition_matches, eq_normalized, normalize_text, operators_for, parse_time_of_day,
 };
 pub use crate::geo::{EARTH_RADIUS_KM, GeoPoint};
+pub use crate::locale::Locale;
 pub use evaluate::{AssignPlan, MatchedRule, RoutingOutcome, RuleTrace, evaluate, merge_skill_requirements, trace};
-pub use reason::{DispatchCause, DispatchReason, Locale, ReasonNames};
+pub use reason::{DispatchCause, DispatchReason, ReasonNames};
 pub use rules::{Action, AssignStrategy, RoutingRule, SkillRequirement, SkillsThen};
 pub use strategy::{
     AgentCandidate, AgentSkill, Assignment, Availability, Choice, ClaimBlock, DispatchContext, QueueReason,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::evaluate::{MatchedRule, RoutingOutcome};
 use super::rules::{AssignStrategy, SkillRequirement, SkillsThen};
 use super::strategy::{Assignment, QueueReason};
+use crate::locale::Locale;
 use crate::ticket::Priority;
 
 /// What started the dispatch.
@@ -137,21 +138,6 @@ impl DispatchReason {
                 format!("{}{}{}", words.queued, words.colon, (words.queue_reason)(*reason, &named))
             }
         }
-    }
-}
-
-/// The two languages of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Locale {
-    ZhCn,
-    En,
-}
-
-impl Locale {
-    /// From a language tag ("zh-CN", "zh", "en-US"); anything not Chinese is English.
-    pub fn from_tag(tag: &str) -> Self {
-        let tag = tag.trim();
-        if tag.get(..2).is_some_and(|lang| lang.eq_ignore_ascii_case("zh")) { Locale::ZhCn } else { Locale::En }
     }
 }
 

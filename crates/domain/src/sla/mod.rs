@@ -21,6 +21,7 @@ mod clock;
 mod policy;
 mod ticket;
 mod words;
+pub use words::sla_words;
 
 pub use clock::{SlaClock, SlaEvent, SlaEventKind, SlaMetric, SlaState, due_events, evaluate_clock, remaining_minutes};
 pub use policy::{

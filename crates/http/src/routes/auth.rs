@@ -1,9 +1,9 @@
 //! Sign-in, token refresh, sign-out, and the current user.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use loopdesk_app::App;
-use loopdesk_app::auth::{LoginInput, RefreshInput};
+use loopdesk_app::auth::{LocaleInput, LoginInput, RefreshInput};
 use loopdesk_app::domain::errors::FieldErrors;
 use loopdesk_app::views::{TokenView, UserView};
 use serde::Deserialize;
@@ -195,7 +195,25 @@ pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, Api
     Ok(HttpResponse::Ok().json(user))
 }
 
+/// Choose the language the server writes to you in: e-mail and notification titles (`zh-CN` or `en`). The web app
+/// sets it when you switch its language; it renders notifications itself from their kind and parameters.
+#[utoipa::path(put, operation_id = "set_my_locale", tag = "auth", request_body = LocaleInput, responses(
+    (status = 200, description = "Saved; the current user", body = UserView),
+    (status = 403, description = "A read-only API key", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Not a language Loopdesk speaks", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/me/locale")]
+pub async fn set_my_locale(
+    app: web::Data<App>,
+    caller: Caller,
+    input: web::Json<LocaleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = input.into_inner();
+    let user = caller.run(&app, move |app, actor| app.set_my_locale(actor, &input)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
 /// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(me);
+    cfg.service(login).service(refresh).service(logout).service(me).service(set_my_locale);
 }

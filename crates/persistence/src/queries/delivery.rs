@@ -61,11 +61,15 @@ pub fn set_preferences(conn: &mut DbConn, user_id: i64, rows: &[PreferenceRow]) 
 }
 
 /// (id, e-mail, active) of the given users.
-pub fn emails_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, String, bool)>> {
+/// Each user's e-mail address, whether they are active, and their language.
+pub fn recipients_of(conn: &mut DbConn, user_ids: &[i64]) -> QResult<Vec<(i64, String, bool, String)>> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
-    users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::email, users::active)).load(conn)
+    users::table
+        .filter(users::id.eq_any(user_ids))
+        .select((users::id, users::email, users::active, users::locale))
+        .load(conn)
 }
 
 // ---- outbox

@@ -105,6 +105,7 @@ pub struct UserChanges {
     pub failed_logins: Option<i32>,
     pub locked_until: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub locale: Option<String>,
 }
 
 pub fn update_user(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QResult<UserRow> {

@@ -20,8 +20,8 @@ afterEach(() => {
 });
 
 const ITEMS: Schemas['NotificationView'][] = [
-  { id: 9, kind: 'sla_breached', title: 'T-000007 解决时限已超时', body: '3 号楼空调不制冷', ticket_id: 7, read: false, created_at: new Date().toISOString() },
-  { id: 8, kind: 'ticket_assigned', title: 'T-000005 已分配给你', body: '打印机卡纸', ticket_id: 5, read: true, created_at: new Date().toISOString() },
+  { id: 9, kind: 'sla_breached', params: { ticket_number: 'T-000007', sla_metric: 'resolution', target_minutes: 240 }, title: 'T-000007 解决时限已超时（目标 240 分钟）', body: '3 号楼空调不制冷', ticket_id: 7, read: false, created_at: new Date().toISOString() },
+  { id: 8, kind: 'ticket_assigned', params: { ticket_number: 'T-000005' }, title: 'T-000005 已分配给你', body: '打印机卡纸', ticket_id: 5, read: true, created_at: new Date().toISOString() },
 ];
 
 function Where() {
@@ -54,8 +54,11 @@ describe('NotificationBell', () => {
     expect(items).toHaveLength(2);
     expect(items[0]).toHaveAttribute('data-read', 'false');
     expect(items[0]).toHaveTextContent('SLA breached');
-    expect(items[0]).toHaveTextContent('T-000007 解决时限已超时');
+    expect(items[0]).toHaveTextContent('T-000007 resolution SLA breached (target 240 min)');
     expect(items[1]).toHaveTextContent('Assigned to you');
+    // Rendered in the app's language from kind and parameters, not the server's Chinese title.
+    expect(items[1]).toHaveTextContent('T-000005 assigned to you');
+    expect(items[1]).not.toHaveTextContent('已分配给你');
   });
 
   it('opens the ticket of a clicked notification and marks it read', async () => {
@@ -108,13 +111,13 @@ describe('NotificationBell', () => {
     });
     renderBell();
     expect(await screen.findByTestId('notification-count')).toHaveTextContent('1');
-    expect(screen.queryByText('T-000007 解决时限已超时')).not.toBeInTheDocument();
+    expect(screen.queryByText('T-000007 resolution SLA breached (target 240 min)')).not.toBeInTheDocument();
     unread = 2;
     await act(async () => {
       await vi.advanceTimersByTimeAsync(30_000);
     });
     await waitFor(() => expect(screen.getByTestId('notification-count')).toHaveTextContent('2'));
-    expect(await screen.findByText('T-000007 解决时限已超时')).toBeInTheDocument();
+    expect(await screen.findByText('T-000007 resolution SLA breached (target 240 min)')).toBeInTheDocument();
     expect(api.to('GET /api/v1/notifications/unread-count').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -138,7 +141,7 @@ describe('NotificationBell', () => {
     await userEvent.click(screen.getByTestId('notification-bell'));
     await screen.findAllByTestId('notification-item');
     const arrived: Schemas['NotificationView'] = {
-      id: 12, kind: 'mentioned', title: '王工在 T-000012 中提到了你', body: '请看一下现场照片', ticket_id: 12, read: false, created_at: new Date().toISOString(),
+      id: 12, kind: 'mentioned', params: { ticket_number: 'T-000012' }, title: 'T-000012 有人提到了你', body: '请看一下现场照片', ticket_id: 12, read: false, created_at: new Date().toISOString(),
     };
     act(() => source.emit('notification', arrived));
     await waitFor(() => expect(screen.getByTestId('notification-count')).toHaveTextContent('6'));
@@ -151,7 +154,7 @@ describe('NotificationBell', () => {
     expect(api.to('GET /api/v1/notifications/unread-count')).toHaveLength(1);
     const toast = await screen.findByTestId('notification-toast');
     expect(toast).toHaveAttribute('data-kind', 'mentioned');
-    expect(toast.closest('.ant-notification-notice')).toHaveTextContent('王工在 T-000012 中提到了你');
+    expect(toast.closest('.ant-notification-notice')).toHaveTextContent('T-000012 you were mentioned');
     await userEvent.click(within(toast).getByTestId('notification-toast-link'));
     expect(screen.getByTestId('where')).toHaveTextContent('/tickets/12');
     await waitFor(() => expect(api.to('POST /api/v1/notifications/read')[0]?.body).toEqual({ ids: [12] }));

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { fetchNewestUnread, notificationKeys, useMarkRead, useUnreadCount, type NotificationView } from './api';
-import { kindLabel } from './kinds';
+import { kindLabel, useNoticeTitle } from './kinds';
 import { useLiveNotifications } from './useLiveNotifications';
 
 // The list (and its strings) loads when the bell is first opened: the header is in the initial bundle.
@@ -18,6 +18,7 @@ const NotificationList = lazy(async () => ({ default: (await import('./Notificat
  */
 export function NotificationBell() {
   const { t } = useTranslation();
+  const titleOf = useNoticeTitle();
   const { notification } = App.useApp();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -29,7 +30,7 @@ export function NotificationBell() {
     const ticketId = item.ticket_id;
     notification.info({
       key,
-      title: item.title,
+      title: titleOf(item),
       description: (
         <div className="ld-toast" data-testid="notification-toast" data-kind={item.kind}>
           <span className="ld-notification-kind">{kindLabel(t, item.kind)}</span>
@@ -72,7 +73,7 @@ export function NotificationBell() {
         const newest = page.items[0];
         notification.info({
           key: 'ld-new-notification',
-          title: newest?.title ?? t('notifications.newCount', { count: count - before }),
+          title: (newest && titleOf(newest)) ?? t('notifications.newCount', { count: count - before }),
           description: newest?.body,
           placement: 'topRight',
           duration: 6,
@@ -80,7 +81,7 @@ export function NotificationBell() {
       },
       () => undefined,
     );
-  }, [unread.data, count, client, notification, t, mode]);
+  }, [unread.data, count, client, notification, t, titleOf, mode]);
 
   if (unread.isError && !unread.data) return null;
   const label = count > 0 ? t('notifications.labelUnread', { count }) : t('notifications.label');

@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { TimeText } from '@/components/TimeText';
 import { useMarkRead, useNotifications, type NotificationView } from './api';
-import { kindLabel } from './kinds';
+import { kindLabel, useNoticeTitle } from './kinds';
 
 /** The bell's list: newest first; a click opens the ticket and marks it read; "mark all read". */
 export function NotificationList({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
+  const titleOf = useNoticeTitle();
   const navigate = useNavigate();
   const list = useNotifications(true);
   const markRead = useMarkRead();
@@ -57,7 +58,7 @@ export function NotificationList({ onClose }: { onClose: () => void }) {
                 <span className="ld-notification-kind">
                   {kindLabel(t, item.kind)}
                 </span>
-                <span className="ld-notification-title">{item.title}</span>
+                <span className="ld-notification-title">{titleOf(item)}</span>
                 {item.body ? <span className="ld-notification-body">{item.body}</span> : null}
                 <span className="ld-notification-time">
                   <TimeText value={item.created_at} plainTooltip />

@@ -62,7 +62,7 @@ describe('PreferencesPage', () => {
       access_token: 't', refresh_token: 'r', token_type: 'Bearer', expires_in: 900,
       user: {
         id: 21, name: '王女士', email: 'wang@example.com', kind: 'customer', role: 'customer', active: true, group_ids: [],
-        permissions: ['tickets_read_own', 'tickets_create', 'comments_public'], organization_id: 2, last_login_at: null,
+        permissions: ['tickets_read_own', 'tickets_create', 'comments_public'], organization_id: 2, locale: 'zh-CN', last_login_at: null,
         created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z',
       },
     });

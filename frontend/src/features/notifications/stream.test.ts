@@ -6,6 +6,7 @@ import { asEventSource, FakeEventSource } from '@/test/fakeEventSource';
 const ITEM: Schemas['NotificationView'] = {
   id: 31,
   kind: 'ticket_assigned',
+  params: { ticket_number: 'T-000031' },
   title: 'T-000031 已分配给你',
   body: '打印机卡纸',
   ticket_id: 31,

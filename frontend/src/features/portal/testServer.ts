@@ -11,6 +11,7 @@ export const customer: Schemas['UserView'] = {
   group_ids: [],
   permissions: ['tickets_read_own', 'tickets_create', 'comments_public'],
   organization_id: 1,
+  locale: 'zh-CN',
   last_login_at: null,
   created_at: '2026-11-23T00:00:00Z',
   updated_at: '2026-11-23T00:00:00Z',

@@ -18,6 +18,7 @@ const agent: Schemas['UserView'] = {
   group_ids: [5],
   permissions: ['tickets_create', 'tickets_read_group', 'users_read'],
   organization_id: null,
+  locale: 'zh-CN',
   last_login_at: null,
   created_at: '2026-11-23T00:00:00Z',
   updated_at: '2026-11-23T00:00:00Z',

@@ -18,6 +18,7 @@ const ADMIN: Schemas['UserView'] = {
   group_ids: [],
   permissions: ['tickets_read_all', 'tickets_create', 'comments_public', 'api_keys_manage'],
   organization_id: null,
+  locale: 'zh-CN',
   last_login_at: null,
   created_at: '2026-09-23T08:59:52Z',
   updated_at: '2026-09-23T08:59:52Z',

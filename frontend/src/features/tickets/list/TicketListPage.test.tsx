@@ -17,6 +17,7 @@ const agent: Schemas['UserView'] = {
   organization_id: null,
   group_ids: [5],
   active: true,
+  locale: 'zh-CN',
   last_login_at: null,
   created_at: '2026-09-01T00:00:00Z',
   updated_at: '2026-09-01T00:00:00Z',

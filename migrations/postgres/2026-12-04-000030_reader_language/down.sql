@@ -1,0 +1,2 @@
+ALTER TABLE notifications DROP COLUMN params;
+ALTER TABLE users DROP COLUMN locale;
