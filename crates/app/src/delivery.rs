@@ -446,7 +446,7 @@ impl App {
         policy::require(actor, Permission::ChannelsManage)?;
         let mut conn = self.conn()?;
         if !q::retry(&mut conn, id, self.now_naive())? {
-            return Err(AppError::conflict("only a failed delivery can be retried"));
+            return Err(AppError::refused("delivery_not_failed", "only a failed delivery can be retried"));
         }
         Ok(())
     }
@@ -617,5 +617,9 @@ fn checked_channel(
 }
 
 fn duplicate_channel(e: diesel::result::Error) -> AppError {
-    if tx::is_unique_violation(&e) { AppError::conflict("a channel with this name already exists") } else { e.into() }
+    if tx::is_unique_violation(&e) {
+        AppError::refused("name_taken", "a channel with this name already exists").with_param("resource", "channel")
+    } else {
+        e.into()
+    }
 }

@@ -271,16 +271,25 @@ fn check_organization(conn: &mut DbConn, id: Option<i64>, errors: &mut FieldErro
 }
 
 fn duplicate_email(e: diesel::result::Error) -> AppError {
-    if tx::is_unique_violation(&e) { AppError::conflict("a user with this e-mail already exists") } else { e.into() }
+    if tx::is_unique_violation(&e) {
+        AppError::refused("email_taken", "a user with this e-mail already exists")
+    } else {
+        e.into()
+    }
 }
 
 fn duplicate_group(e: diesel::result::Error) -> AppError {
-    if tx::is_unique_violation(&e) { AppError::conflict("a group with this name already exists") } else { e.into() }
+    if tx::is_unique_violation(&e) {
+        AppError::refused("name_taken", "a group with this name already exists").with_param("resource", "group")
+    } else {
+        e.into()
+    }
 }
 
 fn duplicate_organization(e: diesel::result::Error) -> AppError {
     if tx::is_unique_violation(&e) {
-        AppError::conflict("an organization with this name already exists")
+        AppError::refused("name_taken", "an organization with this name already exists")
+            .with_param("resource", "organization")
     } else {
         e.into()
     }

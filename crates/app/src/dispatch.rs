@@ -526,7 +526,10 @@ impl App {
         let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
             policy::require(actor, Permission::TicketsAssign)?;
             if !is_open(row) {
-                return Err(AppError::conflict("the ticket is resolved or closed; reopen it before routing it again"));
+                return Err(AppError::refused(
+                    "ticket_not_open",
+                    "the ticket is resolved or closed; reopen it before routing it again",
+                ));
             }
             self.reroute_row(conn, row, log, DispatchCause::Reroute, None, note.clone())
         })?;
@@ -541,9 +544,8 @@ impl App {
             }
             let from = status_of(row)?;
             if from != TicketStatus::Assigned {
-                return Err(AppError::conflict(format!(
-                    "the ticket is {from}; only an assigned ticket can be accepted"
-                )));
+                let detail = format!("the ticket is {from}; only an assigned ticket can be accepted");
+                return Err(AppError::refused("not_awaiting_acceptance", detail).with_param("status", from.as_str()));
             }
             log.push(EventKind::Accepted, Some("assignee_id"), None, id_text(row.assignee_id), None);
             apply_status(row, TicketStatus::InProgress, log.at);
@@ -565,9 +567,10 @@ impl App {
             }
             let from = status_of(row)?;
             if from != TicketStatus::Assigned {
-                return Err(AppError::conflict(format!(
+                let detail = format!(
                     "the ticket is {from}; only a ticket not yet accepted can be declined (transfer it instead)"
-                )));
+                );
+                return Err(AppError::refused("not_awaiting_acceptance", detail).with_param("status", from.as_str()));
             }
             log.push(EventKind::Declined, Some("assignee_id"), id_text(row.assignee_id), None, Some(reason.clone()));
             let cause = DispatchCause::Declined { user_id: actor.user_id };
@@ -590,14 +593,14 @@ impl App {
                     Some(user) => directory::user_names(conn, &[user])?.pop().map(|(_, n)| n),
                     None => None,
                 };
-                let detail = match holder {
-                    Some(name) => format!("already claimed by {name}"),
-                    None => "the ticket is not in the claim pool".to_string(),
-                };
-                return Err(AppError::conflict(detail));
+                return Err(match holder {
+                    Some(name) => AppError::refused("already_claimed", format!("already claimed by {name}"))
+                        .with_param("by", name),
+                    None => AppError::refused("not_in_pool", "the ticket is not in the claim pool"),
+                });
             };
             let Some(group) = row.group_id else {
-                return Err(AppError::conflict("the ticket has no group to claim it from"));
+                return Err(AppError::refused("not_in_pool", "the ticket has no group to claim it from"));
             };
             let Some(last_assigned) = q::membership(conn, group, actor.user_id)? else {
                 return Err(AppError::Forbidden("only members of the ticket's group can claim it".into()));
@@ -605,7 +608,7 @@ impl App {
             let me = candidates_of(conn, &[(actor.user_id, last_assigned)])?.pop();
             let ctx = claim_context(&state);
             if let Some((me, block)) = me.and_then(|me| dispatch::claim_block(&me, &ctx).map(|block| (me, block))) {
-                return Err(AppError::conflict(claim_refusal(&me, block, &ctx)));
+                return Err(claim_refusal(&me, block, &ctx));
             }
             let from = status_of(row)?;
             log.push(EventKind::Claimed, Some("assignee_id"), None, id_text(Some(actor.user_id)), None);
@@ -779,20 +782,34 @@ fn claim_context(state: &TicketDispatchRow) -> DispatchContext<'_> {
 }
 
 /// Why this agent may not claim, in words an agent can act on.
-fn claim_refusal(me: &AgentCandidate, block: ClaimBlock, ctx: &DispatchContext) -> String {
+fn claim_refusal(me: &AgentCandidate, block: ClaimBlock, ctx: &DispatchContext) -> AppError {
+    let code = match block {
+        ClaimBlock::NotMember => "claim_refused_not_member",
+        ClaimBlock::Excluded => "claim_refused_excluded",
+        ClaimBlock::NotOnline => "claim_refused_not_online",
+        ClaimBlock::AtCapacity => "claim_refused_at_capacity",
+        ClaimBlock::MissingSkills => "claim_refused_missing_skills",
+    };
     match block {
-        ClaimBlock::NotMember => "only members of the ticket's group can claim it".into(),
-        ClaimBlock::Excluded => "you declined this ticket or let it escalate; someone else must take it".into(),
-        ClaimBlock::NotOnline => format!("you are {}; set yourself online to claim tickets", me.availability),
-        ClaimBlock::AtCapacity => format!(
-            "you already hold {} open tickets, your limit is {}",
-            me.open_count,
-            me.capacity.unwrap_or(me.open_count)
-        ),
+        ClaimBlock::NotMember => AppError::refused(code, "only members of the ticket's group can claim it"),
+        ClaimBlock::Excluded => {
+            AppError::refused(code, "you declined this ticket or let it escalate; someone else must take it")
+        }
+        ClaimBlock::NotOnline => {
+            AppError::refused(code, format!("you are {}; set yourself online to claim tickets", me.availability))
+                .with_param("availability", me.availability.as_str())
+        }
+        ClaimBlock::AtCapacity => {
+            let limit = me.capacity.unwrap_or(me.open_count);
+            let detail = format!("you already hold {} open tickets, your limit is {limit}", me.open_count);
+            AppError::refused(code, detail).with_param("open", me.open_count).with_param("limit", limit)
+        }
         ClaimBlock::MissingSkills => {
             let missing: Vec<&str> =
                 ctx.required_skills.iter().filter(|s| !me.has_skill(s)).map(|s| s.name.as_str()).collect();
-            format!("the ticket needs skills you do not hold: {}", missing.join(", "))
+            let skills = missing.join(", ");
+            AppError::refused(code, format!("the ticket needs skills you do not hold: {skills}"))
+                .with_param("skills", skills)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What can go wrong in a use case, in terms the HTTP layer maps to problem+json.
 
 use loopdesk_domain::errors::FieldErrors;
+use loopdesk_domain::policy::Permission;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -13,12 +14,21 @@ pub enum AppError {
     /// 403: authenticated, but the policy says no.
     #[error("{0}")]
     Forbidden(String),
+    /// 403: the caller lacks this permission.
+    #[error("requires permission {0}")]
+    PermissionRequired(Permission),
     /// 404: missing, or not visible to the caller (the two are not told apart).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// 409: the request conflicts with the current state.
+    /// 409: the request conflicts with the current state. `code` is stable (clients render it in their language
+    /// with `params`); `detail` says the same in English; `extra` are members beside the standard ones.
     #[error("{detail}")]
-    Conflict { detail: String, extra: serde_json::Map<String, serde_json::Value> },
+    Conflict {
+        code: &'static str,
+        params: serde_json::Map<String, serde_json::Value>,
+        detail: String,
+        extra: serde_json::Map<String, serde_json::Value>,
+    },
     /// 412: If-Match did not match the current version.
     #[error("the ticket was changed by someone else (current version {current_version})")]
     PreconditionFailed { current_version: i64 },
@@ -38,7 +48,25 @@ pub enum AppError {
 
 impl AppError {
     pub fn conflict(detail: impl Into<String>) -> Self {
-        AppError::Conflict { detail: detail.into(), extra: serde_json::Map::new() }
+        AppError::refused("conflict", detail)
+    }
+
+    /// A 409 with a stable code: `ticket_closed`, `name_taken` …
+    pub fn refused(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            params: serde_json::Map::new(),
+            detail: detail.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// A parameter of the problem's code (`{"resource": "group"}`); only conflicts carry them.
+    pub fn with_param(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let AppError::Conflict { params, .. } = &mut self {
+            params.insert(key.into(), value.into());
+        }
+        self
     }
 
     /// One field error as a 422.
@@ -79,6 +107,9 @@ fn with_causes(e: &dyn std::error::Error) -> String {
 
 impl From<loopdesk_domain::policy::Denied> for AppError {
     fn from(d: loopdesk_domain::policy::Denied) -> Self {
-        AppError::Forbidden(d.to_string())
+        match d {
+            loopdesk_domain::policy::Denied::Permission(p) => AppError::PermissionRequired(p),
+            other => AppError::Forbidden(other.to_string()),
+        }
     }
 }

@@ -348,9 +348,8 @@ impl App {
         tx::write(&mut conn, |conn| {
             let users = q::policies_using_calendar(conn, id)?;
             if users > 0 {
-                return Err(AppError::conflict(format!(
-                    "{users} SLA policies count on this calendar; change them first"
-                )));
+                let detail = format!("{users} SLA policies count on this calendar; change them first");
+                return Err(AppError::refused("calendar_in_use", detail).with_param("policies", users));
             }
             if !q::delete_calendar(conn, id)? {
                 return Err(AppError::NotFound("calendar"));
@@ -692,7 +691,11 @@ fn checked_calendar(input: &CalendarInput, at: NaiveDateTime) -> AppResult<Calen
 }
 
 fn duplicate_calendar(e: diesel::result::Error) -> AppError {
-    if tx::is_unique_violation(&e) { AppError::conflict("a calendar with this name already exists") } else { e.into() }
+    if tx::is_unique_violation(&e) {
+        AppError::refused("name_taken", "a calendar with this name already exists").with_param("resource", "calendar")
+    } else {
+        e.into()
+    }
 }
 
 /// Calendars and policies are readable by staff who dispatch (the SLA badge names them), writable with sla_manage.

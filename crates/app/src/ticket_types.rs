@@ -107,7 +107,8 @@ fn checked_skills(skills: &[SkillRequirement], errors: &mut FieldErrors) -> Json
 
 fn duplicate_name(e: diesel::result::Error) -> AppError {
     if tx::is_unique_violation(&e) {
-        AppError::conflict("a ticket type with this name already exists")
+        AppError::refused("name_taken", "a ticket type with this name already exists")
+            .with_param("resource", "ticket_type")
     } else {
         e.into()
     }

@@ -102,7 +102,7 @@ loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_wh
     // Watching is for staff who can see the ticket.
     assert!(matches!(
         app.add_watcher(&customer, TicketId(ticket.id), &WatchInput::default()),
-        Err(AppError::Forbidden(_))
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
     ));
     let foreign = WatchInput { user_id: Some(outsider.user_id) };
     assert!(matches!(app.add_watcher(&li, TicketId(ticket.id), &foreign), Err(AppError::Validation(_))));

@@ -180,9 +180,12 @@ both_backends!(agents_read_but_do_not_manage_users, |db| {
     let customer = actor_by_login(&app, "cust@example.com", PASSWORD);
 
     let attempt = app.create_user(&agent, &user_input("new@example.com", UserKind::Staff, "agent"));
-    assert!(matches!(attempt, Err(AppError::Forbidden(_))), "{attempt:?}");
+    assert!(matches!(attempt, Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))), "{attempt:?}");
     let patch = UserPatch { name: Some("改名".into()), ..UserPatch::default() };
-    assert!(matches!(app.update_user(&agent, UserId(customer_view.id), &patch), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.update_user(&agent, UserId(customer_view.id), &patch),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
 
     let page = app.list_users(&agent, &UserListQuery::default()).unwrap();
     assert_eq!(page.items.len(), 3);
@@ -190,10 +193,16 @@ both_backends!(agents_read_but_do_not_manage_users, |db| {
     assert!(app.list_roles(&agent).unwrap().iter().any(|r| r.name == "supervisor" && r.builtin));
     assert!(app.list_groups(&agent).is_ok());
 
-    assert!(matches!(app.list_users(&customer, &UserListQuery::default()), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.get_user(&customer, UserId(agent_view.id)), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.list_roles(&customer), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.list_groups(&customer), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.list_users(&customer, &UserListQuery::default()),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
+    assert!(matches!(
+        app.get_user(&customer, UserId(agent_view.id)),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
+    assert!(matches!(app.list_roles(&customer), Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))));
+    assert!(matches!(app.list_groups(&customer), Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))));
     // Everyone may read themself.
     assert_eq!(app.get_user(&customer, UserId(customer_view.id)).unwrap().id, customer_view.id);
 
@@ -346,7 +355,7 @@ both_backends!(group_membership_shows_on_both_sides, |db| {
     let agent_actor = actor_by_login(&app, "agent@example.com", PASSWORD);
     assert!(matches!(
         app.add_group_member(&agent_actor, GroupId(group.id), UserId(agent.id)),
-        Err(AppError::Forbidden(_))
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
     ));
 });
 
@@ -429,13 +438,25 @@ both_backends!(organizations_crud, |db| {
 
     // Staff with users_read may look; only organisation managers change anything.
     assert_eq!(app.list_organizations(&agent, &PageQuery::default()).unwrap().items.len(), 2);
-    assert!(matches!(app.create_organization(&agent, &new("新公司", false)), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.create_organization(&agent, &new("新公司", false)),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
     let share = OrganizationPatch { shared_ticket_view: Some(true), ..OrganizationPatch::default() };
-    assert!(matches!(app.update_organization(&agent, OrganizationId(org.id), &share), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.update_organization(&agent, OrganizationId(org.id), &share),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
     // A customer reads their own organisation and no other.
     assert_eq!(app.get_organization(&customer, OrganizationId(org.id)).unwrap().name, "华东电力有限公司");
-    assert!(matches!(app.get_organization(&customer, OrganizationId(other.id)), Err(AppError::Forbidden(_))));
-    assert!(matches!(app.list_organizations(&customer, &PageQuery::default()), Err(AppError::Forbidden(_))));
+    assert!(matches!(
+        app.get_organization(&customer, OrganizationId(other.id)),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
+    assert!(matches!(
+        app.list_organizations(&customer, &PageQuery::default()),
+        Err(AppError::Forbidden(_) | AppError::PermissionRequired(_))
+    ));
 
     let updated = app.update_organization(&admin, OrganizationId(org.id), &share).unwrap();
     assert!(updated.shared_ticket_view);

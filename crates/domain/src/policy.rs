@@ -220,6 +220,8 @@ pub fn sees_internal(actor: &Actor) -> bool {
 pub enum Denied {
     #[error("{0}")]
     Missing(String),
+    #[error("requires permission {0}")]
+    Permission(Permission),
 }
 
 fn denied(message: impl Into<String>) -> Denied {
@@ -227,7 +229,7 @@ fn denied(message: impl Into<String>) -> Denied {
 }
 
 pub fn require(actor: &Actor, p: Permission) -> Result<(), Denied> {
-    if actor.has(p) { Ok(()) } else { Err(denied(format!("requires permission {p}"))) }
+    if actor.has(p) { Ok(()) } else { Err(Denied::Permission(p)) }
 }
 
 fn require_view(actor: &Actor, ticket: &TicketAccessFacts) -> Result<(), Denied> {

@@ -17,14 +17,24 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     "title": "Validation failed",
     "status": 422,
     "detail": "1 field has an invalid value",
+    "code": "validation",
+    "params": {},
     "errors": {"custom_fields.asset_no": ["is required"]}
 }))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub problem_type: String,
+    /// in English; clients show `code` + `params` in the reader's language
     pub title: String,
     pub status: u16,
+    /// in English; clients show `code` + `params` in the reader's language
     pub detail: String,
+    /// stable: what went wrong (`not_found`, `permission_required`, `ticket_closed`, `claim_refused_at_capacity` …)
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// the values the code's sentence needs (`{"resource": "ticket"}`, `{"permission": "tickets_assign"}`)
+    #[schema(value_type = Object, example = json!({"resource": "ticket"}))]
+    pub params: serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// on 422: the request field (`subject`, `custom_fields.asset_no`) → its messages
     #[schema(value_type = Option<std::collections::HashMap<String, Vec<String>>>)]
@@ -42,6 +52,8 @@ impl Problem {
             title: title.to_string(),
             status: status.as_u16(),
             detail: detail.into(),
+            code: slug.replace('-', "_"),
+            params: serde_json::Map::new(),
             errors: None,
             extra: serde_json::Map::new(),
         }
@@ -61,6 +73,13 @@ impl Problem {
         );
         problem.errors = Some(errors);
         problem
+    }
+
+    /// The same problem under a more precise code, with the parameters its sentence needs.
+    pub fn coded(mut self, code: &str, params: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.code = code.to_string();
+        self.params = params;
+        self
     }
 
     pub fn status_code(&self) -> StatusCode {
@@ -104,6 +123,10 @@ pub fn for_status(status: StatusCode, detail: impl Into<String>) -> Problem {
     Problem::new(status, slug, title, detail)
 }
 
+fn params<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> serde_json::Map<String, serde_json::Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
 /// The HTTP face of an application error.
 #[derive(Debug)]
 pub struct ApiError(pub Box<Problem>);
@@ -142,9 +165,14 @@ impl From<AppError> for ApiError {
             AppError::BadRequest(detail) => for_status(StatusCode::BAD_REQUEST, detail),
             AppError::Unauthenticated(detail) => for_status(StatusCode::UNAUTHORIZED, detail),
             AppError::Forbidden(detail) => for_status(StatusCode::FORBIDDEN, detail),
-            AppError::NotFound(what) => for_status(StatusCode::NOT_FOUND, format!("{what} not found")),
-            AppError::Conflict { detail, extra } => {
-                let mut p = for_status(StatusCode::CONFLICT, detail);
+            AppError::PermissionRequired(permission) => {
+                for_status(StatusCode::FORBIDDEN, format!("requires permission {permission}"))
+                    .coded("permission_required", params([("permission", permission.as_str().into())]))
+            }
+            AppError::NotFound(what) => for_status(StatusCode::NOT_FOUND, format!("{what} not found"))
+                .coded("not_found", params([("resource", what.replace(' ', "_").into())])),
+            AppError::Conflict { code, params, detail, extra } => {
+                let mut p = for_status(StatusCode::CONFLICT, detail).coded(code, params);
                 p.extra = extra;
                 p
             }
@@ -154,6 +182,7 @@ impl From<AppError> for ApiError {
                     "the ticket was changed by someone else since you loaded it; reload and apply your change again",
                 );
                 p.extra.insert("current_version".into(), current_version.into());
+                p.params.insert("current_version".into(), current_version.into());
                 p
             }
             AppError::Validation(errors) => Problem::validation(errors),

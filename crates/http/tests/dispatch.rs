@@ -212,6 +212,9 @@ loopdesk_persistence::both_backends!(a_full_agent_is_not_offered_a_claim, |db| {
         assert_eq!(offer(admin.clone()).await, "not_member");
         let refused = post(&svc, full, format!("/api/v1/tickets/{pooled}/claim"), json!({})).await.expect_problem(409);
         assert!(refused.body["detail"].as_str().unwrap().contains("your limit is 1"), "{}", refused.body);
+        // Clients say it in the reader's language from the stable code and its parameters.
+        assert_eq!(refused.body["code"], "claim_refused_at_capacity");
+        assert_eq!(refused.body["params"], json!({"open": 1, "limit": 1}));
 
         // Raised to 2, 满 is offered the claim and gets it.
         patch(&svc, &admin, format!("/api/v1/agents/{full_id}"), json!({"capacity": 2})).await.expect(200);
@@ -230,8 +233,17 @@ loopdesk_persistence::both_backends!(denied_and_malformed_dispatch_requests_chan
         let agent = login(&svc, "li@test.local", "agent-password").await;
         let good_rule = json!({"name": "一线", "actions": [{"kind": "set_group", "group_id": group["id"]}]});
 
-        // Agents may read rules but not write them.
-        post(&svc, &agent, "/api/v1/routing-rules", &good_rule).await.expect_problem(403);
+        // Agents may read rules but not write them; the problem names the permission, and a missing one its kind.
+        let denied = post(&svc, &agent, "/api/v1/routing-rules", &good_rule).await.expect_problem(403);
+        assert_eq!(
+            (denied.body["code"].as_str(), denied.body["params"]["permission"].as_str()),
+            (Some("permission_required"), Some("routing_manage"))
+        );
+        let missing = get(&svc, &agent, "/api/v1/routing-rules/999999").await.expect_problem(404);
+        assert_eq!(
+            (missing.body["code"].as_str(), missing.body["params"]["resource"].as_str()),
+            (Some("not_found"), Some("routing_rule"))
+        );
         get(&svc, &agent, "/api/v1/routing-rules").await.expect(200);
         // A rule naming a missing group, or an unknown condition kind, is a 422 by field.
         let missing = post(

@@ -2434,25 +2434,36 @@ export interface components {
          * @description An error response (RFC 7807). `errors` maps request fields to messages on 422;
          *     some problems add members (e.g. `allowed_transitions`, `current_version`).
          * @example {
+         *       "code": "validation",
          *       "detail": "1 field has an invalid value",
          *       "errors": {
          *         "custom_fields.asset_no": [
          *           "is required"
          *         ]
          *       },
+         *       "params": {},
          *       "status": 422,
          *       "title": "Validation failed",
          *       "type": "https://loopdesk.dev/problems/validation"
          *     }
          */
         Problem: {
+            /**
+             * @description stable: what went wrong (`not_found`, `permission_required`, `ticket_closed`, `claim_refused_at_capacity` …)
+             * @example not_found
+             */
+            code: string;
+            /** @description in English; clients show `code` + `params` in the reader's language */
             detail: string;
             /** @description on 422: the request field (`subject`, `custom_fields.asset_no`) → its messages */
             errors?: {
                 [key: string]: string[];
             } | null;
+            /** @description the values the code's sentence needs (`{"resource": "ticket"}`, `{"permission": "tickets_assign"}`) */
+            params: Record<string, never>;
             /** Format: int32 */
             status: number;
+            /** @description in English; clients show `code` + `params` in the reader's language */
             title: string;
             type: string;
         };

@@ -164,7 +164,10 @@ impl App {
         let saved = q::insert(conn, &change.after.to_insert()).map_err(|e| {
             if tx::is_unique_violation(&e) {
                 // A concurrent create with the same external id won the race.
-                AppError::conflict("a ticket with this external_source and external_id already exists")
+                AppError::refused(
+                    "external_id_taken",
+                    "a ticket with this external_source and external_id already exists",
+                )
             } else {
                 e.into()
             }
@@ -236,7 +239,7 @@ impl App {
                 None => continue,
             }
         }
-        Err(AppError::conflict("the ticket is being changed by others right now; try again"))
+        Err(AppError::refused("busy_try_again", "the ticket is being changed by others right now; try again"))
     }
 }
 

@@ -168,7 +168,10 @@ impl App {
             policy::may_transition(actor, &access_facts(row), from, input.status)?;
             rules::check_transition(from, input.status).map_err(transition_conflict)?;
             if input.status == TicketStatus::Assigned && row.assignee_id.is_none() {
-                return Err(AppError::conflict("nobody is assigned: use POST /tickets/{id}/assign to assign someone"));
+                return Err(AppError::refused(
+                    "nobody_assigned",
+                    "nobody is assigned: use POST /tickets/{id}/assign to assign someone",
+                ));
             }
             apply_status(row, input.status, log.at);
             log.status(from, input.status, trimmed_note(&input.note));
@@ -187,7 +190,7 @@ impl App {
             policy::require(actor, Permission::TicketsAssign)?;
             let from = status_of(row)?;
             if from == TicketStatus::Closed {
-                return Err(AppError::conflict("the ticket is closed; reopen it before assigning"));
+                return Err(AppError::refused("ticket_closed", "the ticket is closed; reopen it before assigning"));
             }
             let group_id = input.group_id.unwrap_or(row.group_id);
             let assignee_id = input.assignee_id.unwrap_or(row.assignee_id);
@@ -213,7 +216,7 @@ impl App {
             policy::require(actor, Permission::TicketsAssign)?;
             let from = status_of(row)?;
             if from == TicketStatus::Closed {
-                return Err(AppError::conflict("the ticket is closed; reopen it before transferring"));
+                return Err(AppError::refused("ticket_closed", "the ticket is closed; reopen it before transferring"));
             }
             let group_id = input.group_id.or(row.group_id);
             let assignee_id = match (input.assignee_id, input.group_id) {
@@ -223,7 +226,10 @@ impl App {
             };
             self.check_targets(conn, assignee_id, group_id, input.group_id.is_some())?;
             if assignee_id == row.assignee_id && group_id == row.group_id {
-                return Err(AppError::conflict("the ticket is already with that group and person"));
+                return Err(AppError::refused(
+                    "handover_unchanged",
+                    "the ticket is already with that group and person",
+                ));
             }
             log.note(Activity::HandedOver { from: row.assignee_id });
             hand_over(row, log, from, EventKind::Transferred, assignee_id, group_id, Some(reason.clone()));
@@ -304,5 +310,6 @@ fn transition_conflict(e: rules::TransitionError) -> AppError {
     let mut extra = serde_json::Map::new();
     extra.insert("current_status".into(), e.from.as_str().into());
     extra.insert("allowed_transitions".into(), e.allowed.iter().map(|s| serde_json::Value::from(s.as_str())).collect());
-    AppError::Conflict { detail: e.to_string(), extra }
+    let detail = e.to_string();
+    AppError::Conflict { code: "transition_not_allowed", params: extra.clone(), detail, extra }
 }

@@ -325,6 +325,8 @@ fn existing_external(existing_id: i64, source: &str, external_id: &str) -> AppEr
     extra.insert("existing_ticket_id".into(), existing_id.into());
     extra.insert("existing_ticket_number".into(), rules::format_ticket_number(existing_id).into());
     AppError::Conflict {
+        code: "external_id_taken",
+        params: extra.clone(),
         detail: format!(
             "ticket {} already has external id {external_id} from {source}",
             rules::format_ticket_number(existing_id)
