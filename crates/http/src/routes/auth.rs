@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::HttpConfig;
-use crate::extract::{Caller, OptionalJson, blocking, validated};
+use crate::extract::{Caller, Json, OptionalJson, blocking, validated};
 use crate::problem::{ApiError, Problem, for_status};
 
 /// Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
@@ -34,7 +34,7 @@ pub async fn login(
     req: HttpRequest,
     app: web::Data<App>,
     config: web::Data<HttpConfig>,
-    input: web::Json<LoginInput>,
+    input: Json<LoginInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
