@@ -39,11 +39,39 @@ const SLA_BATCH: i64 = 500;
 
 /// A business calendar (工作日历): time zone, working spans per weekday, holidays and make-up days (调休).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(from = "CalendarInputMembers")]
 pub struct CalendarInput {
     #[schema(example = "中国大陆工作日")]
     pub name: String,
     #[serde(flatten)]
     pub calendar: BusinessCalendar,
+}
+
+/// The same JSON as `CalendarInput`, read member by member: through `flatten`, serde buffers the calendar's
+/// members and a member that does not fit (`holidays[1].date` = "2027-02-30") loses its path.
+#[derive(Deserialize)]
+struct CalendarInputMembers {
+    name: String,
+    time_zone: String,
+    week: calendar::WeekHours,
+    #[serde(default)]
+    holidays: Vec<calendar::Holiday>,
+    #[serde(default)]
+    extra_working_days: Vec<calendar::ExtraWorkingDay>,
+}
+
+impl From<CalendarInputMembers> for CalendarInput {
+    fn from(m: CalendarInputMembers) -> Self {
+        CalendarInput {
+            name: m.name,
+            calendar: BusinessCalendar {
+                time_zone: m.time_zone,
+                week: m.week,
+                holidays: m.holidays,
+                extra_working_days: m.extra_working_days,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -7,6 +7,10 @@
 //!   PostgreSQL never gets the chance to answer a NUL with a 500.
 //!
 //! A request that fails is a 422 naming the field (`body` for the body as a whole).
+//!
+//! And before that, on every path: a request head (request line and headers) above [`MAX_HEAD_BYTES`] is a 431
+//! problem ([`limit_head`]). actix itself closes a connection whose head passes 128 KiB with a bare 431; ours is
+//! lower, so a client that sends a huge cookie or token learns what went wrong.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -18,7 +22,36 @@ use loopdesk_app::domain::input::text_problem;
 use serde_json::Value;
 
 use crate::MAX_JSON_BYTES;
-use crate::problem::Problem;
+use crate::problem::{Problem, for_status};
+
+/// The largest request head served: the request line and every header, each counted as `name: value` plus its
+/// line break. Documented in the operator guide.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The middleware refusing a request whose head is above [`MAX_HEAD_BYTES`] with a 431 problem, before anything
+/// else reads it.
+pub async fn limit_head<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let size = head_size(&req);
+    if size <= MAX_HEAD_BYTES {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let detail = format!(
+        "the request line and headers are {size} bytes; at most {MAX_HEAD_BYTES} are accepted (a cookie or header \
+         that large is usually a mistake)"
+    );
+    let response = for_status(actix_web::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, detail).response();
+    Ok(req.into_response(response).map_into_right_body())
+}
+
+/// `METHOD target HTTP/1.1\r\n` plus `name: value\r\n` per header.
+fn head_size(req: &ServiceRequest) -> usize {
+    let target = req.uri().path_and_query().map_or(1, |p| p.as_str().len());
+    let line = req.method().as_str().len() + 1 + target + " HTTP/1.1\r\n".len();
+    line + req.headers().iter().map(|(name, value)| name.as_str().len() + 2 + value.len() + 2).sum::<usize>()
+}
 
 /// The middleware: on `/api/` requests, reads a JSON body (at most one byte past the body limit, so the JSON
 /// extractor still answers an oversized body with 413), checks it and the query string, and puts the body back.

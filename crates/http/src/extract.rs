@@ -1,7 +1,7 @@
 //! Extractors and request plumbing: the caller, the blocking bridge, headers.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use loopdesk_app::{Actor, App, AppResult};
 use validator::Validate;
 
@@ -117,7 +117,68 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::new(crate::body_problem(&e)))
+    parse_json(body)
+}
+
+/// A JSON body as `T`. A body of the wrong shape is a 422 naming the member that did not fit by its path
+/// (`holidays[0].date`, `conditions[1].kind`; `body` for the body as a whole), JSON that does not parse a 400.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| ApiError::new(crate::body_problem(&e.path().to_string(), e.inner())))?;
+    deserializer.end().map_err(|e| ApiError::new(crate::body_problem(".", &e)))?;
+    Ok(value)
+}
+
+/// The JSON request body (what `web::Json` is, with errors by field path, see [`parse_json`]): a body without
+/// `Content-Type: application/json` is a 415, one above [`crate::MAX_JSON_BYTES`] a 413.
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let is_json = matches!(
+            req.mime_type(),
+            Ok(Some(mime)) if mime.subtype() == actix_web::mime::JSON || mime.suffix() == Some(actix_web::mime::JSON)
+        );
+        if !is_json {
+            return Box::pin(async {
+                Err(ApiError::new(for_status(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "send the body as JSON with Content-Type: application/json",
+                )))
+            });
+        }
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await.map_err(|e| {
+                ApiError::new(match e.as_response_error().status_code() {
+                    StatusCode::PAYLOAD_TOO_LARGE => for_status(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("the body must be at most {} bytes", crate::MAX_JSON_BYTES),
+                    ),
+                    _ => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {e}")),
+                })
+            })?;
+            parse_json(&body).map(Json)
+        })
+    }
 }
 
 /// The reader's language from `Accept-Language` (the first tag): Chinese when it starts with `zh`, else English.
@@ -131,11 +192,11 @@ pub fn locale(req: &HttpRequest) -> loopdesk_app::domain::dispatch::Locale {
 }
 
 /// A JSON body that may be left out: `None` when the request has no body (whatever its `Content-Type`); otherwise
-/// exactly `web::Json<T>` (a wrong content type is a 415, a malformed body a 400 or 422).
+/// exactly [`Json<T>`] (a wrong content type is a 415, a malformed body a 400 or 422).
 pub struct OptionalJson<T>(pub Option<T>);
 
 impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
-    type Error = actix_web::Error;
+    type Error = ApiError;
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
@@ -145,7 +206,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         if !chunked && length.unwrap_or(0) == 0 {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
-        let json = web::Json::<T>::from_request(req, payload);
+        let json = Json::<T>::from_request(req, payload);
         Box::pin(async move { Ok(OptionalJson(Some(json.await?.into_inner()))) })
     }
 }

@@ -4,6 +4,7 @@
 pub mod edge;
 pub mod extract;
 pub mod live;
+pub mod methods;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
@@ -42,12 +43,14 @@ pub struct HttpConfig {
 
 /// Registers everything on an actix `App`: `cfg.configure(|c| loopdesk_http::configure(c, app, config))`.
 pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
+    let document = openapi::document();
     cfg.app_data(web::Data::new(app))
+        .app_data(web::Data::new(methods::MethodTable::from_document(&document)))
         .app_data(web::Data::new(config))
-        .app_data(json_config())
+        .app_data(payload_config())
         .app_data(query_config())
         .app_data(path_config())
-        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi::document()))
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", document))
         .route(
             "/swagger-ui",
             web::get().to(|| async {
@@ -60,13 +63,23 @@ pub fn configure(cfg: &mut web::ServiceConfig, app: App, config: HttpConfig) {
         .default_service(web::to(spa_or_not_found));
 }
 
-/// Unmatched API requests: 405 when the path exists with other methods, else 404.
+/// Unmatched API requests: 405 with `Allow` when the path exists with other methods, else 404.
 async fn api_not_found(req: HttpRequest) -> HttpResponse {
-    if req.resource_map().has_resource(req.path()) {
-        let detail = format!("{} is not supported on {}", req.method(), req.path());
-        return for_status(StatusCode::METHOD_NOT_ALLOWED, detail).response();
+    method_not_allowed(&req).unwrap_or_else(|| {
+        for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
+    })
+}
+
+/// A 405 naming the methods the path supports (`Allow: GET, PATCH`, from [`methods::MethodTable`]), when it
+/// supports any.
+fn method_not_allowed(req: &HttpRequest) -> Option<HttpResponse> {
+    let allowed = req.app_data::<web::Data<methods::MethodTable>>()?.allowed(req.path())?;
+    let detail = format!("{} is not supported on {}; use {allowed}", req.method(), req.path());
+    let mut response = for_status(StatusCode::METHOD_NOT_ALLOWED, detail).response();
+    if let Ok(value) = HeaderValue::from_str(&allowed) {
+        response.headers_mut().insert(header::ALLOW, value);
     }
-    for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
+    Some(response)
 }
 
 /// Non-API GET and HEAD requests are the SPA's (`static_files`); API paths stay 404 problems.
@@ -79,39 +92,59 @@ async fn spa_or_not_found(req: HttpRequest, config: web::Data<HttpConfig>) -> Ht
     {
         return response;
     }
+    if let Some(response) = method_not_allowed(&req) {
+        return response;
+    }
     for_status(StatusCode::NOT_FOUND, format!("no route {} {}", req.method(), req.path())).response()
 }
 
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(MAX_JSON_BYTES).content_type_required(true).error_handler(|err, _req| {
-        let problem = match &err {
-            error::JsonPayloadError::ContentType => for_status(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send the body as JSON with Content-Type: application/json",
-            ),
-            error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
-                for_status(StatusCode::PAYLOAD_TOO_LARGE, format!("the body must be at most {MAX_JSON_BYTES} bytes"))
-            }
-            error::JsonPayloadError::Deserialize(e) => body_problem(e),
-            other => for_status(StatusCode::BAD_REQUEST, format!("cannot read the body: {other}")),
-        };
-        error::InternalError::from_response(err, problem.response()).into()
-    })
+/// The body limit of the JSON extractor (`extract::Json` reads the body as bytes).
+fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(MAX_JSON_BYTES)
 }
 
-/// A body that does not deserialise: a 422 naming the field when the JSON is well formed but of the wrong
-/// shape, a 400 when it is not JSON at all.
-pub(crate) fn body_problem(e: &serde_json::Error) -> Problem {
-    if e.is_data() {
-        let mut errors = loopdesk_domain::errors::FieldErrors::new();
-        let message = e.to_string();
-        let field = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).unwrap_or("body");
-        let text = if field == "body" { strip_position(&message) } else { "is required".to_string() };
-        errors.add(field, text);
-        Problem::validation(errors)
-    } else {
-        for_status(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
+/// A body that does not deserialise: a 422 naming the member at `path` (serde_path_to_error's, `.` for the body
+/// as a whole) when the JSON is well formed but of the wrong shape, a 400 when it is not JSON at all.
+pub(crate) fn body_problem(path: &str, e: &serde_json::Error) -> Problem {
+    if !e.is_data() {
+        return for_status(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {}", strip_position(&e.to_string())),
+        );
     }
+    let message = strip_position(&e.to_string());
+    let (field, text) = match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+        Some(missing) => (join_path(path, missing), "is required".to_string()),
+        None => (join_path(path, ""), clearer(&message)),
+    };
+    let mut errors = loopdesk_domain::errors::FieldErrors::new();
+    errors.add(field, text);
+    Problem::validation(errors)
+}
+
+/// `holidays[0]` + `date` → `holidays[0].date`; the root (`.`) is `body`.
+fn join_path(path: &str, member: &str) -> String {
+    let path = path.trim_start_matches('.');
+    match (path.is_empty(), member.is_empty()) {
+        (true, true) => "body".to_string(),
+        (true, false) => member.to_string(),
+        (false, true) => path.to_string(),
+        (false, false) => format!("{path}.{member}"),
+    }
+}
+
+/// serde's message, with chrono's terse parse errors ("input is out of range" for 2027-02-30) saying what they
+/// mean.
+fn clearer(message: &str) -> String {
+    const CHRONO: [&str; 6] = [
+        "input is out of range",
+        "no possible date and time matching input",
+        "input is not enough for unique date and time",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+    ];
+    if CHRONO.contains(&message) { format!("is not a valid date or time ({message})") } else { message.to_string() }
 }
 
 fn strip_position(message: &str) -> String {
@@ -148,12 +181,13 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
         }
         let status = res.status();
-        let detail = match status {
-            StatusCode::METHOD_NOT_ALLOWED => {
-                format!("{} is not supported on {}", res.request().method(), res.request().path())
-            }
-            _ => status.canonical_reason().unwrap_or("error").to_string(),
-        };
+        if status == StatusCode::METHOD_NOT_ALLOWED
+            && let Some(response) = method_not_allowed(res.request())
+        {
+            let (req, _) = res.into_parts();
+            return Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()));
+        }
+        let detail = status.canonical_reason().unwrap_or("error").to_string();
         let (req, _) = res.into_parts();
         let response: HttpResponse<BoxBody> = for_status(status, detail).response();
         Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
@@ -198,6 +232,7 @@ macro_rules! loopdesk_service {
         actix_web::App::new()
             .wrap($crate::problem_errors())
             .wrap(actix_web::middleware::from_fn($crate::edge::check_inputs))
+            .wrap(actix_web::middleware::from_fn($crate::edge::limit_head))
             .wrap(actix_web::middleware::from_fn($crate::request_id))
             .wrap(actix_web::middleware::from_fn($crate::security_headers::security_headers))
             .wrap(actix_web::middleware::Logger::new($crate::ACCESS_LOG_FORMAT))

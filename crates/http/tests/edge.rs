@@ -122,3 +122,70 @@ loopdesk_persistence::both_backends!(a_body_must_be_a_json_object, |db| {
         post(&svc, &admin, "/api/v1/tickets", json!(42)).await.expect_problem(422);
     })
 });
+
+loopdesk_persistence::both_backends!(a_method_the_path_lacks_is_a_405_with_allow_from_the_routes, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let cases = [
+            (actix_web::test::TestRequest::delete().uri("/api/v1/tickets"), "/api/v1/tickets", "GET, POST"),
+            (actix_web::test::TestRequest::put().uri("/api/v1/tickets/7"), "/api/v1/tickets/{id}", "GET, PATCH"),
+            (
+                actix_web::test::TestRequest::delete().uri("/api/v1/tickets/7/comments"),
+                "/api/v1/tickets/{id}/comments",
+                "GET, POST",
+            ),
+            (actix_web::test::TestRequest::get().uri("/api/v1/auth/login"), "/api/v1/auth/login", "POST"),
+            (actix_web::test::TestRequest::post().uri("/healthz"), "/healthz", "GET"),
+        ];
+        let committed: serde_json::Value = serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
+        for (request, template, expected) in cases {
+            let reply = send(&svc, request.insert_header(bearer(&admin))).await.expect_problem(405);
+            assert_eq!(reply.header("allow").as_deref(), Some(expected), "{template}");
+            assert!(reply.body["detail"].as_str().unwrap().contains(expected), "{}", reply.body);
+            // The header says what the document says the path supports.
+            let mut documented: Vec<String> =
+                committed["paths"][template].as_object().unwrap().keys().map(|m| m.to_ascii_uppercase()).collect();
+            let mut allowed: Vec<String> = expected.split(", ").map(str::to_string).collect();
+            documented.sort();
+            allowed.sort();
+            assert_eq!(allowed, documented, "{template}");
+        }
+        let unknown = get(&svc, &admin, "/api/v1/no-such-thing").await.expect_problem(404);
+        assert!(unknown.header("allow").is_none());
+    })
+});
+
+loopdesk_persistence::both_backends!(a_head_above_64_kib_is_a_431_problem_and_changes_nothing, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let ticket_type =
+            post(&svc, &admin, "/api/v1/ticket-types", json!({"name": "报修", "fields": []})).await.expect(201).body;
+        let huge = "x".repeat(100 * 1024);
+        let refused = send(
+            &svc,
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/tickets")
+                .insert_header(bearer(&admin))
+                .insert_header(("X-Trace", huge.as_str()))
+                .set_json(json!({"type_id": ticket_type["id"], "subject": "空调不制冷"})),
+        )
+        .await
+        .expect_problem(431);
+        assert!(refused.body["detail"].as_str().unwrap().contains("65536"), "{}", refused.body);
+        assert!(refused.header("x-request-id").is_some());
+        send(&svc, actix_web::test::TestRequest::get().uri("/healthz").insert_header(("Cookie", huge.as_str())))
+            .await
+            .expect_problem(431);
+        // Below the limit a large header is served.
+        let fine = "y".repeat(60 * 1024);
+        send(&svc, actix_web::test::TestRequest::get().uri("/healthz").insert_header(("Cookie", fine.as_str())))
+            .await
+            .expect(200);
+        let list = get(&svc, &admin, "/api/v1/tickets").await.expect(200).body;
+        assert_eq!(list["items"], json!([]));
+    })
+});

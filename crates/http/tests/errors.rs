@@ -54,7 +54,7 @@ loopdesk_persistence::both_backends!(malformed_requests_get_problems, |db| {
         assert_eq!(missing.body["errors"]["type_id"], json!(["is required"]));
         let wrong_type =
             post(&svc, &admin, "/api/v1/tickets", json!({"type_id": "one", "subject": "x"})).await.expect_problem(422);
-        assert!(wrong_type.body["errors"]["body"].is_array());
+        assert_eq!(wrong_type.body["errors"]["type_id"], json!(["invalid type: string \"one\", expected i64"]));
         post(&svc, &admin, "/api/v1/tickets", json!({"type_id": 1, "subject": "x", "priority": "apocalyptic"}))
             .await
             .expect_problem(422);
@@ -111,5 +111,55 @@ loopdesk_persistence::both_backends!(operations_endpoints_and_request_ids, |db| 
         assert_ne!(hostile.header("x-request-id").as_deref(), Some("bad id\twith spaces"));
         // Unknown non-API paths without a built SPA are 404 problems too.
         send(&svc, TestRequest::get().uri("/tickets/42")).await.expect_problem(404);
+    })
+});
+
+loopdesk_persistence::both_backends!(a_member_that_does_not_fit_is_reported_under_its_path, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let calendar = |holidays: serde_json::Value, from: serde_json::Value| {
+            json!({"name": "上海工作日", "time_zone": "Asia/Shanghai",
+                   "week": {"mon": [{"from": from, "to": "18:00"}]}, "holidays": holidays})
+        };
+
+        let impossible = post(
+            &svc,
+            &admin,
+            "/api/v1/calendars",
+            calendar(json!([{"date": "2026-10-01", "name": "国庆节"}, {"date": "2027-02-30"}]), json!("09:00")),
+        )
+        .await
+        .expect_problem(422);
+        assert_eq!(
+            impossible.body["errors"],
+            json!({"holidays[1].date": ["is not a valid date or time (input is out of range)"]}),
+            "{}",
+            impossible.body
+        );
+        let wrong_type =
+            post(&svc, &admin, "/api/v1/calendars", calendar(json!([]), json!(9))).await.expect_problem(422);
+        assert_eq!(
+            wrong_type.body["errors"],
+            json!({"week.mon[0].from": ["invalid type: integer `9`, expected a string"]}),
+            "{}",
+            wrong_type.body
+        );
+        let missing = post(&svc, &admin, "/api/v1/calendars", calendar(json!([{"name": "国庆节"}]), json!("09:00")))
+            .await
+            .expect_problem(422);
+        assert_eq!(missing.body["errors"], json!({"holidays[0].date": ["is required"]}), "{}", missing.body);
+        let ticket = post(&svc, &admin, "/api/v1/tickets", json!({"type_id": 1, "subject": "x", "tags": ["a", 2]}))
+            .await
+            .expect_problem(422);
+        assert_eq!(ticket.body["errors"], json!({"tags[1]": ["invalid type: integer `2`, expected a string"]}));
+
+        // Nothing was created.
+        let calendars = get(&svc, &admin, "/api/v1/calendars").await.expect(200).body;
+        assert_eq!(
+            calendars["items"].as_array().map(Vec::len).unwrap_or_else(|| calendars.as_array().unwrap().len()),
+            0
+        );
     })
 });

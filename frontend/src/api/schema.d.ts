@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`). */
+        /**
+         * Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["list_agents"];
         put?: never;
         post?: never;
@@ -28,14 +31,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One agent's dispatch profile and load (yourself, or anyone with `tickets_assign`). */
+        /**
+         * One agent's dispatch profile and load (yourself, or anyone with `tickets_assign`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_agent"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Set an agent's capacity and skills (`routing_manage`), or availability (`routing_manage`, or yourself). */
+        /**
+         * Set an agent's capacity and skills (`routing_manage`), or availability (`routing_manage`, or yourself).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
         patch: operations["update_agent"];
         trace?: never;
     };
@@ -46,10 +55,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All API keys (without secrets), with their last use. */
+        /**
+         * All API keys (without secrets), with their last use.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_api_keys"];
         put?: never;
-        /** Create an API key acting as you, limited to the given permissions. The secret is shown once. */
+        /**
+         * Create an API key acting as you, limited to the given permissions. The secret is shown once.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
+         */
         post: operations["create_api_key"];
         delete?: never;
         options?: never;
@@ -67,7 +82,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key: it stops working at once. */
+        /**
+         * Revoke a key: it stops working at once.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["revoke_api_key"];
         options?: never;
         head?: never;
@@ -148,12 +166,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every business calendar (`sla_manage` or `tickets_assign`). */
+        /**
+         * Every business calendar (`sla_manage` or `tickets_assign`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_calendars"];
         put?: never;
         /**
          * Add a calendar (`sla_manage`): an IANA time zone, working spans per weekday (several a day), holidays and
          *     make-up working days (调休). An invalid one is a 422 by field (`week.mon[1].to`, `holidays[3].date` …).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
          */
         post: operations["create_calendar"];
         delete?: never;
@@ -169,12 +191,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One calendar. */
+        /**
+         * One calendar.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_calendar"];
-        /** Replace a calendar (`sla_manage`). Running clocks of open tickets on it move onto the new working time. */
+        /**
+         * Replace a calendar (`sla_manage`). Running clocks of open tickets on it move onto the new working time.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         put: operations["update_calendar"];
         post?: never;
-        /** Delete a calendar no policy counts on (`sla_manage`). */
+        /**
+         * Delete a calendar no policy counts on (`sla_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 422, 431, 500.
+         */
         delete: operations["delete_calendar"];
         options?: never;
         head?: never;
@@ -193,6 +224,7 @@ export interface paths {
         /**
          * Import a year of holidays and make-up days (`sla_manage`) from CSV (`date,kind,name[,works_like]`, kind
          *     `holiday` or `workday`) or JSON (a list of the same objects). Errors name their line.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
          */
         post: operations["import_holidays"];
         delete?: never;
@@ -211,6 +243,7 @@ export interface paths {
         /**
          * The delivery log, newest first (`channels_manage`): e-mails and robot messages sent, waiting for a retry, or
          *     failed after every retry.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
          */
         get: operations["list_deliveries"];
         put?: never;
@@ -230,7 +263,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a failed delivery again (`channels_manage`). */
+        /**
+         * Send a failed delivery again (`channels_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 422, 431, 500.
+         */
         post: operations["retry_delivery"];
         delete?: never;
         options?: never;
@@ -245,10 +281,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All groups with their member ids (`users_read` or `groups_manage`). */
+        /**
+         * All groups with their member ids (`users_read` or `groups_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_groups"];
         put?: never;
-        /** Create a group (`groups_manage`), optionally under a parent group. */
+        /**
+         * Create a group (`groups_manage`), optionally under a parent group.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["create_group"];
         delete?: never;
         options?: never;
@@ -263,7 +305,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One group with its member ids. */
+        /**
+         * One group with its member ids.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_group"];
         put?: never;
         post?: never;
@@ -273,6 +318,7 @@ export interface paths {
         /**
          * Rename, describe or move a group (`groups_manage`); `parent_id: null` makes it top-level.
          *     A group cannot become its own ancestor.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         patch: operations["update_group"];
         trace?: never;
@@ -285,10 +331,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422). */
+        /**
+         * Add a staff member to the group (`groups_manage`). Idempotent; customers cannot join (422).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         put: operations["add_group_member"];
         post?: never;
-        /** Remove someone from the group (`groups_manage`). Removing a non-member is not an error. */
+        /**
+         * Remove someone from the group (`groups_manage`). Removing a non-member is not an error.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["remove_group_member"];
         options?: never;
         head?: never;
@@ -302,7 +354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user (or the user an API key acts for), with role, permissions and groups. */
+        /**
+         * The signed-in user (or the user an API key acts for), with role, permissions and groups.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["me"];
         put?: never;
         post?: never;
@@ -319,7 +374,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your own dispatch profile. */
+        /**
+         * Your own dispatch profile.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 431, 500.
+         */
         get: operations["get_my_agent"];
         put?: never;
         post?: never;
@@ -337,7 +395,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Go online, away or offline. Only online agents get new work from dispatch. */
+        /**
+         * Go online, away or offline. Only online agents get new work from dispatch.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
         put: operations["set_my_availability"];
         post?: never;
         delete?: never;
@@ -357,6 +418,7 @@ export interface paths {
         /**
          * Choose the language the server writes to you in: e-mail and notification titles (`zh-CN` or `en`). The web app
          *     sets it when you switch its language; it renders notifications itself from their kind and parameters.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
          */
         put: operations["set_my_locale"];
         post?: never;
@@ -374,7 +436,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Report where you are (from the phone), for the nearest-agent strategy. */
+        /**
+         * Report where you are (from the phone), for the nearest-agent strategy.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
         put: operations["set_my_location"];
         post?: never;
         delete?: never;
@@ -390,9 +455,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How you hear about each kind of event: in the app and/or by e-mail (default: both). */
+        /**
+         * How you hear about each kind of event: in the app and/or by e-mail (default: both).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["get_my_preferences"];
-        /** Set how you hear about events; kinds you leave out go back to the default. */
+        /**
+         * Set how you hear about events; kinds you leave out go back to the default.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
+         */
         put: operations["set_my_preferences"];
         post?: never;
         delete?: never;
@@ -408,12 +479,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The notification channels (`channels_manage`): WeCom, DingTalk and Feishu group robots, and webhooks. */
+        /**
+         * The notification channels (`channels_manage`): WeCom, DingTalk and Feishu group robots, and webhooks.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_channels"];
         put?: never;
         /**
          * Add a channel (`channels_manage`). DingTalk and Feishu robots with 加签 need their secret; a webhook with a
          *     secret gets an `X-Loopdesk-Signature: sha256=<hex HMAC of the body>` header.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
          */
         post: operations["create_channel"];
         delete?: never;
@@ -430,10 +505,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a channel (`channels_manage`); leave `secret` out to keep the current one, send "" to remove it. */
+        /**
+         * Replace a channel (`channels_manage`); leave `secret` out to keep the current one, send "" to remove it.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         put: operations["update_channel"];
         post?: never;
-        /** Delete a channel (`channels_manage`); what waits for it in the outbox fails ("the channel was deleted"). */
+        /**
+         * Delete a channel (`channels_manage`); what waits for it in the outbox fails ("the channel was deleted").
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["delete_channel"];
         options?: never;
         head?: never;
@@ -447,7 +528,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your notifications, newest first. */
+        /**
+         * Your notifications, newest first.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
+         */
         get: operations["list_notifications"];
         put?: never;
         post?: never;
@@ -466,7 +550,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark notifications read: the given ids, or all of yours. */
+        /**
+         * Mark notifications read: the given ids, or all of yours.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
+         */
         post: operations["mark_notifications_read"];
         delete?: never;
         options?: never;
@@ -481,7 +568,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many of your notifications are unread (the bell's badge). */
+        /**
+         * How many of your notifications are unread (the bell's badge).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["unread_notifications"];
         put?: never;
         post?: never;
@@ -498,10 +588,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organisations (`organizations_manage` or `users_read`), one keyset page at a time. */
+        /**
+         * List organisations (`organizations_manage` or `users_read`), one keyset page at a time.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
+         */
         get: operations["list_organizations"];
         put?: never;
-        /** Create an organisation (`organizations_manage`). */
+        /**
+         * Create an organisation (`organizations_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["create_organization"];
         delete?: never;
         options?: never;
@@ -516,14 +612,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One organisation. Customers may read their own. */
+        /**
+         * One organisation. Customers may read their own.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_organization"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organisation or switch its shared ticket view (`organizations_manage`). */
+        /**
+         * Rename an organisation or switch its shared ticket view (`organizations_manage`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         patch: operations["update_organization"];
         trace?: never;
     };
@@ -534,7 +636,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your groups' queues (every group with `tickets_read_all`): unassigned tickets and each member's load. */
+        /**
+         * Your groups' queues (every group with `tickets_read_all`): unassigned tickets and each member's load.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_queues"];
         put?: never;
         post?: never;
@@ -551,7 +656,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Transfers between groups in a period, most frequent first (`tickets_assign`). */
+        /**
+         * Transfers between groups in a period, most frequent first (`tickets_assign`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
+         */
         get: operations["transfer_stats"];
         put?: never;
         post?: never;
@@ -568,7 +676,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The roles users can hold (built-in admin, supervisor, agent, customer, and custom ones), with their permissions. */
+        /**
+         * The roles users can hold (built-in admin, supervisor, agent, customer, and custom ones), with their permissions.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_roles"];
         put?: never;
         post?: never;
@@ -585,12 +696,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The routing rules in evaluation order (`routing_manage` or `tickets_assign`). */
+        /**
+         * The routing rules in evaluation order (`routing_manage` or `tickets_assign`).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
+         */
         get: operations["list_routing_rules"];
         put?: never;
         /**
          * Add a rule (`routing_manage`). Conditions all must hold; the first matching rule wins unless it says
          *     `continue_matching`. A rule naming a group, agent, type, field or organisation that does not exist is a 422.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
          */
         post: operations["create_routing_rule"];
         delete?: never;
@@ -608,7 +723,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put the rules in a new order (`routing_manage`): list every rule id once, first to last. */
+        /**
+         * Put the rules in a new order (`routing_manage`): list every rule id once, first to last.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
+         */
         post: operations["reorder_routing_rules"];
         delete?: never;
         options?: never;
@@ -628,6 +746,7 @@ export interface paths {
         /**
          * Test routing on a sample ticket without changing anything: which rules match (condition by condition), where
          *     the ticket would go and which agent today's snapshot would pick. Send `rules` to test unsaved edits.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
          */
         post: operations["test_routing"];
         delete?: never;
@@ -643,12 +762,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One routing rule. */
+        /**
+         * One routing rule.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_routing_rule"];
-        /** Replace a rule (`routing_manage`); `position` may be left out to keep it where it is. */
+        /**
+         * Replace a rule (`routing_manage`); `position` may be left out to keep it where it is.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
         put: operations["update_routing_rule"];
         post?: never;
-        /** Delete a rule (`routing_manage`). Tickets it routed keep their history. */
+        /**
+         * Delete a rule (`routing_manage`). Tickets it routed keep their history.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["delete_routing_rule"];
         options?: never;
         head?: never;
@@ -665,12 +793,14 @@ export interface paths {
         /**
          * The SLA policies in selection order (`sla_manage` or `tickets_assign`): the first enabled policy whose
          *     conditions all hold covers a new ticket.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 431, 500.
          */
         get: operations["list_sla_policies"];
         put?: never;
         /**
          * Add a policy (`sla_manage`): conditions like routing rules, first-response and resolution targets per priority
          *     in business minutes, a calendar (or none: 24×7), the warning share, and what to do on a breach.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
          */
         post: operations["create_sla_policy"];
         delete?: never;
@@ -688,7 +818,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put the SLA policies in a new order (`sla_manage`): list every policy id once, first to last. */
+        /**
+         * Put the SLA policies in a new order (`sla_manage`): list every policy id once, first to last.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 413, 415, 422, 431, 500.
+         */
         post: operations["reorder_sla_policies"];
         delete?: never;
         options?: never;
@@ -703,15 +836,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One policy. */
+        /**
+         * One policy.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_sla_policy"];
         /**
          * Replace a policy (`sla_manage`). It applies to tickets created from now on, and to open tickets whose
          *     priority changes.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
          */
         put: operations["update_sla_policy"];
         post?: never;
-        /** Delete a policy (`sla_manage`); tickets it covers keep their clocks. */
+        /**
+         * Delete a policy (`sla_manage`); tickets it covers keep their clocks.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["delete_sla_policy"];
         options?: never;
         head?: never;
@@ -726,10 +866,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Live notifications as Server-Sent Events. First `event: ready` with `{"unread": n}`, then `event: notification`
-         *     with a NotificationView for each new notification of yours (from any instance), comments as keep-alives every
-         *     20 s, and `event: resync` if the stream fell behind (reload the list). Authenticate with the Authorization
-         *     header or `?access_token=`; the stream ends after 15 minutes: reconnect.
+         * Live notifications as Server-Sent Events.
+         * @description First `event: ready` with `{"unread": n}`, then `event: notification` with a NotificationView for each new
+         *     notification of yours (from any instance), comments as keep-alives every 20 s, and `event: resync` if the stream
+         *     fell behind (reload the list). Authenticate with the Authorization header or `?access_token=` (the browser's
+         *     EventSource cannot send headers); the stream ends after 15 minutes: reconnect.
          */
         get: operations["stream_notifications"];
         put?: never;
@@ -750,12 +891,14 @@ export interface paths {
         /**
          * The ticket types, for the new-ticket form. Any signed-in caller may list them;
          *     customers see only active types and only their customer-visible fields.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
          */
         get: operations["list_ticket_types"];
         put?: never;
         /**
          * Create a ticket type with its custom fields (`ticket_types_manage`). Field keys are
          *     `^[a-z][a-z0-9_]{0,62}$` and unique; select and multi_select fields need options, other kinds take none.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
          */
         post: operations["create_ticket_type"];
         delete?: never;
@@ -771,7 +914,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One ticket type with its field definitions (customers: customer-visible fields of active types only). */
+        /**
+         * One ticket type with its field definitions (customers: customer-visible fields of active types only).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_ticket_type"];
         put?: never;
         post?: never;
@@ -781,6 +927,7 @@ export interface paths {
         /**
          * Edit a ticket type (`ticket_types_manage`); absent fields stay. `fields` replaces all
          *     definitions (values under removed keys stay on existing tickets); `active: false` retires the type.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         patch: operations["update_ticket_type"];
         trace?: never;
@@ -795,12 +942,14 @@ export interface paths {
         /**
          * List the tickets you may see. Filters combine with AND; custom fields filter as
          *     `cf.<key>=<value>`. Pages are keyset-based: pass `next_cursor` back as `cursor`.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
          */
         get: operations["list_tickets"];
         put?: never;
         /**
          * Create a ticket. Send `Idempotency-Key` to retry safely: a repeat returns the first
          *     response (with `Idempotency-Replayed: true`) and creates nothing.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). With `Idempotency-Key`, a retry gets the first response instead of a duplicate. Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
          */
         post: operations["create_ticket"];
         delete?: never;
@@ -816,7 +965,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One ticket, with its ETag. Tickets you may not see are 404, like missing ones. */
+        /**
+         * One ticket, with its ETag. Tickets you may not see are 404, like missing ones.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_ticket"];
         put?: never;
         post?: never;
@@ -826,6 +978,7 @@ export interface paths {
         /**
          * Edit fields. Send `If-Match` with the ETag you read: if someone changed the ticket
          *     since, the answer is 412 and nothing is overwritten.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Send the `ETag` you read as `If-Match`; a stale one is a 412. Errors are `application/problem+json`: 400, 401, 403, 404, 409, 412, 413, 415, 422, 431, 500.
          */
         patch: operations["update_ticket"];
         trace?: never;
@@ -839,7 +992,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an assigned ticket (the assignee only): it moves to in_progress and its acceptance deadline ends. */
+        /**
+         * Accept an assigned ticket (the assignee only): it moves to in_progress and its acceptance deadline ends.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 422, 431, 500.
+         */
         post: operations["accept_ticket"];
         delete?: never;
         options?: never;
@@ -856,7 +1012,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Dispatch by hand: set the assignee and/or group, with a handover note. */
+        /**
+         * Dispatch by hand: set the assignee and/or group, with a handover note.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["assign_ticket"];
         delete?: never;
         options?: never;
@@ -876,6 +1035,7 @@ export interface paths {
         /**
          * Claim a ticket from the pool (抢单): exactly one claim wins, even when many arrive at once; the winner starts
          *     work at once (in_progress). Every other claim is a 409 naming who has it.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 422, 431, 500.
          */
         post: operations["claim_ticket"];
         delete?: never;
@@ -891,10 +1051,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Replies and internal notes, oldest first. Customers never receive internal notes. */
+        /**
+         * Replies and internal notes, oldest first. Customers never receive internal notes.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["list_comments"];
         put?: never;
-        /** Add a public reply, or an internal note (`internal: true`, staff only). */
+        /**
+         * Add a public reply, or an internal note (`internal: true`, staff only).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["add_comment"];
         delete?: never;
         options?: never;
@@ -914,6 +1080,7 @@ export interface paths {
         /**
          * Decline an assigned ticket with a reason (the assignee only); dispatch runs again without you. The answer is
          *     404 when the ticket left your sight.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         post: operations["decline_ticket"];
         delete?: never;
@@ -929,7 +1096,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ticket's append-only history, oldest first. Customers see status changes and public replies only. */
+        /**
+         * The ticket's append-only history, oldest first. Customers see status changes and public replies only.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["list_events"];
         put?: never;
         post?: never;
@@ -948,7 +1118,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Route the ticket again now (`tickets_assign`): the rules, then the strategy, with the decision in the history. */
+        /**
+         * Route the ticket again now (`tickets_assign`): the rules, then the strategy, with the decision in the history.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["reroute_ticket"];
         delete?: never;
         options?: never;
@@ -965,7 +1138,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Transfer (转交) to another group or person; the reason is required and kept in the history. */
+        /**
+         * Transfer (转交) to another group or person; the reason is required and kept in the history.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
+         */
         post: operations["transfer_ticket"];
         delete?: never;
         options?: never;
@@ -985,6 +1161,7 @@ export interface paths {
         /**
          * Move the ticket to another status: new → assigned → in_progress → pending → resolved → closed;
          *     resolved or closed can be reopened to in_progress. Customers may confirm (resolved → closed) or reopen.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         post: operations["transition_ticket"];
         delete?: never;
@@ -1000,10 +1177,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who watches (关注) the ticket: staff who hear about its replies, notes and status changes. */
+        /**
+         * Who watches (关注) the ticket: staff who hear about its replies, notes and status changes.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["list_watchers"];
         put?: never;
-        /** Watch a ticket (staff who can see it): yourself, or with `tickets_assign` someone else. */
+        /**
+         * Watch a ticket (staff who can see it): yourself, or with `tickets_assign` someone else.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
         post: operations["add_watcher"];
         delete?: never;
         options?: never;
@@ -1021,7 +1204,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Stop watching (yourself, or with `tickets_assign` someone else). */
+        /**
+         * Stop watching (yourself, or with `tickets_assign` someone else).
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         delete: operations["remove_watcher"];
         options?: never;
         head?: never;
@@ -1038,12 +1224,14 @@ export interface paths {
         /**
          * List users, for staff pickers and administration (`users_read` or `users_manage`).
          *     Filters combine with AND; pass `next_cursor` back as `cursor` for the next page.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Keyset-paginated: pass `next_cursor` back as `cursor` until it is null. Errors are `application/problem+json`: 400, 401, 403, 422, 431, 500.
          */
         get: operations["list_users"];
         put?: never;
         /**
          * Create a user: a staff member (with groups) or a customer (with an organisation).
          *     Needs `users_manage`. The e-mail is stored lower-case and must be unique.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 409, 413, 415, 422, 431, 500.
          */
         post: operations["create_user"];
         delete?: never;
@@ -1059,7 +1247,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One user, with role, permissions and groups. Anyone may read themself; others need `users_read`. */
+        /**
+         * One user, with role, permissions and groups. Anyone may read themself; others need `users_read`.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
         get: operations["get_user"];
         put?: never;
         post?: never;
@@ -1070,6 +1261,7 @@ export interface paths {
          * Edit a user (`users_manage`); absent fields stay as they are. `active: false` or a new
          *     password ends every session of the user at once. You cannot deactivate yourself or
          *     drop your own `users_manage`.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         patch: operations["update_user"];
         trace?: never;
@@ -1081,7 +1273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process serves requests. */
+        /**
+         * Liveness: the process serves requests.
+         * @description Public: no credentials needed. Errors are `application/problem+json`: 431.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -1098,7 +1293,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers. */
+        /**
+         * Readiness: the database answers.
+         * @description Public: no credentials needed. Errors are `application/problem+json`: 431, 503.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1113,20 +1311,12 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @description What a matching rule does. JSON: `{"kind": "set_group", "group_id": 3}`. */
-        Action: {
+        Action: components["schemas"]["ActionSetGroup"] | components["schemas"]["ActionSetPriority"] | components["schemas"]["ActionAddTags"] | components["schemas"]["ActionRequireSkills"] | components["schemas"]["ActionAssign"];
+        ActionAddTags: {
             /**
-             * Format: int64
-             * @example 3
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
-            group_id: number;
-            /** @enum {string} */
-            kind: "set_group";
-        } | {
-            /** @enum {string} */
-            kind: "set_priority";
-            priority: components["schemas"]["Priority"];
-        } | {
-            /** @enum {string} */
             kind: "add_tags";
             /**
              * @example [
@@ -1134,19 +1324,49 @@ export interface components {
              *     ]
              */
             tags: string[];
-        } | {
-            /** @enum {string} */
-            kind: "require_skills";
-            skills: components["schemas"]["SkillRequirement"][];
-        } | {
+        };
+        /** @description Pick an assignee. `accept_within_minutes`: the assignee must accept within this time or the ticket escalates. */
+        ActionAssign: {
             /**
              * Format: int32
              * @example 15
              */
             accept_within_minutes?: number | null;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "assign";
             strategy: components["schemas"]["AssignStrategy"];
+        };
+        /** @description Agents must hold every one of these skills; applies to every strategy except `named_agent`. */
+        ActionRequireSkills: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "require_skills";
+            skills: components["schemas"]["SkillRequirement"][];
+        };
+        ActionSetGroup: {
+            /**
+             * Format: int64
+             * @example 3
+             */
+            group_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "set_group";
+        };
+        ActionSetPriority: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "set_priority";
+            priority: components["schemas"]["Priority"];
         };
         /** @description Changes to an agent's dispatch profile; absent fields stay as they are. */
         AgentPatch: {
@@ -1278,41 +1498,89 @@ export interface components {
          * @description How an assignee is chosen among the candidates (the members of the ticket's group, as loaded by the app).
          *     JSON: `{"kind": "least_loaded"}`, `{"kind": "named_agent", "user_id": 7}`, `{"kind": "skills", "then": "round_robin"}`.
          */
-        AssignStrategy: {
-            /** @enum {string} */
+        AssignStrategy: components["schemas"]["AssignStrategyNamedAgent"] | components["schemas"]["AssignStrategyRoundRobin"] | components["schemas"]["AssignStrategyLeastLoaded"] | components["schemas"]["AssignStrategySkills"] | components["schemas"]["AssignStrategyNearest"] | components["schemas"]["AssignStrategyPool"];
+        /** @description The eligible agent with the least weighted open work (see `priority_weight`). */
+        AssignStrategyLeastLoaded: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "least_loaded";
+        };
+        /** @description This agent, if eligible (online, under capacity, not excluded); otherwise the ticket waits in the queue. */
+        AssignStrategyNamedAgent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "named_agent";
             /**
              * Format: int64
              * @example 7
              */
             user_id: number;
-        } | {
-            /** @enum {string} */
-            kind: "round_robin";
-        } | {
-            /** @enum {string} */
-            kind: "least_loaded";
-        } | {
-            /** @enum {string} */
-            kind: "skills";
-            then?: components["schemas"]["SkillsThen"];
-        } | {
-            /** @enum {string} */
+        };
+        /** @description The eligible agent closest to the ticket's location, skipping agents without a position or holding urgent work. */
+        AssignStrategyNearest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "nearest";
-        } | {
-            /** @enum {string} */
+        };
+        /** @description Offered to every eligible, qualified agent; the first claim wins (抢单). */
+        AssignStrategyPool: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "pool";
         };
+        /** @description The eligible agent assigned longest ago (never assigned first), ties by lowest id. */
+        AssignStrategyRoundRobin: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "round_robin";
+        };
+        /** @description Only agents holding every required skill, then `then` among them. */
+        AssignStrategySkills: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "skills";
+            then?: components["schemas"]["SkillsThen"];
+        };
         /** @description The result of applying a strategy. JSON: `{"outcome": "agent", "user_id": 7, …}`. */
-        Assignment: (components["schemas"]["Choice"] & {
+        Assignment: components["schemas"]["AssignmentAgent"] | components["schemas"]["AssignmentPool"] | components["schemas"]["AssignmentQueue"];
+        /** @description Assign to this agent. */
+        AssignmentAgent: components["schemas"]["Choice"] & {
             /** @enum {string} */
             outcome: "agent";
-        }) | {
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            outcome: "agent";
+        };
+        /** @description Offer to these agents (possibly none yet); the first claim wins. */
+        AssignmentPool: {
             offered_to: number[];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             outcome: "pool";
-        } | {
-            /** @enum {string} */
+        };
+        /** @description Nobody now: the ticket waits, visibly, in its group's queue. */
+        AssignmentQueue: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             outcome: "queue";
             reason: components["schemas"]["QueueReason"];
         };
@@ -1460,43 +1728,32 @@ export interface components {
             ticket_id: number;
         };
         /** @description One test on a ticket. JSON: `{"kind": "priority", "priorities": ["high", "urgent"]}`. */
-        Condition: {
-            /** @enum {string} */
-            kind: "ticket_type";
-            type_ids: number[];
-        } | {
-            /** @enum {string} */
-            kind: "priority";
-            priorities: components["schemas"]["Priority"][];
-        } | {
+        Condition: components["schemas"]["ConditionTicketType"] | components["schemas"]["ConditionPriority"] | components["schemas"]["ConditionChannel"] | components["schemas"]["ConditionOrganization"] | components["schemas"]["ConditionOrganizationTier"] | components["schemas"]["ConditionRequester"] | components["schemas"]["ConditionTags"] | components["schemas"]["ConditionCustomField"] | components["schemas"]["ConditionKeywords"] | components["schemas"]["ConditionRegion"] | components["schemas"]["ConditionTimeWindow"];
+        ConditionChannel: {
             channels: components["schemas"]["Channel"][];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "channel";
-        } | {
-            /** @enum {string} */
-            kind: "organization";
-            organization_ids: number[];
-        } | {
-            /** @enum {string} */
-            kind: "organization_tier";
-            tiers: string[];
-        } | {
-            /** @enum {string} */
-            kind: "requester";
-            user_ids: number[];
-        } | {
-            /** @enum {string} */
-            kind: "tags";
-            mode: components["schemas"]["TagMatch"];
-            tags: string[];
-        } | {
+        };
+        /** @description A custom field value. See `FieldOperator` for the semantics and `validate_rule` for which operators fit which kind. */
+        ConditionCustomField: {
             /** @example fault_type */
             field: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "custom_field";
             operator: components["schemas"]["FieldOperator"];
             value: unknown;
-        } | {
+        };
+        /**
+         * @description Any of the keywords occurs in the subject and/or description (substring of the normalised text, so it works
+         *     on Chinese: "不制冷" matches "空调不制冷").
+         */
+        ConditionKeywords: {
             /**
              * @example [
              *       "不制冷",
@@ -1504,13 +1761,48 @@ export interface components {
              *     ]
              */
             keywords: string[];
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "keywords";
             scope?: components["schemas"]["KeywordScope"];
-        } | {
+        };
+        /** @description The requester's organisation is one of these (tickets without an organisation never match). */
+        ConditionOrganization: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "organization";
+            organization_ids: number[];
+        };
+        /** @description The organisation's tier ("vip", "gold") is one of these, compared case-insensitively. */
+        ConditionOrganizationTier: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "organization_tier";
+            tiers: string[];
+        };
+        /** @description The ticket's priority (as set so far, see `evaluate`) is one of these. */
+        ConditionPriority: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "priority";
+            priorities: components["schemas"]["Priority"][];
+        };
+        /** @description The region: a custom field's value (`field`) or, without `field`, the ticket's location label. */
+        ConditionRegion: {
             /** @example city */
             field?: string | null;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "region";
             operator: components["schemas"]["RegionOperator"];
             /**
@@ -1520,10 +1812,45 @@ export interface components {
              *     ]
              */
             values: string[];
-        } | (components["schemas"]["TimeWindow"] & {
+        };
+        ConditionRequester: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "requester";
+            user_ids: number[];
+        };
+        /** @description The ticket's tags (including tags added by earlier matching rules), compared case-insensitively. */
+        ConditionTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "tags";
+            mode: components["schemas"]["TagMatch"];
+            tags: string[];
+        };
+        /** @description The ticket's type is one of these. */
+        ConditionTicketType: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ticket_type";
+            type_ids: number[];
+        };
+        /** @description Local time of day and weekday of the routing moment. */
+        ConditionTimeWindow: components["schemas"]["TimeWindow"] & {
             /** @enum {string} */
             kind: "time_window";
-        });
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "time_window";
+        };
         /** @description Returned once, at creation: the only time the secret is shown. */
         CreatedApiKeyView: components["schemas"]["ApiKeyView"] & {
             /**
@@ -1565,22 +1892,42 @@ export interface components {
             ticket_number?: string | null;
         };
         /** @description What started the dispatch. */
-        DispatchCause: {
-            /** @enum {string} */
+        DispatchCause: components["schemas"]["DispatchCauseCreated"] | components["schemas"]["DispatchCauseReroute"] | components["schemas"]["DispatchCauseDeclined"] | components["schemas"]["DispatchCauseEscalated"];
+        /** @description The ticket was created. */
+        DispatchCauseCreated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "created";
-        } | {
-            /** @enum {string} */
-            kind: "reroute";
-        } | {
-            /** @enum {string} */
+        };
+        /** @description The assignee declined; dispatch ran again without them. */
+        DispatchCauseDeclined: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "declined";
             /** Format: int64 */
             user_id: number;
-        } | {
-            /** @enum {string} */
+        };
+        /** @description The assignee did not accept in time; dispatch ran again without them. */
+        DispatchCauseEscalated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "escalated";
             /** Format: int64 */
             user_id: number;
+        };
+        /** @description Someone asked for routing again. */
+        DispatchCauseReroute: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "reroute";
         };
         /** @description The whole decision, as data. */
         DispatchReason: {
@@ -2058,6 +2405,21 @@ export interface components {
             ticket_number?: string | null;
             update?: components["schemas"]["TicketUpdate"] | null;
         };
+        /**
+         * Format: event-stream
+         * @description The body of `GET /api/v1/stream`: Server-Sent Events (`text/event-stream`, UTF-8), one event per blank-line
+         *     separated block. `event: ready` first, its `data:` `{"unread": n}`; `event: notification` with a
+         *     NotificationView as JSON in `data:` for each new notification; `event: resync` when the stream fell behind
+         *     (reload the list); lines starting with `:` are keep-alive comments.
+         * @example event: ready
+         *     data: {"unread":2}
+         *
+         *     : keep-alive
+         *
+         *     event: notification
+         *     data: {"id":41,"kind":"ticket_assigned","title":"T-000042 已分配给你 / assigned to you","body":"3 号楼空调不制冷","ticket_id":42,"read":false,"created_at":"2026-12-04T02:15:00Z"}
+         */
+        NotificationStream: string;
         NotificationView: {
             /** @example 3 号楼空调不制冷 */
             body: string;
@@ -2113,295 +2475,43 @@ export interface components {
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_CommentView: {
-            items: {
-                /** Format: int64 */
-                author_id: number;
-                /**
-                 * @description the author's display name
-                 * @example 李工
-                 */
-                author_name: string;
-                /** @example 已安排工程师明早 9 点上门。 */
-                body: string;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: int64 */
-                id: number;
-                /** @description internal note (内部批注): never shown to customers */
-                internal: boolean;
-                /** Format: int64 */
-                ticket_id: number;
-            }[];
+            items: components["schemas"]["CommentView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_DeliveryView: {
-            items: {
-                /** Format: int32 */
-                attempts: number;
-                /** @description email, wecom, dingtalk, feishu or webhook */
-                channel: string;
-                /** @description the notification channel's name (robots and webhooks) */
-                channel_name?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                event_kind: string;
-                /** Format: int64 */
-                id: number;
-                last_error?: string | null;
-                /** Format: date-time */
-                next_attempt_at: string;
-                /** Format: date-time */
-                sent_at?: string | null;
-                status: components["schemas"]["DeliveryStatus"];
-                /** @description the e-mail address, or the notification channel's id */
-                target: string;
-                /** Format: int64 */
-                ticket_id?: number | null;
-                /** @description "T-000042" */
-                ticket_number?: string | null;
-            }[];
+            items: components["schemas"]["DeliveryView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_EventView: {
-            items: {
-                /**
-                 * Format: int64
-                 * @description who did it (null for the system)
-                 */
-                actor_id?: number | null;
-                /**
-                 * @description who did it, to show: the person's display name, or the API key's name when the change
-                 *     came through a key; null for the system
-                 * @example 李工
-                 */
-                actor_name?: string | null;
-                /**
-                 * Format: int64
-                 * @description set when the change came through an API key
-                 */
-                api_key_id?: number | null;
-                /** Format: date-time */
-                created_at: string;
-                dispatch?: components["schemas"]["DispatchReason"] | null;
-                /** @description what changed: status, assignee_id, group_id, subject, custom_fields.<key> … */
-                field?: string | null;
-                /** Format: int64 */
-                id: number;
-                kind: components["schemas"]["EventKind"];
-                /**
-                 * @description new_value resolved to a name, as old_label
-                 * @example 售后二组
-                 */
-                new_label?: string | null;
-                new_value?: string | null;
-                /**
-                 * @description transition note, handover note, transfer or decline reason; for `dispatched`, the decision in words
-                 *     ("rule 'VIP 投诉' → group 售后二组, least loaded: 李工 (3 open)"), in the language of Accept-Language
-                 */
-                note?: string | null;
-                /**
-                 * @description old_value resolved to a name when it is an id: the person's name for assignee_id and
-                 *     requester_id, the group's for group_id, the organisation's for organization_id; null otherwise
-                 * @example 售后一组
-                 */
-                old_label?: string | null;
-                old_value?: string | null;
-                sla?: components["schemas"]["SlaEvent"] | null;
-                /** Format: int64 */
-                ticket_id: number;
-            }[];
+            items: components["schemas"]["EventView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_NotificationView: {
-            items: {
-                /** @example 3 号楼空调不制冷 */
-                body: string;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: int64 */
-                id: number;
-                /**
-                 * @description ticket_assigned, ticket_escalated …
-                 * @example ticket_assigned
-                 */
-                kind: string;
-                /** @description what the notification says, as data */
-                params: components["schemas"]["NoticeParams"];
-                read: boolean;
-                /** Format: int64 */
-                ticket_id?: number | null;
-                /**
-                 * @description the one line in the recipient's language (their `locale`); clients render `kind` + `params` in their own
-                 * @example T-000042 已分配给你
-                 */
-                title: string;
-            }[];
+            items: components["schemas"]["NotificationView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_OrganizationView: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                /** Format: int64 */
-                id: number;
-                /** @example 华东电力有限公司 */
-                name: string;
-                /** @description members of the organisation see each other's tickets */
-                shared_ticket_view: boolean;
-                /** @description service tier for routing and SLA rules, e.g. "vip" */
-                tier?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["OrganizationView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_TicketView: {
-            items: {
-                /**
-                 * Format: date-time
-                 * @description the assignee must accept by then, or the ticket escalates (staff only; null without a limit)
-                 */
-                accept_by?: string | null;
-                /** @description the statuses the caller may move this ticket to now */
-                allowed_transitions: components["schemas"]["TicketStatus"][];
-                /** Format: int64 */
-                assignee_id?: number | null;
-                /**
-                 * @description the assignee's display name; null when nobody is assigned
-                 * @example 李工
-                 */
-                assignee_name?: string | null;
-                channel: components["schemas"]["Channel"];
-                claim_block?: components["schemas"]["ClaimBlock"] | null;
-                /** Format: date-time */
-                closed_at?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: int64 */
-                created_by: number;
-                /**
-                 * @description values keyed by field key; customers see only customer-visible fields
-                 * @example {
-                 *       "asset_no": "AC-3-0412",
-                 *       "floor": 3
-                 *     }
-                 */
-                custom_fields: {
-                    [key: string]: unknown;
-                };
-                description: string;
-                external_id?: string | null;
-                external_source?: string | null;
-                /** Format: date-time */
-                first_response_at?: string | null;
-                /** Format: int64 */
-                group_id?: number | null;
-                /**
-                 * @description the agent group's name; null when no group handles the ticket
-                 * @example 售后二组
-                 */
-                group_name?: string | null;
-                /**
-                 * Format: int64
-                 * @example 123
-                 */
-                id: number;
-                /** @description waiting in the claim pool (抢单) for an agent to claim it (staff only) */
-                in_pool?: boolean;
-                location?: components["schemas"]["TicketLocation"] | null;
-                /**
-                 * @description human-readable number
-                 * @example T-000123
-                 */
-                number: string;
-                /** Format: int64 */
-                organization_id?: number | null;
-                /**
-                 * @description the organisation's name; null when the ticket has no organisation
-                 * @example 华东电力有限公司
-                 */
-                organization_name?: string | null;
-                priority: components["schemas"]["Priority"];
-                /** Format: int64 */
-                requester_id: number;
-                /**
-                 * @description the requester's display name
-                 * @example 王女士
-                 */
-                requester_name: string;
-                /** Format: date-time */
-                resolved_at?: string | null;
-                sla?: components["schemas"]["TicketSlaView"] | null;
-                status: components["schemas"]["TicketStatus"];
-                /** @example 3 号楼空调不制冷 */
-                subject: string;
-                /**
-                 * @example [
-                 *       "空调",
-                 *       "VIP"
-                 *     ]
-                 */
-                tags: string[];
-                /** Format: int64 */
-                type_id: number;
-                /**
-                 * @description the ticket type's name
-                 * @example 设备报修
-                 */
-                type_name: string;
-                /** Format: date-time */
-                updated_at: string;
-                /**
-                 * Format: int64
-                 * @description increases on every change; sent as the ETag
-                 */
-                version: number;
-            }[];
+            items: components["schemas"]["TicketView"][];
             /** @example null */
             next_cursor?: string | null;
         };
         /** @description A page of a list: pass `next_cursor` back as `cursor` for the next page; null on the last page. */
         Page_UserView: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                /** @example li.gong@example.com */
-                email: string;
-                group_ids: number[];
-                /**
-                 * Format: int64
-                 * @example 7
-                 */
-                id: number;
-                kind: components["schemas"]["UserKind"];
-                /** Format: date-time */
-                last_login_at?: string | null;
-                /** @description the language the server writes to this user in (e-mail, notification titles): `PUT /me/locale` */
-                locale: components["schemas"]["Locale"];
-                /** @example 李工 */
-                name: string;
-                /** Format: int64 */
-                organization_id?: number | null;
-                permissions: components["schemas"]["Permission"][];
-                /**
-                 * @description role name, e.g. admin, supervisor, agent, customer
-                 * @example agent
-                 */
-                role: string;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["UserView"][];
             /** @example null */
             next_cursor?: string | null;
         };
@@ -3268,8 +3378,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No group with this `group_id` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3347,6 +3475,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3453,6 +3590,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -3502,6 +3648,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3596,6 +3751,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -3666,6 +3830,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3765,6 +3938,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -3849,6 +4031,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3943,6 +4134,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -3992,6 +4192,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4097,6 +4306,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -4167,6 +4385,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4246,6 +4473,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Another calendar has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MiB */
             413: {
                 headers: {
@@ -4266,6 +4502,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4350,6 +4595,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4456,6 +4710,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -4519,6 +4782,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4610,6 +4882,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -4659,6 +4940,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4764,6 +5054,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -4834,6 +5133,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4949,6 +5257,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5021,6 +5338,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5107,6 +5433,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5163,6 +5498,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5212,6 +5556,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not staff, so you have no agent profile */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5279,6 +5641,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description You are not staff, so you have no agent profile */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MiB */
             413: {
                 headers: {
@@ -5299,6 +5670,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5393,6 +5773,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5453,6 +5842,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description You are not staff, so you have no agent profile */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MiB */
             413: {
                 headers: {
@@ -5473,6 +5871,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5529,6 +5936,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5623,6 +6039,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5672,6 +6097,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5777,6 +6211,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -5849,6 +6292,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Another channel has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MiB */
             413: {
                 headers: {
@@ -5869,6 +6321,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5951,6 +6412,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6015,6 +6485,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6109,6 +6588,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6158,6 +6646,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6231,6 +6728,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6336,6 +6842,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6406,6 +6921,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6521,6 +7045,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6570,6 +7103,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6645,6 +7187,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6701,6 +7252,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6750,6 +7310,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6846,6 +7415,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -6926,6 +7504,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7023,6 +7610,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7093,6 +7689,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7199,6 +7804,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7274,6 +7888,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7323,6 +7946,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7419,6 +8051,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7506,6 +8147,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7576,6 +8226,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7682,6 +8341,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7757,6 +8425,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -7786,7 +8463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["NotificationStream"];
                 };
             };
             /** @description Malformed request: bad JSON, query or header */
@@ -7818,6 +8495,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7898,6 +8584,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8003,6 +8698,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -8073,6 +8777,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8181,6 +8894,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8302,6 +9024,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -8405,6 +9136,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -8477,6 +9217,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8559,6 +9308,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The ticket is being changed by others right now; try again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Changed by someone else since your read; reload */
             412: {
                 headers: {
@@ -8588,6 +9346,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8674,6 +9441,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8789,6 +9565,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -8868,6 +9653,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8955,6 +9749,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -9027,6 +9830,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The ticket is being changed by others right now; try again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MiB */
             413: {
                 headers: {
@@ -9047,6 +9859,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9162,6 +9983,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -9238,6 +10068,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9353,6 +10192,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -9454,6 +10302,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9569,6 +10426,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -9639,6 +10505,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9745,6 +10620,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -9817,6 +10701,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9905,6 +10798,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10010,6 +10912,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -10080,6 +10991,15 @@ export interface operations {
             };
             /** @description Invalid values; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10195,6 +11115,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (details are logged, not sent) */
             500: {
                 headers: {
@@ -10224,6 +11153,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     readyz: {
@@ -10242,6 +11180,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The database is not reachable */

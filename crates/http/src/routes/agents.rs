@@ -6,12 +6,13 @@ use loopdesk_app::agents::{AgentListQuery, AgentPatch, AgentView, AvailabilityIn
 use loopdesk_app::domain::ids::UserId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::Caller;
+use crate::extract::{Caller, Json};
 use crate::problem::ApiError;
 
 /// Staff with their availability, capacity, skills, position and open work (`tickets_assign` or `routing_manage`).
 #[utoipa::path(get, operation_id = "list_agents", tag = "dispatch", params(AgentListQuery), responses(
     (status = 200, description = "Agents, by id", body = Vec<AgentView>),
+    (status = 404, description = "No group with this `group_id`", body = crate::problem::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/agents")]
 pub async fn list(
@@ -44,7 +45,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<AgentPatch>,
+    input: Json<AgentPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let agent = caller.run(&app, move |app, actor| app.update_agent(actor, UserId(id), &input)).await?;
@@ -53,7 +54,8 @@ pub async fn update(
 
 /// Your own dispatch profile.
 #[utoipa::path(get, operation_id = "get_my_agent", tag = "dispatch",
-    responses((status = 200, description = "Your profile", body = AgentView)))]
+    responses((status = 200, description = "Your profile", body = AgentView),
+        (status = 404, description = "You are not staff, so you have no agent profile", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[get("/me/agent")]
 pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let agent = caller.run(&app, move |app, actor| app.get_agent(actor, UserId(actor.user_id))).await?;
@@ -62,12 +64,13 @@ pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, Api
 
 /// Go online, away or offline. Only online agents get new work from dispatch.
 #[utoipa::path(put, operation_id = "set_my_availability", tag = "dispatch", request_body = AvailabilityInput,
-    responses((status = 200, description = "Saved", body = AgentView)))]
+    responses((status = 200, description = "Saved", body = AgentView),
+        (status = 404, description = "You are not staff, so you have no agent profile", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[put("/me/availability")]
 pub async fn set_availability(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<AvailabilityInput>,
+    input: Json<AvailabilityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let agent = caller.run(&app, move |app, actor| app.set_my_availability(actor, &input)).await?;
@@ -76,12 +79,13 @@ pub async fn set_availability(
 
 /// Report where you are (from the phone), for the nearest-agent strategy.
 #[utoipa::path(put, operation_id = "set_my_location", tag = "dispatch", request_body = LocationInput,
-    responses((status = 200, description = "Saved", body = AgentView)))]
+    responses((status = 200, description = "Saved", body = AgentView),
+        (status = 404, description = "You are not staff, so you have no agent profile", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[put("/me/location")]
 pub async fn set_location(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<LocationInput>,
+    input: Json<LocationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let agent = caller.run(&app, move |app, actor| app.set_my_location(actor, &input)).await?;

@@ -6,7 +6,7 @@ use loopdesk_app::auth::NewApiKeyInput;
 use loopdesk_app::views::{ApiKeyView, CreatedApiKeyView};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, validated};
+use crate::extract::{Caller, Json, validated};
 use crate::problem::ApiError;
 
 /// Create an API key acting as you, limited to the given permissions. The secret is shown once.
@@ -17,7 +17,7 @@ use crate::problem::ApiError;
 pub async fn create(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<NewApiKeyInput>,
+    input: Json<NewApiKeyInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();

@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::HttpConfig;
-use crate::extract::{Caller, OptionalJson, blocking, validated};
+use crate::extract::{Caller, Json, OptionalJson, blocking, validated};
 use crate::problem::{ApiError, Problem, for_status};
 
 /// Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
@@ -34,7 +34,7 @@ pub async fn login(
     req: HttpRequest,
     app: web::Data<App>,
     config: web::Data<HttpConfig>,
-    input: web::Json<LoginInput>,
+    input: Json<LoginInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
@@ -206,7 +206,7 @@ pub async fn me(app: web::Data<App>, caller: Caller) -> Result<HttpResponse, Api
 pub async fn set_my_locale(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<LocaleInput>,
+    input: Json<LocaleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let user = caller.run(&app, move |app, actor| app.set_my_locale(actor, &input)).await?;

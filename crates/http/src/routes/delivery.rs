@@ -9,7 +9,7 @@ use loopdesk_app::delivery::{
 use loopdesk_app::views::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::Caller;
+use crate::extract::{Caller, Json};
 use crate::problem::{ApiError, Problem};
 
 /// The notification channels (`channels_manage`): WeCom, DingTalk and Feishu group robots, and webhooks.
@@ -30,7 +30,7 @@ pub async fn list_channels(app: web::Data<App>, caller: Caller) -> Result<HttpRe
 pub async fn create_channel(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<ChannelInput>,
+    input: Json<ChannelInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let channel = caller.run(&app, move |app, actor| app.create_channel(actor, &input)).await?;
@@ -42,13 +42,14 @@ pub async fn create_channel(
 /// Replace a channel (`channels_manage`); leave `secret` out to keep the current one, send "" to remove it.
 #[utoipa::path(put, operation_id = "update_channel", tag = "notifications", request_body = ChannelInput,
     params(("id" = i64, Path, description = "channel id")),
-    responses((status = 200, description = "Saved", body = ChannelView)))]
+    responses((status = 200, description = "Saved", body = ChannelView),
+        (status = 409, description = "Another channel has this name", body = Problem, content_type = "application/problem+json")))]
 #[put("/notification-channels/{id}")]
 pub async fn update_channel(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<ChannelInput>,
+    input: Json<ChannelInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let channel = caller.run(&app, move |app, actor| app.update_channel(actor, id, &input)).await?;
@@ -82,7 +83,7 @@ pub async fn my_preferences(app: web::Data<App>, caller: Caller) -> Result<HttpR
 pub async fn set_my_preferences(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<PreferencesInput>,
+    input: Json<PreferencesInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let preferences = caller.run(&app, move |app, actor| app.set_my_preferences(actor, &input)).await?;

@@ -10,7 +10,7 @@ use loopdesk_app::views::TicketView;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tickets::ticket_response;
-use crate::extract::{Caller, locale, optional_json, validated};
+use crate::extract::{Caller, Json, locale, optional_json, validated};
 use crate::problem::{ApiError, Problem};
 
 /// The routing rules in evaluation order (`routing_manage` or `tickets_assign`).
@@ -32,7 +32,7 @@ pub async fn list_rules(app: web::Data<App>, caller: Caller) -> Result<HttpRespo
 pub async fn create_rule(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<RoutingRuleInput>,
+    input: Json<RoutingRuleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let rule = caller.run(&app, move |app, actor| app.create_routing_rule(actor, &input)).await?;
@@ -49,7 +49,7 @@ pub async fn create_rule(
 pub async fn reorder_rules(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<RuleOrderInput>,
+    input: Json<RuleOrderInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let rules = caller.run(&app, move |app, actor| app.reorder_routing_rules(actor, &input)).await?;
@@ -65,7 +65,7 @@ pub async fn reorder_rules(
 pub async fn test_rules(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<RoutingTestInput>,
+    input: Json<RoutingTestInput>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (input, locale) = (input.into_inner(), locale(&req));
@@ -93,7 +93,7 @@ pub async fn update_rule(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<RoutingRuleInput>,
+    input: Json<RoutingRuleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let rule = caller.run(&app, move |app, actor| app.update_routing_rule(actor, id, &input)).await?;
@@ -153,7 +153,7 @@ pub async fn decline(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<DeclineInput>,
+    input: Json<DeclineInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

@@ -8,7 +8,7 @@ use loopdesk_app::domain::ids::{GroupId, UserId};
 use loopdesk_app::views::GroupView;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, validated};
+use crate::extract::{Caller, Json, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a group (`groups_manage`), optionally under a parent group.
@@ -18,11 +18,7 @@ use crate::problem::{ApiError, Problem};
     (status = 409, description = "A group with this name already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/groups")]
-pub async fn create(
-    app: web::Data<App>,
-    caller: Caller,
-    input: web::Json<NewGroupInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(app: web::Data<App>, caller: Caller, input: Json<NewGroupInput>) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let group = caller.run(&app, move |app, actor| app.create_group(actor, &input)).await?;
@@ -63,7 +59,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<GroupPatch>,
+    input: Json<GroupPatch>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

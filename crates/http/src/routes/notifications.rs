@@ -54,12 +54,25 @@ pub struct StreamQuery {
 const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Live notifications as Server-Sent Events. First `event: ready` with `{"unread": n}`, then `event: notification`
-/// with a NotificationView for each new notification of yours (from any instance), comments as keep-alives every
-/// 20 s, and `event: resync` if the stream fell behind (reload the list). Authenticate with the Authorization
-/// header or `?access_token=`; the stream ends after 15 minutes: reconnect.
+/// The body of `GET /api/v1/stream`: Server-Sent Events (`text/event-stream`, UTF-8), one event per blank-line
+/// separated block. `event: ready` first, its `data:` `{"unread": n}`; `event: notification` with a
+/// NotificationView as JSON in `data:` for each new notification; `event: resync` when the stream fell behind
+/// (reload the list); lines starting with `:` are keep-alive comments.
+#[derive(utoipa::ToSchema)]
+#[schema(
+    format = "event-stream",
+    example = "event: ready\ndata: {\"unread\":2}\n\n: keep-alive\n\nevent: notification\ndata: {\"id\":41,\"kind\":\"ticket_assigned\",\"title\":\"T-000042 已分配给你 / assigned to you\",\"body\":\"3 号楼空调不制冷\",\"ticket_id\":42,\"read\":false,\"created_at\":\"2026-12-04T02:15:00Z\"}\n\n"
+)]
+pub struct NotificationStream(#[allow(dead_code)] String);
+
+/// Live notifications as Server-Sent Events.
+///
+/// First `event: ready` with `{"unread": n}`, then `event: notification` with a NotificationView for each new
+/// notification of yours (from any instance), comments as keep-alives every 20 s, and `event: resync` if the stream
+/// fell behind (reload the list). Authenticate with the Authorization header or `?access_token=` (the browser's
+/// EventSource cannot send headers); the stream ends after 15 minutes: reconnect.
 #[utoipa::path(get, operation_id = "stream_notifications", tag = "notifications", params(StreamQuery),
-    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = String),
+    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = NotificationStream),
         (status = 503, description = "Live delivery is not running on this instance", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[get("/stream")]
 pub async fn stream(

@@ -8,7 +8,7 @@ use loopdesk_app::domain::ids::OrganizationId;
 use loopdesk_app::views::{OrganizationView, Page};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, validated};
+use crate::extract::{Caller, Json, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create an organisation (`organizations_manage`).
@@ -21,7 +21,7 @@ use crate::problem::{ApiError, Problem};
 pub async fn create(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<NewOrganizationInput>,
+    input: Json<NewOrganizationInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
@@ -65,7 +65,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<OrganizationPatch>,
+    input: Json<OrganizationPatch>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

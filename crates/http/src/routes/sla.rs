@@ -8,7 +8,7 @@ use loopdesk_app::sla::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::Caller;
+use crate::extract::{Caller, Json};
 use crate::problem::{ApiError, Problem};
 
 /// Every business calendar (`sla_manage` or `tickets_assign`).
@@ -29,7 +29,7 @@ pub async fn list_calendars(app: web::Data<App>, caller: Caller) -> Result<HttpR
 pub async fn create_calendar(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<CalendarInput>,
+    input: Json<CalendarInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let calendar = caller.run(&app, move |app, actor| app.create_calendar(actor, &input)).await?;
@@ -52,13 +52,14 @@ pub async fn get_calendar(app: web::Data<App>, caller: Caller, id: web::Path<i64
 /// Replace a calendar (`sla_manage`). Running clocks of open tickets on it move onto the new working time.
 #[utoipa::path(put, operation_id = "update_calendar", tag = "sla", request_body = CalendarInput,
     params(("id" = i64, Path, description = "calendar id")),
-    responses((status = 200, description = "Saved", body = CalendarView)))]
+    responses((status = 200, description = "Saved", body = CalendarView),
+        (status = 409, description = "Another calendar has this name", body = Problem, content_type = "application/problem+json")))]
 #[put("/calendars/{id}")]
 pub async fn update_calendar(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<CalendarInput>,
+    input: Json<CalendarInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let calendar = caller.run(&app, move |app, actor| app.update_calendar(actor, id, &input)).await?;
@@ -75,7 +76,7 @@ pub async fn import_holidays(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<HolidayImportInput>,
+    input: Json<HolidayImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let calendar = caller.run(&app, move |app, actor| app.import_holidays(actor, id, &input)).await?;
@@ -116,7 +117,7 @@ pub async fn list_policies(app: web::Data<App>, caller: Caller) -> Result<HttpRe
 pub async fn create_policy(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<SlaPolicyInput>,
+    input: Json<SlaPolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let policy = caller.run(&app, move |app, actor| app.create_sla_policy(actor, &input)).await?;
@@ -146,7 +147,7 @@ pub async fn update_policy(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<SlaPolicyInput>,
+    input: Json<SlaPolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
     let policy = caller.run(&app, move |app, actor| app.update_sla_policy(actor, id, &input)).await?;
@@ -171,7 +172,7 @@ pub async fn delete_policy(app: web::Data<App>, caller: Caller, id: web::Path<i6
 pub async fn reorder_policies(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<PolicyOrderInput>,
+    input: Json<PolicyOrderInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let policies = caller.run(&app, move |app, actor| app.reorder_sla_policies(actor, &input)).await?;

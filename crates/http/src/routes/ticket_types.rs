@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, validated};
+use crate::extract::{Caller, Json, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Options of the ticket-type list.
@@ -33,7 +33,7 @@ pub struct TicketTypeListQuery {
 pub async fn create(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<NewTicketTypeInput>,
+    input: Json<NewTicketTypeInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
@@ -83,7 +83,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<TicketTypePatch>,
+    input: Json<TicketTypePatch>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

@@ -12,7 +12,7 @@ use loopdesk_app::tickets::{
 use loopdesk_app::views::{CommentView, EventView, Page, TicketView};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, etag, idempotency_key, if_match_version, validated};
+use crate::extract::{Caller, Json, etag, idempotency_key, if_match_version, validated};
 use crate::problem::{ApiError, Problem};
 
 /// A ticket response with its ETag.
@@ -63,7 +63,7 @@ pub async fn list(
 pub async fn create(
     app: web::Data<App>,
     caller: Caller,
-    input: web::Json<NewTicketInput>,
+    input: Json<NewTicketInput>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
@@ -97,6 +97,7 @@ pub async fn get(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Res
     params(("id" = i64, Path, description = "ticket id"), ("If-Match" = Option<String>, Header, description = "the ETag from GET, e.g. \"3\"")),
     responses(
         (status = 200, description = "Updated", body = TicketView),
+        (status = 409, description = "The ticket is being changed by others right now; try again", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed by someone else since your read; reload", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/tickets/{id}")]
@@ -104,7 +105,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<TicketPatch>,
+    input: Json<TicketPatch>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
@@ -127,7 +128,7 @@ pub async fn transition(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<TransitionInput>,
+    input: Json<TransitionInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
@@ -145,7 +146,7 @@ pub async fn assign(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<AssignInput>,
+    input: Json<AssignInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
@@ -163,7 +164,7 @@ pub async fn transfer(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<TransferInput>,
+    input: Json<TransferInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());
@@ -190,13 +191,14 @@ pub async fn list_comments(
 /// Add a public reply, or an internal note (`internal: true`, staff only).
 #[utoipa::path(post, tag = "tickets", request_body = NewCommentInput,
     params(("id" = i64, Path, description = "ticket id")),
-    responses((status = 201, description = "Added", body = CommentView)))]
+    responses((status = 201, description = "Added", body = CommentView),
+        (status = 409, description = "The ticket is being changed by others right now; try again", body = Problem, content_type = "application/problem+json")))]
 #[post("/tickets/{id}/comments")]
 pub async fn add_comment(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<NewCommentInput>,
+    input: Json<NewCommentInput>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

@@ -8,7 +8,7 @@ use loopdesk_app::domain::ids::UserId;
 use loopdesk_app::views::{Page, RoleView, UserView};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::extract::{Caller, validated};
+use crate::extract::{Caller, Json, validated};
 use crate::problem::{ApiError, Problem};
 
 /// Create a user: a staff member (with groups) or a customer (with an organisation).
@@ -19,11 +19,7 @@ use crate::problem::{ApiError, Problem};
     (status = 409, description = "A user with this e-mail already exists", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/users")]
-pub async fn create(
-    app: web::Data<App>,
-    caller: Caller,
-    input: web::Json<NewUserInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(app: web::Data<App>, caller: Caller, input: Json<NewUserInput>) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
     let user = caller.run(&app, move |app, actor| app.create_user(actor, &input)).await?;
@@ -71,7 +67,7 @@ pub async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<i64>,
-    input: web::Json<UserPatch>,
+    input: Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let (id, input) = (id.into_inner(), input.into_inner());

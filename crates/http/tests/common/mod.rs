@@ -102,12 +102,51 @@ where
     S: TestApi<B>,
     B: MessageBody,
 {
-    let res = actix_web::test::call_service(svc, req.to_request()).await;
+    let request = req.to_request();
+    let (method, path) = (request.method().as_str().to_ascii_lowercase(), request.path().to_string());
+    let res = actix_web::test::call_service(svc, request).await;
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = actix_web::test::read_body(res).await;
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    assert_documented(&method, &path, status);
     Reply { status, headers, body }
+}
+
+/// Every 404 and 409 an operation really answers (in any test) is among the responses the committed OpenAPI
+/// document lists for it, so generated clients and readers know to expect it.
+pub fn assert_documented(method: &str, path: &str, status: StatusCode) {
+    if !matches!(status.as_u16(), 404 | 409) {
+        return;
+    }
+    let Some((template, operation)) = documented_operation(method, path) else { return };
+    assert!(
+        operation["responses"].get(status.as_str()).is_some(),
+        "{method} {path} answered {status}, which the document does not list for {method} {template} ({}): \
+         add it to the operation's responses",
+        operation["operationId"]
+    );
+}
+
+/// The committed document's operation for a request (the template with the most literal segments wins:
+/// `/tickets/search` over `/tickets/{id}`), if any.
+pub fn documented_operation(method: &str, path: &str) -> Option<(String, Value)> {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let document = DOCUMENT
+        .get_or_init(|| serde_json::from_str(include_str!("../../../../openapi/openapi.json")).expect("the document"));
+    let parts: Vec<&str> = path.split('/').collect();
+    document["paths"]
+        .as_object()?
+        .iter()
+        .filter_map(|(template, item)| {
+            let segments: Vec<&str> = template.split('/').collect();
+            let fits = segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(s, p)| s == p || (s.starts_with('{') && !p.is_empty()));
+            let operation = item.get(method)?;
+            fits.then(|| (segments.iter().filter(|s| !s.starts_with('{')).count(), template.clone(), operation.clone()))
+        })
+        .max_by_key(|(literals, _, _)| *literals)
+        .map(|(_, template, operation)| (template, operation))
 }
 
 pub fn bearer(token: &str) -> (&'static str, String) {
