@@ -2688,6 +2688,19 @@ export interface components {
             normal?: components["schemas"]["SlaTarget"];
             urgent?: components["schemas"]["SlaTarget"];
         };
+        /** @description One event of the stream as an event-stream parser yields it (keep-alive comments are not events). */
+        StreamEvent: {
+            /**
+             * @description the event's JSON: `{"unread": n}` for ready, a NotificationView for notification, `{}` for resync
+             * @example {"unread":0}
+             */
+            data: string;
+            /**
+             * @description `ready`, `notification` or `resync`
+             * @example ready
+             */
+            event: string;
+        };
         /** @enum {string} */
         TagMatch: "any" | "all";
         /** @description A ticket as the routing rules see it. Also the body of a "test these rules" request, hence the defaults. */
@@ -7603,7 +7616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["StreamEvent"];
                 };
             };
             /** @description Malformed request: bad JSON, query or header */

@@ -49,6 +49,17 @@ pub struct StreamQuery {
     pub access_token: Option<String>,
 }
 
+/// One event of the stream as an event-stream parser yields it (keep-alive comments are not events).
+#[derive(Debug, utoipa::ToSchema)]
+pub struct StreamEvent {
+    /// `ready`, `notification` or `resync`
+    #[schema(example = "ready")]
+    pub event: String,
+    /// the event's JSON: `{"unread": n}` for ready, a NotificationView for notification, `{}` for resync
+    #[schema(example = "{\"unread\":0}")]
+    pub data: String,
+}
+
 /// How long one stream lasts at most: about an access token's life, after which the client reconnects with a
 /// fresh token (so a signed-out session stops receiving).
 const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
@@ -59,7 +70,7 @@ const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(20);
 /// 20 s, and `event: resync` if the stream fell behind (reload the list). Authenticate with the Authorization
 /// header or `?access_token=`; the stream ends after 15 minutes: reconnect.
 #[utoipa::path(get, operation_id = "stream_notifications", tag = "notifications", params(StreamQuery),
-    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = String),
+    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = StreamEvent),
         (status = 503, description = "Live delivery is not running on this instance", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[get("/stream")]
 pub async fn stream(
