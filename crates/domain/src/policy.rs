@@ -319,3 +319,13 @@ pub fn may_take_work(actor: &Actor) -> Result<(), Denied> {
     require(actor, Permission::TicketsUpdate)?;
     require(actor, Permission::TicketsAssign)
 }
+
+/// A person's notifications are read by that person in a session, not by an API key acting for them: they tell of
+/// tickets (number, subject) whatever the key's scope, so a key holding only, say, `users_manage` would read what
+/// it may not see.
+pub fn may_read_personal_inbox(actor: &Actor) -> Result<(), Denied> {
+    match actor.api_key_id {
+        None => Ok(()),
+        Some(_) => Err(denied("an API key cannot read a person's notifications; sign in as that person")),
+    }
+}

@@ -163,3 +163,21 @@ loopdesk_persistence::both_backends!(a_read_only_key_cannot_accept_decline_or_cl
         post(&svc, &admin, &claim, json!({})).await.expect(200);
     })
 });
+
+loopdesk_persistence::both_backends!(a_key_cannot_read_its_owners_notifications, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = live_service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        // Notifications name tickets (number, subject); this key may not see a single ticket.
+        let key = key_with(&svc, &admin, json!(["users_manage"])).await;
+        get(&svc, &key, "/api/v1/tickets/1").await.expect_problem(404);
+        for uri in ["/api/v1/notifications", "/api/v1/notifications/unread-count", "/api/v1/stream"] {
+            let refused = get(&svc, &key, uri).await.expect_problem(403);
+            assert!(refused.body["detail"].as_str().unwrap().contains("sign in"), "{uri}: {}", refused.body);
+        }
+        // The person, signed in, reads them.
+        get(&svc, &admin, "/api/v1/notifications").await.expect(200);
+        get(&svc, &admin, "/api/v1/notifications/unread-count").await.expect(200);
+    })
+});
