@@ -539,6 +539,7 @@ impl App {
     /// The assignee takes the ticket on: assigned → in_progress, and the acceptance deadline ends.
     pub fn accept_ticket(&self, actor: &Actor, id: TicketId) -> AppResult<TicketView> {
         let (row, ()) = self.change_ticket(actor, id, None, |_conn, row, log| {
+            policy::may_take_work(actor)?;
             if row.assignee_id != Some(actor.user_id) {
                 return Err(AppError::Forbidden("only the assignee can accept a ticket".into()));
             }
@@ -562,6 +563,7 @@ impl App {
             return Err(AppError::invalid("reason", "is required"));
         }
         let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            policy::may_take_work(actor)?;
             if row.assignee_id != Some(actor.user_id) {
                 return Err(AppError::Forbidden("only the assignee can decline a ticket".into()));
             }
@@ -586,6 +588,7 @@ impl App {
             return Err(AppError::Forbidden("only staff can claim tickets".into()));
         }
         let (row, ()) = self.change_ticket(actor, id, None, |conn, row, log| {
+            policy::may_take_work(actor)?;
             let state =
                 q::find_dispatch(conn, row.id)?.filter(|s| s.pooled && row.assignee_id.is_none() && is_open(row));
             let Some(state) = state else {

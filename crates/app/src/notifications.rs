@@ -75,6 +75,7 @@ fn notification_view(row: &NotificationRow) -> NotificationView {
 impl App {
     /// The caller's notifications, newest first.
     pub fn list_notifications(&self, actor: &Actor, query: &NotificationQuery) -> AppResult<Page<NotificationView>> {
+        policy::may_read_personal_inbox(actor)?;
         let page = id_page(query.limit, query.cursor.as_deref())?;
         let mut conn = self.conn()?;
         // Newest first: the cursor is the last id shown, and the next page holds older ones.
@@ -86,6 +87,7 @@ impl App {
     }
 
     pub fn unread_notifications(&self, actor: &Actor) -> AppResult<UnreadCount> {
+        policy::may_read_personal_inbox(actor)?;
         let mut conn = self.conn()?;
         Ok(UnreadCount { unread: q::unread_notifications(&mut conn, actor.user_id)? })
     }

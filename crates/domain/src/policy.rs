@@ -310,3 +310,24 @@ pub fn may_change_personal_state(actor: &Actor) -> Result<(), Denied> {
         Some(_) => Err(denied("an API key cannot change a person's own settings or state; sign in as that person")),
     }
 }
+
+/// Taking on work (accepting or declining an assignment, claiming a pool ticket) moves the ticket's status and
+/// assignee: staff only, holding TicketsUpdate and TicketsAssign — being the assignee (or a pool member) is not
+/// enough, so a read-only API key of that person cannot do it for them.
+pub fn may_take_work(actor: &Actor) -> Result<(), Denied> {
+    if actor.is_customer() {
+        return Err(denied("only staff take on work"));
+    }
+    require(actor, Permission::TicketsUpdate)?;
+    require(actor, Permission::TicketsAssign)
+}
+
+/// A person's notifications are read by that person in a session, not by an API key acting for them: they tell of
+/// tickets (number, subject) whatever the key's scope, so a key holding only, say, `users_manage` would read what
+/// it may not see.
+pub fn may_read_personal_inbox(actor: &Actor) -> Result<(), Denied> {
+    match actor.api_key_id {
+        None => Ok(()),
+        Some(_) => Err(denied("an API key cannot read a person's notifications; sign in as that person")),
+    }
+}

@@ -321,3 +321,28 @@ fn personal_state_is_changed_in_a_session_not_with_a_key() {
     let key = Actor { api_key_id: Some(7), ..actor("admin", UserKind::Staff) };
     assert!(may_change_personal_state(&key).is_err());
 }
+
+#[test]
+fn taking_work_needs_update_and_assign_not_just_being_the_assignee() {
+    for role in ["agent", "supervisor", "admin"] {
+        assert!(may_take_work(&actor(role, UserKind::Staff)).is_ok(), "{role}");
+    }
+    assert!(may_take_work(&actor("customer", UserKind::Customer)).is_err());
+    let narrow = |permissions: &[Permission]| Actor {
+        permissions: permissions.iter().copied().collect(),
+        api_key_id: Some(7),
+        ..actor("admin", UserKind::Staff)
+    };
+    assert!(may_take_work(&narrow(&[TicketsReadAll, UsersRead])).is_err());
+    assert!(may_take_work(&narrow(&[TicketsReadAll, TicketsUpdate])).is_err());
+    assert!(may_take_work(&narrow(&[TicketsReadAll, TicketsAssign])).is_err());
+    assert!(may_take_work(&narrow(&[TicketsReadAll, TicketsUpdate, TicketsAssign])).is_ok());
+}
+
+#[test]
+fn the_inbox_is_read_in_a_session_not_with_a_key() {
+    assert!(may_read_personal_inbox(&actor("customer", UserKind::Customer)).is_ok());
+    assert!(may_read_personal_inbox(&actor("agent", UserKind::Staff)).is_ok());
+    let key = Actor { api_key_id: Some(7), ..actor("admin", UserKind::Staff) };
+    assert!(may_read_personal_inbox(&key).is_err());
+}

@@ -132,3 +132,41 @@ loopdesk_persistence::both_backends!(signing_out_ends_the_stream, |db| {
         assert!(next.is_none(), "the stream went on after sign-out: {:?}", next.map(|c| c.map(|b| b.len())));
     })
 });
+
+loopdesk_persistence::both_backends!(the_events_have_the_shape_the_document_gives_them, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = live_service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let request = TestRequest::get().uri("/api/v1/stream").insert_header(bearer(&admin)).to_request();
+        let response = actix_web::test::call_service(&svc, request).await;
+        assert_eq!(response.status().as_u16(), 200);
+        let mut body = response.into_body();
+        let chunk = next_chunk(&mut body, Duration::from_secs(5)).await;
+        // What an event-stream parser (a browser's EventSource, a contract checker) makes of the first event.
+        let mut event = serde_json::Map::new();
+        for line in chunk.lines().filter(|l| !l.is_empty()) {
+            let (field, value) = line.split_once(": ").expect("field: value");
+            event.insert(field.to_string(), json!(value));
+        }
+
+        let doc: serde_json::Value = serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
+        let schema =
+            &doc["paths"]["/api/v1/stream"]["get"]["responses"]["200"]["content"]["text/event-stream"]["schema"];
+        let name = schema["$ref"].as_str().expect("the stream's events are a named schema").rsplit('/').next().unwrap();
+        let schema = &doc["components"]["schemas"][name];
+        assert_eq!(schema["type"], "object", "{schema}");
+        for required in schema["required"].as_array().unwrap() {
+            assert!(event.contains_key(required.as_str().unwrap()), "the event lacks {required}: {event:?}");
+        }
+        for (field, value) in &event {
+            assert_eq!(schema["properties"][field]["type"], "string", "{field} is not documented as a string");
+            assert!(value.is_string());
+        }
+        assert_eq!(event["event"], "ready");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(event["data"].as_str().unwrap()).unwrap(),
+            json!({"unread": 0})
+        );
+    })
+});

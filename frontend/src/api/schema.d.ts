@@ -2405,21 +2405,6 @@ export interface components {
             ticket_number?: string | null;
             update?: components["schemas"]["TicketUpdate"] | null;
         };
-        /**
-         * Format: event-stream
-         * @description The body of `GET /api/v1/stream`: Server-Sent Events (`text/event-stream`, UTF-8), one event per blank-line
-         *     separated block. `event: ready` first, its `data:` `{"unread": n}`; `event: notification` with a
-         *     NotificationView as JSON in `data:` for each new notification; `event: resync` when the stream fell behind
-         *     (reload the list); lines starting with `:` are keep-alive comments.
-         * @example event: ready
-         *     data: {"unread":2}
-         *
-         *     : keep-alive
-         *
-         *     event: notification
-         *     data: {"id":41,"kind":"ticket_assigned","title":"T-000042 已分配给你 / assigned to you","body":"3 号楼空调不制冷","ticket_id":42,"read":false,"created_at":"2026-12-04T02:15:00Z"}
-         */
-        NotificationStream: string;
         NotificationView: {
             /** @example 3 号楼空调不制冷 */
             body: string;
@@ -2886,6 +2871,19 @@ export interface components {
             low?: components["schemas"]["SlaTarget"];
             normal?: components["schemas"]["SlaTarget"];
             urgent?: components["schemas"]["SlaTarget"];
+        };
+        /** @description One event of the stream as an event-stream parser yields it (keep-alive comments are not events). */
+        StreamEvent: {
+            /**
+             * @description the event's JSON: `{"unread": n}` for ready, a NotificationView for notification, `{}` for resync
+             * @example {"unread":0}
+             */
+            data: string;
+            /**
+             * @description `ready`, `notification` or `resync`
+             * @example ready
+             */
+            event: string;
         };
         /** @enum {string} */
         TagMatch: "any" | "all";
@@ -8463,7 +8461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["NotificationStream"];
+                    "text/event-stream": components["schemas"]["StreamEvent"];
                 };
             };
             /** @description Malformed request: bad JSON, query or header */

@@ -49,21 +49,21 @@ pub struct StreamQuery {
     pub access_token: Option<String>,
 }
 
+/// One event of the stream as an event-stream parser yields it (keep-alive comments are not events).
+#[derive(Debug, utoipa::ToSchema)]
+pub struct StreamEvent {
+    /// `ready`, `notification` or `resync`
+    #[schema(example = "ready")]
+    pub event: String,
+    /// the event's JSON: `{"unread": n}` for ready, a NotificationView for notification, `{}` for resync
+    #[schema(example = "{\"unread\":0}")]
+    pub data: String,
+}
+
 /// How long one stream lasts at most: about an access token's life, after which the client reconnects with a
 /// fresh token (so a signed-out session stops receiving).
 const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(20);
-
-/// The body of `GET /api/v1/stream`: Server-Sent Events (`text/event-stream`, UTF-8), one event per blank-line
-/// separated block. `event: ready` first, its `data:` `{"unread": n}`; `event: notification` with a
-/// NotificationView as JSON in `data:` for each new notification; `event: resync` when the stream fell behind
-/// (reload the list); lines starting with `:` are keep-alive comments.
-#[derive(utoipa::ToSchema)]
-#[schema(
-    format = "event-stream",
-    example = "event: ready\ndata: {\"unread\":2}\n\n: keep-alive\n\nevent: notification\ndata: {\"id\":41,\"kind\":\"ticket_assigned\",\"title\":\"T-000042 已分配给你 / assigned to you\",\"body\":\"3 号楼空调不制冷\",\"ticket_id\":42,\"read\":false,\"created_at\":\"2026-12-04T02:15:00Z\"}\n\n"
-)]
-pub struct NotificationStream(#[allow(dead_code)] String);
 
 /// Live notifications as Server-Sent Events.
 ///
@@ -72,7 +72,7 @@ pub struct NotificationStream(#[allow(dead_code)] String);
 /// fell behind (reload the list). Authenticate with the Authorization header or `?access_token=` (the browser's
 /// EventSource cannot send headers); the stream ends after 15 minutes: reconnect.
 #[utoipa::path(get, operation_id = "stream_notifications", tag = "notifications", params(StreamQuery),
-    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = NotificationStream),
+    responses((status = 200, description = "A text/event-stream of your notifications", content_type = "text/event-stream", body = StreamEvent),
         (status = 503, description = "Live delivery is not running on this instance", body = crate::problem::Problem, content_type = "application/problem+json")))]
 #[get("/stream")]
 pub async fn stream(
