@@ -16,6 +16,7 @@ pub mod input;
 pub mod net;
 pub mod notify;
 pub mod policy;
+pub mod sign_in;
 pub mod sla;
 pub mod ticket;
 
