@@ -670,7 +670,7 @@ impl EnsureExists for App {
     }
 
     fn sign_in(&self, email: &str) -> AppResult<Actor> {
-        let tokens = self.login(&LoginInput { email: email.into(), password: DEMO_PASSWORD.into() }).map_err(|e| match e {
+        let tokens = self.login(&LoginInput { email: email.into(), password: DEMO_PASSWORD.into() }, "demo").map_err(|e| match e {
             AppError::Unauthenticated(_) => AppError::conflict(format!(
                 "{email} exists but does not accept the demo password; the demo data cannot be loaded into this database"
             )),
