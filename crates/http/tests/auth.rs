@@ -462,3 +462,42 @@ loopdesk_persistence::both_backends!(two_tabs_refreshing_at_once_stay_signed_in,
         get(&svc, &access, "/api/v1/me").await.expect_problem(401);
     })
 });
+
+loopdesk_persistence::both_backends!(behind_a_trusted_proxy_the_forwarded_address_is_the_client, |db| {
+    block_on(async move {
+        let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
+        auth.per_address = loopdesk_app::sign_in::RateRule { burst: 2, every_secs: 3600 };
+        let app = loopdesk_app::App::new(db.pool.clone(), auth);
+        app.ensure_builtin_roles().unwrap();
+        app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).unwrap();
+        let proxied = |trusted: &str| loopdesk_http::HttpConfig {
+            trusted_proxies: loopdesk_domain::net::TrustedProxies::parse(trusted).unwrap(),
+            ..Default::default()
+        };
+        let via_proxy = |forwarded: &str, email: &str| {
+            login_from("10.0.0.2:443", email, "wrong-password")
+                .insert_header(("x-forwarded-for", forwarded.to_string()))
+        };
+        let svc =
+            actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), proxied("10.0.0.0/8"))).await;
+        // Two clients behind the proxy: each has its own limit of 2.
+        for i in 0..2 {
+            send(&svc, via_proxy("203.0.113.1", &format!("a{i}@test.local"))).await.expect_problem(401);
+            send(&svc, via_proxy("198.51.100.1, 203.0.113.2", &format!("b{i}@test.local"))).await.expect_problem(401);
+        }
+        retry_after(&send(&svc, via_proxy("203.0.113.1", "a9@test.local")).await);
+        // A made-up entry left of the proxy's does not make a new client.
+        retry_after(&send(&svc, via_proxy("192.0.2.99, 203.0.113.2", "b9@test.local")).await);
+
+        // Without trusted proxies the header is ignored: every request is the proxy's.
+        let app = loopdesk_app::App::new(db.pool.clone(), {
+            let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
+            auth.per_address = loopdesk_app::sign_in::RateRule { burst: 2, every_secs: 3600 };
+            auth
+        });
+        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), proxied(""))).await;
+        send(&svc, via_proxy("203.0.113.1", "c1@test.local")).await.expect_problem(401);
+        send(&svc, via_proxy("203.0.113.2", "c2@test.local")).await.expect_problem(401);
+        retry_after(&send(&svc, via_proxy("203.0.113.3", "c3@test.local")).await);
+    })
+});
