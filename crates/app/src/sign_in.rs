@@ -84,6 +84,8 @@ pub(crate) struct SignInGuard {
     pub(crate) hashes: Gate,
     per_address: Limiter,
     per_account: Limiter,
+    /// Argon2's working memory, one per permit, allocated once and reused
+    memory: std::sync::Mutex<Vec<Vec<argon2::Block>>>,
     /// sign-in calls so far, to prune old back-off rows now and then
     pub(crate) calls: AtomicU64,
 }
@@ -94,8 +96,19 @@ impl SignInGuard {
             hashes: Gate::new(auth.hash_permits),
             per_address: Limiter::new(auth.per_address, auth.max_tracked_keys),
             per_account: Limiter::new(auth.per_account, auth.max_tracked_keys),
+            memory: std::sync::Mutex::new(Vec::new()),
             calls: AtomicU64::new(0),
         }
+    }
+
+    /// Runs a password check holding a hashing permit and one of the permits' working memories.
+    pub(crate) fn verify(&self, check: impl FnOnce(&mut Vec<argon2::Block>) -> bool) -> bool {
+        let _permit = self.hashes.acquire();
+        let take = || self.memory.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let mut memory = take().unwrap_or_default();
+        let ok = check(&mut memory);
+        self.memory.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(memory);
+        ok
     }
 
     /// Takes one attempt from the client's and the e-mail's rate limits, or answers 429.
