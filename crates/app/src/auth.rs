@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use loopdesk_domain::locale::Locale;
@@ -30,6 +30,10 @@ const API_KEY_TOUCH_INTERVAL_SECS: i64 = 60;
 /// a lost response) that refresh with the same token at once each get new tokens of the same session; after this,
 /// presenting it again revokes the session.
 pub const REFRESH_REUSE_GRACE_SECS: i64 = 20;
+/// Every this many sign-ins, back-offs quiet for [`BACKOFF_FORGET_AFTER_HOURS`] are deleted.
+const BACKOFF_PRUNE_EVERY: u64 = 256;
+/// A back-off nobody touched for this long is forgotten (its failures start again from zero).
+pub const BACKOFF_FORGET_AFTER_HOURS: i64 = 24;
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct LoginInput {
@@ -78,8 +82,36 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
 }
 
+/// The library's own verification, which allocates its memory per call (the tests compare against it).
+#[cfg(test)]
 fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// [`verify_password`] computing into `memory` (resized to the hash's cost once, then reused), so a verification
+/// allocates nothing large: Argon2's 19 MiB per call, freed on whichever thread ran it, is what the allocator kept
+/// under a flood.
+pub(crate) fn verify_password_in(password: &str, hash: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    let Ok(parsed) = argon2::PasswordHash::new(hash) else { return false };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else { return false };
+    let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm.as_str()) else { return false };
+    let version = match parsed.version.map(argon2::Version::try_from) {
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+        None => argon2::Version::default(),
+    };
+    let Ok(params) = argon2::Params::try_from(&parsed) else { return false };
+    if memory.len() != params.block_count() {
+        *memory = vec![argon2::Block::default(); params.block_count()];
+    }
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon.hash_password_into_with_memory(password.as_bytes(), salt.as_ref(), &mut out, &mut memory[..]).is_err() {
+        return false;
+    }
+    // Output's equality is constant-time.
+    argon2::password_hash::phc::Output::new(&out).is_ok_and(|computed| &computed == expected)
 }
 
 /// A hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
@@ -147,44 +179,75 @@ pub(crate) fn actor_of_user(conn: &mut DbConn, user_id: i64) -> AppResult<Option
 }
 
 impl App {
-    /// Checks e-mail and password, with lock-out after repeated failures; opens a session.
+    /// Checks e-mail and password from the client at `client` (its address, as
+    /// [`loopdesk_domain::net::client_key`] writes it); opens a session.
     ///
-    /// The attempt is counted before the password is checked, atomically, so however many guesses arrive at
-    /// once no more than the limit are checked; the password hash runs without holding a database connection.
-    pub fn login(&self, input: &LoginInput) -> AppResult<TokenView> {
+    /// In order: the client's and the e-mail's rate limits (429), then one attempt is claimed from the
+    /// (e-mail, client) back-off, atomically, before the password is checked — however many guesses arrive at once,
+    /// only those the back-off allows check a password; the rest get 429 with when to try again. Known and unknown
+    /// e-mails go through the same steps (an unknown one is checked against a dummy hash), so they cannot be told
+    /// apart. The hash runs behind the hashing gate and without holding a database connection.
+    pub fn login(&self, input: &LoginInput, client: &str) -> AppResult<TokenView> {
         let now = self.now_naive();
         let email = normalize_email(&input.email);
         let bad_credentials = || AppError::Unauthenticated("wrong e-mail or password".into());
+        self.sign_in.admit(client, &email)?;
+        let backoff = self.auth.backoff;
+        let next_attempt_at =
+            |failures: i32| now + chrono::Duration::seconds(backoff.delay_after(u32::try_from(failures).unwrap_or(0)));
         let user = {
             let mut conn = self.conn()?;
-            let Some(user) = directory::find_user_by_email(&mut conn, &email)? else {
-                drop(conn);
-                verify_password(&input.password, dummy_hash());
-                return Err(bad_credentials());
-            };
-            let lock_until = now + self.auth.lockout;
-            let max = self.auth.max_failed_logins;
-            if !tx::write(&mut conn, |c| directory::claim_login_attempt(c, user.id, now, max, lock_until))? {
-                let until =
-                    directory::find_user(&mut conn, user.id)?.and_then(|u| u.locked_until).unwrap_or(lock_until);
-                return Err(AppError::Locked(format!(
-                    "too many failed sign-ins: the account is locked until {} UTC",
-                    until.format("%Y-%m-%d %H:%M")
-                )));
+            if self.sign_in.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed).is_multiple_of(BACKOFF_PRUNE_EVERY)
+            {
+                let quiet_since = now - chrono::Duration::hours(BACKOFF_FORGET_AFTER_HOURS);
+                let pruned = directory::prune_sign_in_backoffs(&mut conn, now, quiet_since)?;
+                if pruned > 0 {
+                    log::info!("forgot {pruned} sign-in back-offs quiet for {BACKOFF_FORGET_AFTER_HOURS} hours");
+                }
             }
-            user
+            let claim =
+                tx::write(&mut conn, |c| directory::claim_sign_in_attempt(c, &email, client, now, next_attempt_at))?;
+            if let directory::SignInClaim::Wait { until } = claim {
+                let wait = (until - now).num_milliseconds().max(0);
+                return Err(crate::sign_in::too_many(u64::try_from((wait + 999) / 1000).unwrap_or(1)));
+            }
+            directory::find_user_by_email(&mut conn, &email)?
         };
-        let password_ok = user.password_hash.as_deref().map(|h| verify_password(&input.password, h)).unwrap_or(false);
-        if !password_ok || !user.active {
+        // No connection is held from here to the verdict: a slow hash never starves other requests of one.
+        let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        let password_ok = self.sign_in.verify(|memory| match stored {
+            Some(hash) => verify_password_in(&input.password, hash, memory),
+            None => {
+                verify_password_in(&input.password, dummy_hash(), memory);
+                false
+            }
+        });
+        let Some(user) = user.filter(|u| password_ok && u.active) else {
             return Err(bad_credentials());
-        }
+        };
         let mut conn = self.conn()?;
         let tokens = tx::write(&mut conn, |conn| {
+            directory::clear_sign_in_backoff(conn, &email, client)?;
             directory::record_successful_login(conn, user.id, now)?;
             let session = q::insert_session(conn, user.id, now)?;
             self.issue_tokens(conn, &user, session.id)
         })?;
         Ok(tokens)
+    }
+
+    /// Clears the sign-in back-off of a user from every client (`users_manage`, and only for a user who holds
+    /// nothing the caller does not): whoever was being slowed down may try again at once.
+    pub fn unlock_sign_in(&self, actor: &Actor, id: loopdesk_domain::ids::UserId) -> AppResult<crate::views::UserView> {
+        policy::require(actor, Permission::UsersManage)?;
+        let mut conn = self.conn()?;
+        tx::write(&mut conn, |conn| {
+            let user = directory::find_user(conn, id.get())?.ok_or(AppError::NotFound("user"))?;
+            let held = directory::find_role(conn, user.role_id)?.map(|r| known_permissions(&r.permissions));
+            policy::may_manage_user(actor, &held.unwrap_or_default())?;
+            let cleared = directory::clear_sign_in_backoffs(conn, &user.email)?;
+            log::info!("user {} cleared the sign-in back-off of user {} ({cleared} clients)", actor.user_id, user.id);
+            self.user_view(conn, &user)
+        })
     }
 
     fn issue_tokens(&self, conn: &mut DbConn, user: &UserRow, session_id: i64) -> AppResult<TokenView> {
@@ -410,5 +473,23 @@ fn api_key_view(row: &loopdesk_persistence::models::ApiKeyRow) -> ApiKeyView {
         created_at: utc(row.created_at),
         last_used_at: row.last_used_at.map(utc),
         revoked_at: row.revoked_at.map(utc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifying_into_reused_memory_agrees_with_the_library() {
+        let hash = hash_password("correct horse battery").unwrap();
+        let mut memory = Vec::new();
+        for _ in 0..2 {
+            assert!(verify_password_in("correct horse battery", &hash, &mut memory));
+            assert!(!verify_password_in("correct horse battery!", &hash, &mut memory));
+        }
+        assert_eq!(memory.len(), argon2::Params::default().block_count(), "allocated once, kept");
+        assert!(!verify_password_in("x", "not a hash", &mut memory));
+        assert!(verify_password("correct horse battery", &hash));
     }
 }

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::NaiveDateTime;
+
 use loopdesk_domain::errors::FieldErrors;
 use loopdesk_domain::ids::{GroupId, OrganizationId, UserId};
 use loopdesk_domain::locale::Locale;
@@ -308,6 +310,7 @@ fn build_user_view(row: &UserRow, kind: UserKind, role: Option<&RoleRow>, group_
         active: row.active,
         locale: Locale::parse(&row.locale).unwrap_or_default(),
         last_login_at: row.last_login_at.map(utc),
+        sign_in_delayed_until: None,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
     }
@@ -410,7 +413,10 @@ impl App {
     pub(crate) fn user_view(&self, conn: &mut DbConn, row: &UserRow) -> AppResult<UserView> {
         let role = q::find_role(conn, row.role_id)?;
         let group_ids = q::group_ids_of_user(conn, row.id)?;
-        Ok(build_user_view(row, user_kind(row)?, role.as_ref(), group_ids))
+        let mut view = build_user_view(row, user_kind(row)?, role.as_ref(), group_ids);
+        let delays = q::sign_in_delays(conn, std::slice::from_ref(&row.email), self.now_naive())?;
+        view.sign_in_delayed_until = delays.into_iter().next().map(|(_, until)| utc(until));
+        Ok(view)
     }
 
     /// Views for a page of users in three queries, whatever the page size.
@@ -421,10 +427,15 @@ impl App {
         for (user_id, group_id) in q::group_ids_of_users(conn, &ids)? {
             groups.entry(user_id).or_default().push(group_id);
         }
+        let emails: Vec<String> = rows.iter().map(|r| r.email.clone()).collect();
+        let mut delays: HashMap<String, NaiveDateTime> =
+            q::sign_in_delays(conn, &emails, self.now_naive())?.into_iter().collect();
         rows.iter()
             .map(|row| {
                 let group_ids = groups.remove(&row.id).unwrap_or_default();
-                Ok(build_user_view(row, user_kind(row)?, roles.get(&row.role_id), group_ids))
+                let mut view = build_user_view(row, user_kind(row)?, roles.get(&row.role_id), group_ids);
+                view.sign_in_delayed_until = delays.remove(&row.email).map(utc);
+                Ok(view)
             })
             .collect()
     }
@@ -531,9 +542,8 @@ impl App {
 
             if let Some(password) = &patch.password {
                 changes.password_hash = Some(Some(hash_password(password)?));
-                // An admin setting a new password is also how a locked-out account is unlocked.
-                changes.failed_logins = Some(0);
-                changes.locked_until = Some(None);
+                // A new password also ends the sign-in back-off (the old one may have been what was guessed at).
+                q::clear_sign_in_backoffs(conn, &current.email)?;
             }
             let row = q::update_user(conn, id.get(), &changes).map_err(duplicate_email)?;
             if let Some(group_ids) = &group_ids {

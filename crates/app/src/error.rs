@@ -38,6 +38,9 @@ pub enum AppError {
     /// 423-like: too many failed sign-ins.
     #[error("{0}")]
     Locked(String),
+    /// 429: too many attempts; the client may try again after `retry_after_secs`.
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after_secs: u64 },
     /// 503: the database cannot be reached.
     #[error("{0}")]
     Unavailable(String),

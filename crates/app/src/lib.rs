@@ -17,6 +17,7 @@ pub mod reminders;
 pub mod reports;
 pub mod routing;
 pub mod setup;
+pub mod sign_in;
 pub mod sla;
 mod steps;
 pub mod ticket_types;
@@ -44,9 +45,16 @@ pub struct AuthConfig {
     pub jwt_secret: Vec<u8>,
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
-    /// failed sign-ins in a row before the account locks
-    pub max_failed_logins: i32,
-    pub lockout: chrono::Duration,
+    /// how long a client waits after failed sign-ins to one e-mail (free attempts, then a doubling wait)
+    pub backoff: loopdesk_domain::sign_in::Backoff,
+    /// sign-in attempts per client address (IPv4 address, IPv6 /64), whatever the e-mail
+    pub per_address: sign_in::RateRule,
+    /// sign-in attempts per e-mail, from whatever address
+    pub per_account: sign_in::RateRule,
+    /// password hashes that may run at once (each takes ~19 MiB and a core); the others wait their turn
+    pub hash_permits: usize,
+    /// at most this many addresses (and as many e-mails) are tracked by the rate limits at a time
+    pub max_tracked_keys: usize,
 }
 
 impl AuthConfig {
@@ -55,8 +63,11 @@ impl AuthConfig {
             jwt_secret,
             access_token_ttl: chrono::Duration::minutes(15),
             refresh_token_ttl: chrono::Duration::days(30),
-            max_failed_logins: 5,
-            lockout: chrono::Duration::minutes(15),
+            backoff: loopdesk_domain::sign_in::Backoff::default(),
+            per_address: sign_in::RateRule { burst: 20, every_secs: 3 },
+            per_account: sign_in::RateRule { burst: 30, every_secs: 2 },
+            hash_permits: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            max_tracked_keys: 100_000,
         }
     }
 }
@@ -71,12 +82,15 @@ pub struct App {
     pub notify: delivery::NotifyConfig,
     /// what runs inside every ticket write, in order (`crate::steps`)
     write_steps: Arc<[Box<dyn kernel::WriteStep>]>,
+    /// sign-in rate limits and the password-hashing gate, shared by every clone
+    pub(crate) sign_in: Arc<sign_in::SignInGuard>,
 }
 
 impl App {
     pub fn new(pool: Pool, auth: AuthConfig) -> Self {
         App {
             pool,
+            sign_in: Arc::new(sign_in::SignInGuard::new(&auth)),
             auth,
             clock: Arc::new(Utc::now),
             notify: delivery::NotifyConfig::default(),

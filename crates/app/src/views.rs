@@ -39,6 +39,9 @@ pub struct UserView {
     /// the language the server writes to this user in (e-mail, notification titles): `PUT /me/locale`
     pub locale: Locale,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// set while sign-in to this account is being slowed down after failed attempts from some client: until
+    /// when that client must wait (the latest, if several). `POST /users/{id}/sign-in-unlock` clears it
+    pub sign_in_delayed_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

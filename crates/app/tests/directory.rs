@@ -43,7 +43,7 @@ fn invalid_keys<T: std::fmt::Debug>(result: Result<T, AppError>) -> Vec<String> 
 }
 
 fn login(app: &App, email: &str, password: &str) -> Result<loopdesk_app::views::TokenView, AppError> {
-    app.login(&LoginInput { email: email.into(), password: password.into() })
+    app.login(&LoginInput { email: email.into(), password: password.into() }, "test")
 }
 
 both_backends!(admin_creates_staff_and_customer, |db| {

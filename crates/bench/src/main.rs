@@ -5,6 +5,7 @@
 //! GET by id, and two filtered list pages, and writes the figures as JSON.
 //! `loopdesk-bench dispatch` times the smart-dispatch decision (rules + strategy) without I/O;
 //! `loopdesk-bench dispatch-load` measures ticket creation over HTTP with routing off and on.
+//! `loopdesk-bench login-flood` floods sign-in while a signed-in user reads tickets (server memory, reader latency).
 //! `loopdesk-bench report` renders JSON results into docs/performance.md between
 //! `<!-- bench:begin -->` and `<!-- bench:end -->` (and the dispatch markers). scripts/bench drives them all.
 
@@ -12,6 +13,7 @@ mod data;
 mod dispatch;
 mod dispatch_load;
 mod load;
+mod login_flood;
 mod report;
 mod seed;
 mod sla_scan;
@@ -47,6 +49,8 @@ enum Command {
     DispatchLoad(dispatch_load::LoadArgs),
     /// Time the SLA worker's pass over many open tickets with clocks (straight on a database); write JSON
     SlaScan(sla_scan::ScanArgs),
+    /// Wrong sign-ins from many clients while a signed-in user reads tickets: server memory and the reader's latency
+    LoginFlood(login_flood::FloodArgs),
     /// Render JSON results into the benchmark sections of a Markdown file
     Report(ReportArgs),
 }
@@ -148,6 +152,14 @@ fn main() -> ExitCode {
                 .build()
                 .expect("tokio runtime");
             runtime.block_on(dispatch_load::run(args))
+        }
+        Command::LoginFlood(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            runtime.block_on(login_flood::run(args))
         }
         Command::Report(args) => {
             report::write_all(&args.out, &args.command, &args.results, args.dispatch.as_deref(), &args.dispatch_load)

@@ -66,7 +66,10 @@ pub fn run_scan(args: &ScanArgs) -> Result<(), String> {
     let ticket_type: loopdesk_app::ticket_types::NewTicketTypeInput =
         serde_json::from_value(serde_json::json!({"name": "SLA bench", "fields": []})).map_err(|e| e.to_string())?;
     let actor = app
-        .login(&loopdesk_app::auth::LoginInput { email: admin.email.clone(), password: "sla-bench-password".into() })
+        .login(
+            &loopdesk_app::auth::LoginInput { email: admin.email.clone(), password: "sla-bench-password".into() },
+            "bench",
+        )
         .and_then(|t| app.authenticate(&t.access_token))
         .map_err(|e| e.to_string())?;
     let type_id = app.create_ticket_type(&actor, &ticket_type).map_err(|e| e.to_string())?.id;

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod net;
 pub mod notify;
 pub mod policy;
+pub mod sign_in;
 pub mod sla;
 pub mod ticket;
 

@@ -39,6 +39,8 @@ pub struct HttpConfig {
     pub hsts_max_age: Option<u64>,
     /// the refresh cookie is `Secure` even on a request that did not arrive over HTTPS (the site is HTTPS)
     pub secure_cookies: bool,
+    /// proxies whose `X-Forwarded-For` names the client (`LOOPDESK_TRUSTED_PROXIES`); empty: the TCP peer is the client
+    pub trusted_proxies: loopdesk_domain::net::TrustedProxies,
 }
 
 /// Registers everything on an actix `App`: `cfg.configure(|c| loopdesk_http::configure(c, app, config))`.

@@ -8,6 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The extension member of a 429 that says, like the `Retry-After` header, how many seconds to wait.
+pub const RETRY_AFTER_MEMBER: &str = "retry_after";
 
 /// An error response (RFC 7807). `errors` maps request fields to messages on 422;
 /// some problems add members (e.g. `allowed_transitions`, `current_version`).
@@ -91,6 +93,9 @@ impl Problem {
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         if self.status == 401 {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"loopdesk\""));
+        }
+        if let Some(secs) = self.extra.get(RETRY_AFTER_MEMBER).and_then(|v| v.as_u64()) {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         response.body(serde_json::to_string(self).unwrap_or_default())
     }
@@ -187,6 +192,11 @@ impl From<AppError> for ApiError {
             }
             AppError::Validation(errors) => Problem::validation(errors),
             AppError::Locked(detail) => for_status(StatusCode::LOCKED, detail),
+            AppError::TooManyRequests { detail, retry_after_secs } => {
+                let mut p = for_status(StatusCode::TOO_MANY_REQUESTS, detail);
+                p.extra.insert(RETRY_AFTER_MEMBER.into(), retry_after_secs.into());
+                p
+            }
             AppError::Unavailable(detail) => {
                 log::error!("{detail}");
                 for_status(StatusCode::SERVICE_UNAVAILABLE, "the database is not reachable; try again shortly")

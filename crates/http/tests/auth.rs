@@ -1,4 +1,4 @@
-//! Sign-in, lock-out, refresh rotation with reuse detection, sign-out, API keys.
+//! Sign-in, back-off and rate limits, refresh rotation with reuse detection, sign-out, API keys.
 
 mod common;
 
@@ -98,55 +98,164 @@ loopdesk_persistence::both_backends!(login_me_refresh_and_logout, |db| {
     })
 });
 
-loopdesk_persistence::both_backends!(repeated_failures_lock_the_account, |db| {
+/// `POST /api/v1/auth/login` from the client at `peer`.
+fn login_from(peer: &str, email: &str, password: &str) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/v1/auth/login")
+        .peer_addr(peer.parse().unwrap())
+        .set_json(json!({"email": email, "password": password}))
+}
+
+/// A 429 problem with `Retry-After` equal to its `retry_after` member; the seconds.
+#[track_caller]
+fn retry_after(reply: &Reply) -> u64 {
+    assert_eq!(reply.status.as_u16(), 429, "{}", reply.body);
+    assert!(reply.content_type().starts_with("application/problem+json"));
+    let header: u64 = reply.header("retry-after").expect("a Retry-After header").parse().unwrap();
+    assert_eq!(reply.body["retry_after"], header, "body and header agree");
+    header
+}
+
+loopdesk_persistence::both_backends!(repeated_failures_slow_that_client_down_not_the_owner_elsewhere, |db| {
+    block_on(async move {
+        let (app, clock) = app_with_clock(&db);
+        let svc = service!(app);
+        let attacker = "203.0.113.66:50000";
+        let free = app.auth.backoff.free_attempts;
+        for _ in 0..free {
+            send(&svc, login_from(attacker, ADMIN_EMAIL, "wrong")).await.expect_problem(401);
+        }
+        // That client now waits, even with the right password: no password is checked before the wait is over.
+        let first_wait = app.auth.backoff.delay_after(free) as u64;
+        let waiting = send(&svc, login_from(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).await.expect_problem(429);
+        assert_eq!(retry_after(&waiting), first_wait);
+        // The owner, from another address, is not locked out.
+        send(&svc, login_from("198.51.100.7:40000", ADMIN_EMAIL, ADMIN_PASSWORD)).await.expect(200);
+        // After the wait one more attempt; failing it doubles the wait.
+        clock.fetch_add(first_wait as i64, std::sync::atomic::Ordering::SeqCst);
+        send(&svc, login_from(attacker, ADMIN_EMAIL, "wrong again")).await.expect_problem(401);
+        let longer = send(&svc, login_from(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).await;
+        assert_eq!(retry_after(&longer), 2 * first_wait);
+        // A success from the client, once allowed, forgets its failures.
+        clock.fetch_add(2 * first_wait as i64, std::sync::atomic::Ordering::SeqCst);
+        send(&svc, login_from(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).await.expect(200);
+        for _ in 0..free {
+            send(&svc, login_from(attacker, ADMIN_EMAIL, "wrong")).await.expect_problem(401);
+        }
+        assert_eq!(retry_after(&send(&svc, login_from(attacker, ADMIN_EMAIL, "x")).await), first_wait);
+    })
+});
+
+loopdesk_persistence::both_backends!(known_and_unknown_emails_get_the_same_answers, |db| {
     block_on(async move {
         let app = app_for(&db);
         let svc = service!(app);
-        for _ in 0..5 {
+        let peer = "203.0.113.80:1234";
+        // Ten tries each, interleaved: the same status, body and headers every time, through the back-off.
+        for attempt in 0..10 {
+            let known = send(&svc, login_from(peer, ADMIN_EMAIL, "wrong-password")).await;
+            let unknown = send(&svc, login_from(peer, "nobody@test.local", "wrong-password")).await;
+            assert_eq!(known.status, unknown.status, "attempt {attempt}");
+            assert_eq!(known.body, unknown.body, "attempt {attempt}");
+            let headers = |r: &Reply| {
+                let mut all: Vec<(String, String)> = r
+                    .headers
+                    .iter()
+                    .filter(|(name, _)| name.as_str() != "x-request-id")
+                    .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_string()))
+                    .collect();
+                all.sort();
+                all
+            };
+            assert_eq!(headers(&known), headers(&unknown), "attempt {attempt}");
+            let expected = if attempt < app.auth.backoff.free_attempts { 401 } else { 429 };
+            assert_eq!(known.status.as_u16(), expected, "attempt {attempt}: {}", known.body);
+        }
+        let unknown =
+            send(&svc, login_from("198.51.100.1:1", "nobody@test.local", "whatever1")).await.expect_problem(401);
+        assert_eq!(unknown.body["detail"], "wrong e-mail or password");
+        assert!(send(&svc, login_from(peer, ADMIN_EMAIL, ADMIN_PASSWORD)).await.status == 429, "no 423 any more");
+    })
+});
+
+loopdesk_persistence::both_backends!(one_address_is_rate_limited_with_retry_after, |db| {
+    block_on(async move {
+        // A small burst that does not recover during the test, however slow the machine.
+        let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
+        auth.per_address = loopdesk_app::sign_in::RateRule { burst: 6, every_secs: 3600 };
+        let app = loopdesk_app::App::new(db.pool.clone(), auth);
+        app.ensure_builtin_roles().unwrap();
+        app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).unwrap();
+        let svc = service!(app);
+        let burst = app.auth.per_address.burst;
+        // Every attempt for a different e-mail, so no back-off applies: the address's own limit does.
+        for i in 0..burst {
+            send(&svc, login_from("203.0.113.90:9", &format!("user{i}@test.local"), "wrong-password"))
+                .await
+                .expect_problem(401);
+        }
+        let limited = send(&svc, login_from("203.0.113.90:10", "another@test.local", "wrong-password")).await;
+        let wait = retry_after(&limited);
+        assert!((1..=app.auth.per_address.every_secs).contains(&wait), "{wait}");
+        // Another address is not affected; nor is the admin signing in from it.
+        send(&svc, login_from("198.51.100.90:9", ADMIN_EMAIL, ADMIN_PASSWORD)).await.expect(200);
+        // IPv6 addresses count per /64: a new address in the same network does not start afresh.
+        for i in 0..burst {
             send(
                 &svc,
-                TestRequest::post()
-                    .uri("/api/v1/auth/login")
-                    .set_json(json!({"email": ADMIN_EMAIL, "password": "wrong"})),
+                login_from(&format!("[2001:db8:0:1::{:x}]:9", i + 1), &format!("v6-{i}@test.local"), "wrong-password"),
             )
             .await
             .expect_problem(401);
         }
-        let locked = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/auth/login")
-                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
-        )
-        .await
-        .expect_problem(423);
-        assert!(locked.body["detail"].as_str().unwrap().contains("locked"));
-        // An admin setting a new password unlocks the account.
-        app.create_admin("second@test.local", "Second", "second-password").unwrap();
-        let second = login(&svc, "second@test.local", "second-password").await;
-        let found = get(&svc, &second, "/api/v1/users?q=admin%40test.local").await.expect(200).body;
-        let locked_id = found["items"][0]["id"].clone();
-        patch(&svc, &second, format!("/api/v1/users/{locked_id}"), json!({"password": "brand-new-password"}))
+        retry_after(&send(&svc, login_from("[2001:db8:0:1:ffff::1]:9", "v6@test.local", "wrong-password")).await);
+    })
+});
+
+loopdesk_persistence::both_backends!(admins_unlock_sign_in_for_users_they_may_manage, |db| {
+    block_on(async move {
+        let app = app_for(&db);
+        let svc = service!(app);
+        let admin = login(&svc, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let agent = post(&svc, &admin, "/api/v1/users", json!({"email": "agent@test.local", "name": "Agent", "password": "agent-password", "kind": "staff", "role": "agent"})).await.expect(201).body;
+        let agent_token = login(&svc, "agent@test.local", "agent-password").await;
+        let me = get(&svc, &admin, "/api/v1/me").await.expect(200).body;
+        let attacker = "203.0.113.77:1";
+        for _ in 0..=app.auth.backoff.free_attempts {
+            send(&svc, login_from(attacker, "agent@test.local", "wrong")).await;
+            send(&svc, login_from(attacker, ADMIN_EMAIL, "wrong")).await;
+        }
+        retry_after(&send(&svc, login_from(attacker, "agent@test.local", "agent-password")).await);
+        let slowed = get(&svc, &admin, format!("/api/v1/users/{}", agent["id"])).await.expect(200).body;
+        assert!(slowed["sign_in_delayed_until"].is_string(), "{slowed}");
+        let listed = get(&svc, &admin, "/api/v1/users?q=agent%40test.local").await.expect(200).body;
+        assert_eq!(listed["items"][0]["sign_in_delayed_until"], slowed["sign_in_delayed_until"]);
+
+        // Without users_manage: 403; a key with users_manage and an agent's rights, but less than an admin holds, cannot
+        // unlock the admin.
+        post(&svc, &agent_token, format!("/api/v1/users/{}/sign-in-unlock", me["id"]), json!({}))
             .await
-            .expect(200);
-        send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/auth/login")
-                .set_json(json!({"email": ADMIN_EMAIL, "password": "brand-new-password"})),
-        )
-        .await
-        .expect(200);
-        // Unknown e-mails get the same answer as wrong passwords.
-        let unknown = send(
-            &svc,
-            TestRequest::post()
-                .uri("/api/v1/auth/login")
-                .set_json(json!({"email": "nobody@x.y", "password": "whatever1"})),
-        )
-        .await
-        .expect_problem(401);
-        assert_eq!(unknown.body["detail"], "wrong e-mail or password");
+            .expect_problem(403);
+        let key = post(&svc, &admin, "/api/v1/api-keys", json!({"name": "users", "permissions": ["users_manage", "users_read", "tickets_read_group", "tickets_create", "tickets_update", "tickets_assign", "comments_public", "comments_internal"]}))
+            .await
+            .expect(201)
+            .body["key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let denied =
+            post(&svc, &key, format!("/api/v1/users/{}/sign-in-unlock", me["id"]), json!({})).await.expect_problem(403);
+        assert!(denied.body["detail"].as_str().unwrap().contains("permissions you do not hold"), "{}", denied.body);
+        post(&svc, &key, "/api/v1/users/999999/sign-in-unlock", json!({})).await.expect_problem(404);
+        retry_after(&send(&svc, login_from(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).await);
+
+        // The key may unlock the agent (who holds nothing beyond it); the admin may unlock themself.
+        let unlocked =
+            post(&svc, &key, format!("/api/v1/users/{}/sign-in-unlock", agent["id"]), json!({})).await.expect(200).body;
+        assert!(unlocked["sign_in_delayed_until"].is_null(), "{unlocked}");
+        send(&svc, login_from(attacker, "agent@test.local", "agent-password")).await.expect(200);
+        post(&svc, &admin, format!("/api/v1/users/{}/sign-in-unlock", me["id"]), json!({})).await.expect(200);
+        send(&svc, login_from(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).await.expect(200);
     })
 });
 
@@ -409,4 +518,43 @@ loopdesk_persistence::both_backends!(each_reader_gets_notifications_in_their_own
         put_json(&svc, key, "/api/v1/me/locale", json!({"locale": "en"})).await.expect_problem(403);
         assert_eq!(get(&svc, &admin, "/api/v1/me").await.expect(200).body["locale"], "zh-CN", "nothing changed");
     });
+});
+
+loopdesk_persistence::both_backends!(behind_a_trusted_proxy_the_forwarded_address_is_the_client, |db| {
+    block_on(async move {
+        let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
+        auth.per_address = loopdesk_app::sign_in::RateRule { burst: 2, every_secs: 3600 };
+        let app = loopdesk_app::App::new(db.pool.clone(), auth);
+        app.ensure_builtin_roles().unwrap();
+        app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).unwrap();
+        let proxied = |trusted: &str| loopdesk_http::HttpConfig {
+            trusted_proxies: loopdesk_domain::net::TrustedProxies::parse(trusted).unwrap(),
+            ..Default::default()
+        };
+        let via_proxy = |forwarded: &str, email: &str| {
+            login_from("10.0.0.2:443", email, "wrong-password")
+                .insert_header(("x-forwarded-for", forwarded.to_string()))
+        };
+        let svc =
+            actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), proxied("10.0.0.0/8"))).await;
+        // Two clients behind the proxy: each has its own limit of 2.
+        for i in 0..2 {
+            send(&svc, via_proxy("203.0.113.1", &format!("a{i}@test.local"))).await.expect_problem(401);
+            send(&svc, via_proxy("198.51.100.1, 203.0.113.2", &format!("b{i}@test.local"))).await.expect_problem(401);
+        }
+        retry_after(&send(&svc, via_proxy("203.0.113.1", "a9@test.local")).await);
+        // A made-up entry left of the proxy's does not make a new client.
+        retry_after(&send(&svc, via_proxy("192.0.2.99, 203.0.113.2", "b9@test.local")).await);
+
+        // Without trusted proxies the header is ignored: every request is the proxy's.
+        let app = loopdesk_app::App::new(db.pool.clone(), {
+            let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
+            auth.per_address = loopdesk_app::sign_in::RateRule { burst: 2, every_secs: 3600 };
+            auth
+        });
+        let svc = actix_web::test::init_service(loopdesk_http::loopdesk_service!(app.clone(), proxied(""))).await;
+        send(&svc, via_proxy("203.0.113.1", "c1@test.local")).await.expect_problem(401);
+        send(&svc, via_proxy("203.0.113.2", "c2@test.local")).await.expect_problem(401);
+        retry_after(&send(&svc, via_proxy("203.0.113.3", "c3@test.local")).await);
+    })
 });

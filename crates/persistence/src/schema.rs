@@ -354,6 +354,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sign_in_backoffs (email, client) {
+        email -> Text,
+        client -> Text,
+        failures -> Integer,
+        next_attempt_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -400,4 +410,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_workload,
     ticket_watchers,
     digests,
+    sign_in_backoffs,
 );

@@ -26,6 +26,8 @@ pub struct Config {
     pub digest: Option<loopdesk_app::reminders::DigestSchedule>,
     /// `Strict-Transport-Security` max-age in seconds; None: no HSTS header (the default: plain HTTP must work)
     pub hsts_max_age: Option<u64>,
+    /// proxies whose X-Forwarded-For names the client (LOOPDESK_TRUSTED_PROXIES); empty: the TCP peer is the client
+    pub trusted_proxies: loopdesk_domain::net::TrustedProxies,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -79,6 +81,10 @@ impl Config {
             },
             digest: digest_schedule()?,
             hsts_max_age,
+            trusted_proxies: loopdesk_domain::net::TrustedProxies::parse(
+                &env("LOOPDESK_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("LOOPDESK_TRUSTED_PROXIES: {e}"))?,
         })
     }
 

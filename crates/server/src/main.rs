@@ -136,6 +136,7 @@ fn serve(app: App, config: &Config, bind: &str) -> Result<(), String> {
         live: Some(loopdesk_http::live::Live::start(&app)),
         hsts_max_age: config.hsts_max_age,
         secure_cookies: config.https_site(),
+        trusted_proxies: config.trusted_proxies.clone(),
     };
     let backend = match config.database.backend() {
         Backend::Sqlite => format!("SQLite at {}", config.database.url),

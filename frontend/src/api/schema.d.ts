@@ -102,8 +102,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
-         * @description The refresh token comes back twice: in the body (for API clients) and in the `loopdesk_refresh` cookie
+         * Sign in with e-mail and password.
+         * @description Failed attempts slow down the client that made them, per e-mail: after five in a row from one address the next
+         *     attempt from that address waits 30 seconds, then 60, 120 … up to 15 minutes (a successful sign-in or an admin's
+         *     `POST /users/{id}/sign-in-unlock` clears it). The owner signing in from another address is not slowed down.
+         *     Each address and each e-mail also has a rate limit. Either answers 429 with `Retry-After`. Known and unknown
+         *     e-mails get the same answers, so this route does not tell which accounts exist.
+         *
+         *     The refresh token comes back twice: in the body (for API clients) and in the `loopdesk_refresh` cookie
          *     (`HttpOnly; SameSite=Strict; Path=/api/v1/auth`, for browsers). With `X-Token-Delivery: cookie` it comes only in
          *     the cookie, so no script of the page ever sees it.
          */
@@ -1264,6 +1270,27 @@ export interface paths {
          * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 409, 413, 415, 422, 431, 500.
          */
         patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sign-in-unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Let a user sign in again at once (`users_manage`): clears the back-off that slows down sign-in to the account
+         *     after failed attempts, from every client. Only for a user who holds no permission the caller lacks.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
+        post: operations["unlock_user_sign_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/healthz": {
@@ -3276,6 +3303,12 @@ export interface components {
              * @example agent
              */
             role: string;
+            /**
+             * Format: date-time
+             * @description set while sign-in to this account is being slowed down after failed attempts from some client: until
+             *     when that client must wait (the latest, if several). `POST /users/{id}/sign-in-unlock` clears it
+             */
+            sign_in_delayed_until?: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -3918,7 +3951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid values; `errors` names each field */
+            /** @description E-mail or password missing or too long */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3927,12 +3960,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Locked after repeated failures */
-            423: {
+            /** @description Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in the `retry_after` member) */
+            429: {
                 headers: {
+                    /** @description seconds until the next attempt is allowed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "too many sign-in attempts; try again in 30 seconds",
+                     *       "retry_after": 30,
+                     *       "status": 429,
+                     *       "title": "Too many requests",
+                     *       "type": "https://loopdesk.dev/problems/too-many-requests"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -11097,6 +11141,92 @@ export interface operations {
             };
             /** @description Content-Type must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlock_user_sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared: the user as now (`sign_in_delayed_until` is null) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Without `users_manage`, or the user holds a permission the caller does not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,8 +18,9 @@ pub fn admin(app: &App) -> Actor {
 
 /// Signs in and authenticates the access token, as a request would.
 pub fn actor_by_login(app: &App, email: &str, password: &str) -> Actor {
-    let tokens =
-        app.login(&loopdesk_app::auth::LoginInput { email: email.into(), password: password.into() }).expect("login");
+    let tokens = app
+        .login(&loopdesk_app::auth::LoginInput { email: email.into(), password: password.into() }, "test")
+        .expect("login");
     app.authenticate(&tokens.access_token).expect("authenticate")
 }
 pub mod receivers;

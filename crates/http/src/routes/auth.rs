@@ -15,7 +15,13 @@ use crate::HttpConfig;
 use crate::extract::{Caller, Json, OptionalJson, blocking, validated};
 use crate::problem::{ApiError, Problem, for_status};
 
-/// Sign in with e-mail and password. Five failures in a row lock the account for 15 minutes.
+/// Sign in with e-mail and password.
+///
+/// Failed attempts slow down the client that made them, per e-mail: after five in a row from one address the next
+/// attempt from that address waits 30 seconds, then 60, 120 … up to 15 minutes (a successful sign-in or an admin's
+/// `POST /users/{id}/sign-in-unlock` clears it). The owner signing in from another address is not slowed down.
+/// Each address and each e-mail also has a rate limit. Either answers 429 with `Retry-After`. Known and unknown
+/// e-mails get the same answers, so this route does not tell which accounts exist.
 ///
 /// The refresh token comes back twice: in the body (for API clients) and in the `loopdesk_refresh` cookie
 /// (`HttpOnly; SameSite=Strict; Path=/api/v1/auth`, for browsers). With `X-Token-Delivery: cookie` it comes only in
@@ -26,7 +32,10 @@ use crate::problem::{ApiError, Problem, for_status};
         (status = 200, description = "Signed in: a 15-minute access token and a rotating refresh token", body = TokenView,
             headers(("Set-Cookie" = String, description = "`loopdesk_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000` (and `Secure` over HTTPS)"))),
         (status = 401, description = "Wrong e-mail or password", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 423, description = "Locked after repeated failures", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "E-mail or password missing or too long", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in the `retry_after` member)", body = crate::problem::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed")),
+            example = json!({"type": "https://loopdesk.dev/problems/too-many-requests", "title": "Too many requests", "status": 429, "detail": "too many sign-in attempts; try again in 30 seconds", "retry_after": 30})),
     )
 )]
 #[post("/auth/login")]
@@ -38,8 +47,17 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     validated(&*input)?;
     let input = input.into_inner();
-    let tokens = blocking(&app, move |app| app.login(&input)).await?;
+    let client = client_key(&req, &config);
+    let tokens = blocking(&app, move |app| app.login(&input, &client)).await?;
     Ok(token_response(&req, &app, &config, tokens, wants_cookie_only(&req)))
+}
+
+/// The key the client is throttled under: its address (the TCP peer, or per `X-Forwarded-For` behind a trusted
+/// proxy), an IPv6 address by its /64. `unknown` when the connection has no peer address (not over TCP).
+fn client_key(req: &HttpRequest, config: &HttpConfig) -> String {
+    let Some(peer) = req.peer_addr() else { return "unknown".into() };
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    loopdesk_domain::net::client_key(config.trusted_proxies.client_address(peer.ip(), forwarded))
 }
 
 /// The refresh token to rotate or end. API clients send it here; a browser may leave it out (send `{}` or no

@@ -75,6 +75,22 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(user))
 }
 
+/// Let a user sign in again at once (`users_manage`): clears the back-off that slows down sign-in to the account
+/// after failed attempts, from every client. Only for a user who holds no permission the caller lacks.
+#[utoipa::path(post, operation_id = "unlock_user_sign_in", tag = "users",
+    params(("id" = i64, Path, description = "user id")),
+    responses(
+        (status = 200, description = "Cleared: the user as now (`sign_in_delayed_until` is null)", body = UserView),
+        (status = 403, description = "Without `users_manage`, or the user holds a permission the caller does not", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users/{id}/sign-in-unlock")]
+pub async fn unlock_sign_in(app: web::Data<App>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = caller.run(&app, move |app, actor| app.unlock_sign_in(actor, UserId(id))).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
 /// The roles users can hold (built-in admin, supervisor, agent, customer, and custom ones), with their permissions.
 #[utoipa::path(get, tag = "users", responses(
     (status = 200, description = "All roles", body = Vec<RoleView>),
@@ -87,5 +103,5 @@ pub async fn list_roles(app: web::Data<App>, caller: Caller) -> Result<HttpRespo
 
 /// This module's routes, each registered once: actix routes it and the OpenAPI document describes it.
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(create).service(list).service(get).service(update).service(list_roles);
+    cfg.service(create).service(list).service(get).service(update).service(unlock_sign_in).service(list_roles);
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::IdPage;
 use crate::db::DbConn;
 use crate::models::*;
-use crate::schema::{agent_groups, group_members, organizations, roles, users};
+use crate::schema::{agent_groups, group_members, organizations, roles, sign_in_backoffs, users};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -115,30 +115,103 @@ pub fn update_user(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QResult
         .get_result(conn)
 }
 
-/// Records a failed sign-in; locks the account until `lock_until` when the count reaches `max_failures`.
-/// Takes one sign-in attempt for the account before its password is checked, in the caller's write transaction
-/// (which holds the row, so concurrent attempts count one after another). False when the account is locked:
-/// no password may be checked then. The attempt that uses the last one locks the account.
-pub fn claim_login_attempt(
+/// What a sign-in attempt may do, per [`claim_sign_in_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInClaim {
+    /// The password may be checked; this is the client's `failures`-th attempt in a row for the e-mail.
+    Allowed { failures: i32 },
+    /// Too soon after the last failures: no password may be checked before `until`.
+    Wait { until: NaiveDateTime },
+}
+
+/// Takes one sign-in attempt for (e-mail, client address) before the password is checked, in the caller's write
+/// transaction (which holds the row, so concurrent attempts count one after another). The attempt is counted as a
+/// failure until [`clear_sign_in_backoff`] says it succeeded; `next_attempt_at(failures)` is when the attempt
+/// after it may come. However many guesses arrive at once, only those the back-off allows check a password.
+pub fn claim_sign_in_attempt(
     conn: &mut DbConn,
-    id: i64,
+    email: &str,
+    client: &str,
     now: NaiveDateTime,
-    max_failures: i32,
-    lock_until: NaiveDateTime,
-) -> QResult<bool> {
-    let open = users::locked_until.is_null().or(users::locked_until.le(now));
-    let attempts: Option<i32> = diesel::update(users::table.find(id).filter(open))
-        .set(users::failed_logins.eq(users::failed_logins + 1))
-        .returning(users::failed_logins)
+    next_attempt_at: impl Fn(i32) -> NaiveDateTime,
+) -> QResult<SignInClaim> {
+    use diesel::sql_types::{Text, Timestamp};
+    const SQL: &str = "INSERT INTO sign_in_backoffs (email, client, failures, next_attempt_at, updated_at) \
+                       VALUES ({}) ON CONFLICT (email, client) DO NOTHING";
+    match conn {
+        DbConn::Pg(pg) => diesel::sql_query(SQL.replace("{}", "$1, $2, 0, $3, $3"))
+            .bind::<Text, _>(email)
+            .bind::<Text, _>(client)
+            .bind::<Timestamp, _>(now)
+            .execute(pg)?,
+        DbConn::Sqlite(lite) => diesel::sql_query(SQL.replace("{}", "?, ?, 0, ?, ?"))
+            .bind::<Text, _>(email)
+            .bind::<Text, _>(client)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .execute(lite)?,
+    };
+    let row =
+        sign_in_backoffs::table.filter(sign_in_backoffs::email.eq(email)).filter(sign_in_backoffs::client.eq(client));
+    let failures: Option<i32> = diesel::update(row.filter(sign_in_backoffs::next_attempt_at.le(now)))
+        .set((sign_in_backoffs::failures.eq(sign_in_backoffs::failures + 1), sign_in_backoffs::updated_at.eq(now)))
+        .returning(sign_in_backoffs::failures)
         .get_result(conn)
         .optional()?;
-    let Some(attempts) = attempts else { return Ok(false) };
-    if attempts >= max_failures {
-        diesel::update(users::table.find(id))
-            .set((users::locked_until.eq(Some(lock_until)), users::failed_logins.eq(0)))
-            .execute(conn)?;
+    match failures {
+        Some(failures) => {
+            diesel::update(row).set(sign_in_backoffs::next_attempt_at.eq(next_attempt_at(failures))).execute(conn)?;
+            Ok(SignInClaim::Allowed { failures })
+        }
+        None => {
+            let until = row.select(sign_in_backoffs::next_attempt_at).first(conn)?;
+            Ok(SignInClaim::Wait { until })
+        }
     }
-    Ok(true)
+}
+
+/// A successful sign-in from this client: its failures are forgotten.
+pub fn clear_sign_in_backoff(conn: &mut DbConn, email: &str, client: &str) -> QResult<()> {
+    diesel::delete(
+        sign_in_backoffs::table.filter(sign_in_backoffs::email.eq(email)).filter(sign_in_backoffs::client.eq(client)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets the failed sign-ins of an e-mail from every client (an admin unlocks the account); how many clients
+/// were being slowed down.
+pub fn clear_sign_in_backoffs(conn: &mut DbConn, email: &str) -> QResult<usize> {
+    diesel::delete(sign_in_backoffs::table.filter(sign_in_backoffs::email.eq(email))).execute(conn)
+}
+
+/// For each of these e-mails that some client must wait to sign in to: until when (the latest wait).
+pub fn sign_in_delays(
+    conn: &mut DbConn,
+    emails: &[String],
+    now: NaiveDateTime,
+) -> QResult<Vec<(String, NaiveDateTime)>> {
+    if emails.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(String, Option<NaiveDateTime>)> = sign_in_backoffs::table
+        .filter(sign_in_backoffs::email.eq_any(emails))
+        .filter(sign_in_backoffs::next_attempt_at.gt(now))
+        .group_by(sign_in_backoffs::email)
+        .select((sign_in_backoffs::email, diesel::dsl::max(sign_in_backoffs::next_attempt_at)))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(email, until)| until.map(|u| (email, u))).collect())
+}
+
+/// Drops back-offs that are over and were last touched before `before` (the table stays small under a flood of
+/// made-up e-mails); how many rows went.
+pub fn prune_sign_in_backoffs(conn: &mut DbConn, now: NaiveDateTime, before: NaiveDateTime) -> QResult<usize> {
+    diesel::delete(
+        sign_in_backoffs::table
+            .filter(sign_in_backoffs::updated_at.lt(before))
+            .filter(sign_in_backoffs::next_attempt_at.le(now)),
+    )
+    .execute(conn)
 }
 
 pub fn record_successful_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QResult<()> {

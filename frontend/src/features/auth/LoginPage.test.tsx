@@ -59,6 +59,32 @@ describe('the login page', () => {
     expect(screen.getByText('wrong e-mail or password')).toBeInTheDocument();
   });
 
+  it('says in the user\'s language how long to wait when sign-in is slowed down (429)', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        new Response(
+          JSON.stringify({
+            type: 'https://loopdesk.dev/problems/too-many-requests',
+            title: 'Too many requests',
+            status: 429,
+            detail: 'too many sign-in attempts; try again in 60 seconds',
+            retry_after: 60,
+          }),
+          { status: 429, headers: { 'content-type': 'application/problem+json', 'retry-after': '60' } },
+        ),
+      ),
+    );
+    renderLogin();
+
+    await userEvent.type(screen.getByLabelText('E-mail'), 'li.gong@loopdesk.local');
+    await userEvent.type(screen.getByLabelText('Password'), 'nope');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByText('Sign-in is slowed down')).toBeInTheDocument();
+    expect(screen.getByText(/Try again in 60 seconds/)).toBeInTheDocument();
+  });
+
   it('signs in and goes to the page the user asked for', async () => {
     const user = {
       id: 7, name: '李工', email: 'li.gong@loopdesk.local', kind: 'staff', role: 'agent', active: true,

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { Button, Input } from 'antd';
+import { Alert, Button, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '@/auth/AuthProvider';
 import { homeOf } from '@/auth/RequireAuth';
+import { ApiProblem } from '@/api/problem';
 import { ProblemAlert } from '@/components/ProblemAlert';
 import { LanguageSwitch } from '@/app/LanguageSwitch';
 import styles from './LoginPage.module.css';
@@ -16,6 +17,13 @@ interface Credentials {
 type FieldErrors = Partial<Record<keyof Credentials, string>>;
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+
+/** Seconds to wait when sign-in was throttled (429 with `retry_after`); null for any other error. */
+function throttledFor(error: unknown): number | null {
+  if (!(error instanceof ApiProblem) || error.status !== 429) return null;
+  const seconds = error.body.retry_after;
+  return typeof seconds === 'number' && seconds > 0 ? seconds : 1;
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -68,7 +76,17 @@ export function LoginPage() {
         </h1>
         {error ? (
           <div className={styles.error}>
-            <ProblemAlert error={error} />
+            {throttledFor(error) !== null ? (
+              <Alert
+                type="warning"
+                showIcon
+                role="alert"
+                title={t('auth.tooManyTitle')}
+                description={t('auth.tooMany', { seconds: throttledFor(error) })}
+              />
+            ) : (
+              <ProblemAlert error={error} />
+            )}
           </div>
         ) : null}
         <form onSubmit={submit} noValidate aria-busy={busy}>

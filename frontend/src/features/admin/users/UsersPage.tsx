@@ -10,6 +10,7 @@ import { useAllOrganizations, useGroups, useRoles, useUserPages, type UserFilter
 import { isInteractive, ScreenHeader, useIsPhone } from '../components';
 import { useRoleLabel } from '../labels';
 import { groupPath } from '../groups/groupTree';
+import { SignInUnlock } from './SignInUnlock';
 import { UserDrawer } from './UserDrawer';
 import styles from '../admin.module.css';
 
@@ -91,6 +92,7 @@ export function UsersPage() {
               <Tag color={user.kind === 'staff' ? 'blue' : 'purple'}>{roleLabel(user.role)}</Tag>
               {user.active ? null : statusTag(user)}
               {membership(user)}
+              <SignInUnlock user={user} />
             </div>
           ) : null}
         </div>
@@ -113,7 +115,17 @@ export function UsersPage() {
       responsive: ['lg'],
       render: (_, user) => <div className={styles.tagList}>{membership(user)}</div>,
     },
-    { key: 'status', title: t('users.status'), responsive: ['md'], render: (_, user) => statusTag(user) },
+    {
+      key: 'status',
+      title: t('users.status'),
+      responsive: ['md'],
+      render: (_, user) => (
+        <div className={styles.tagList}>
+          {statusTag(user)}
+          <SignInUnlock user={user} />
+        </div>
+      ),
+    },
     {
       key: 'last_login',
       title: t('users.lastLogin'),
