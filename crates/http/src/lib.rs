@@ -152,6 +152,10 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             StatusCode::METHOD_NOT_ALLOWED => {
                 format!("{} is not supported on {}", res.request().method(), res.request().path())
             }
+            // From `Compress` (routes::api): Accept-Encoding refused every encoding the API can send.
+            StatusCode::NOT_ACCEPTABLE => {
+                "Accept-Encoding refuses every encoding the API answers in: accept br, gzip or identity".to_string()
+            }
             _ => status.canonical_reason().unwrap_or("error").to_string(),
         };
         let (req, _) = res.into_parts();
