@@ -50,7 +50,11 @@ export function TicketListPage() {
 
   const body = () => {
     if (list.isPending || !layoutKnown) {
-      return <Skeleton active paragraph={{ rows: 8 }} aria-busy="true" aria-label={t('common:state.loading')} />;
+      return (
+        <div className={styles.pending}>
+          <Skeleton active paragraph={{ rows: 8 }} aria-busy="true" aria-label={t('common:state.loading')} />
+        </div>
+      );
     }
     if (list.isError && !list.data) return <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />;
     if (rows.length === 0) {
@@ -58,7 +62,13 @@ export function TicketListPage() {
     }
     return (
       <div className={list.isPlaceholderData ? styles.busy : undefined} aria-busy={list.isPlaceholderData}>
-        <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
+        <Suspense
+          fallback={
+            <div className={styles.pending}>
+              <Skeleton active paragraph={{ rows: 8 }} />
+            </div>
+          }
+        >
           {mobile ? (
             <TicketCards rows={rows} />
           ) : (
