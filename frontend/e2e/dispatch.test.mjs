@@ -2,22 +2,11 @@
 // a ticket a rule routes lands with them and its history says why, they accept one and decline
 // another; a pool ticket is claimed by someone else first (the loser is told who) and the next
 // one is theirs. An admin writes a rule in the editor at 375 px and tests it before saving.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, PHONE, ok, screenshot, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 const FIELD_SERVICE = '现场服务组';
 
@@ -50,7 +39,7 @@ describe('dispatch (1280px, zh-CN)', () => {
     const stamp = Date.now().toString(36);
     const assignWord = `派单${stamp}`;
     const poolWord = `抢单${stamp}`;
-    const asAdmin = await apiAs(server.baseUrl, ACCOUNTS.admin);
+    const asAdmin = await suite.api(ACCOUNTS.admin);
     const group = ok(await asAdmin('GET', '/api/v1/groups'), 'groups').find((g) => g.name === FIELD_SERVICE);
     const type = ok(await asAdmin('GET', '/api/v1/ticket-types'), 'types').find((t) => t.name === 'IT 故障');
     await setUpRules(asAdmin, group.id, assignWord, poolWord);
@@ -61,9 +50,8 @@ describe('dispatch (1280px, zh-CN)', () => {
     const rival = members.find((m) => m.email === 'yang.shifu@loopdesk.local');
     assert.ok(me && rival, '李工 and 杨师傅 are in 现场服务组');
 
-    const agent = await openPage(browser, server.baseUrl, { viewport: DESKTOP, locale: 'zh-CN' });
+    const agent = await suite.signedIn(ACCOUNTS.agent, { viewport: DESKTOP, locale: 'zh-CN' });
     const { page } = agent;
-    await login(page, ACCOUNTS.agent);
     const availability = page.getByTestId('availability-switch');
     await page.locator('[data-testid="availability-switch"][data-availability="offline"]').waitFor();
     await availability.click();
@@ -100,7 +88,7 @@ describe('dispatch (1280px, zh-CN)', () => {
     assert.notEqual(after.assignee_id, me.user_id);
 
     // The pool: 杨师傅 claims the first pool ticket before the agent's click lands.
-    const asRival = await apiAs(server.baseUrl, 'yang.shifu@loopdesk.local');
+    const asRival = await suite.api('yang.shifu@loopdesk.local');
     ok(await asRival('PUT', '/api/v1/me/availability', { availability: 'online' }), 'rival online');
     const raced = await newTicket(asAdmin, type.id, `网络中断 ${poolWord}`);
     assert.equal(raced.assignee_id ?? null, null, 'a pool ticket waits unassigned');
@@ -133,9 +121,8 @@ describe('dispatch (375px, en)', () => {
   test('admin writes a rule in the editor, tests it unsaved, saves it', async () => {
     const stamp = Date.now().toString(36);
     const keyword = `leak${stamp}`;
-    const admin = await openPage(browser, server.baseUrl, { viewport: PHONE, locale: 'en' });
+    const admin = await suite.signedIn(ACCOUNTS.admin, { viewport: PHONE, locale: 'en' });
     const { page } = admin;
-    await login(page, ACCOUNTS.admin);
     await page.goto('/admin/routing-rules');
     await page.getByTestId('new-rule').click();
     await page.getByTestId('rule-name').fill(`Leaks ${stamp}`);
@@ -162,7 +149,7 @@ describe('dispatch (375px, en)', () => {
 
     await page.getByTestId('save-rule').click();
     await page.waitForURL(/\/admin\/routing-rules\/\d+$/);
-    const asAdmin = await apiAs(server.baseUrl, ACCOUNTS.admin);
+    const asAdmin = await suite.api(ACCOUNTS.admin);
     const saved = ok(await asAdmin('GET', '/api/v1/routing-rules'), 'rules').find((rule) => rule.name === `Leaks ${stamp}`);
     assert.deepEqual(saved.conditions, [{ kind: 'keywords', keywords: [keyword], scope: 'subject_or_description' }]);
     assert.equal(saved.actions[0].kind, 'set_group');

@@ -1,13 +1,18 @@
-// Shared pieces of the browser journeys: a real `loopdesk serve` on a temporary SQLite
-// database with the demo data, Debian's Chromium through playwright-core, screenshots,
-// and a guard that fails a test on any console error or uncaught page error.
+// Shared pieces of the browser journeys, one fixture per idea: a real `loopdesk serve` on a
+// temporary SQLite database with the demo data (`startServer`), Debian's Chromium through
+// playwright-core (`launchBrowser`, with the flags of ./chromium.mjs), a fresh page with a guard
+// that fails a test on any console error or uncaught page error (`openPage`), signing in through
+// the form (`login`), the API beside the browser (`apiAs`), and `useSuite`, which gives a test
+// file one server and one browser for all its tests and hands out those fixtures bound to them.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumFlags } from './chromium.mjs';
 
 export const PASSWORD = 'loopdesk-demo';
 export const ACCOUNTS = {
@@ -22,7 +27,6 @@ export const PHONE = { width: 375, height: 740 };
 
 const BIN = process.env.LOOPDESK_BIN ?? new URL('../../target/debug/loopdesk', import.meta.url).pathname;
 const STATIC_DIR = process.env.LOOPDESK_STATIC_DIR ?? new URL('../dist', import.meta.url).pathname;
-const CHROMIUM = process.env.LOOPDESK_CHROMIUM ?? '/usr/bin/chromium';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -70,20 +74,9 @@ export async function startServer() {
   };
 }
 
+/** Debian's Chromium as the Lighthouse benchmark starts it (./chromium.mjs); the language is per page. */
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumFlags() });
 }
 
 /**
@@ -119,6 +112,7 @@ function expectedConsoleError(text) {
   return /Failed to load resource: the server responded with a status of (401|404|409|412|422)/.test(text);
 }
 
+/** Signs in through the form as a person does and waits until the app has left the sign-in page. */
 export async function login(page, email) {
   await page.goto('/login');
   await page.locator('#email, input[autocomplete="username"]').first().fill(email);
@@ -156,4 +150,33 @@ export async function apiAs(baseUrl, email) {
 export function ok(response, what) {
   assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/**
+ * One server and one browser for the tests of a file: started before its first test, stopped
+ * after its last (call at the top level of the file). `page(options)` opens a fresh page
+ * (`openPage`), `signedIn(email, options)` one signed in through the form, `api(email)` calls
+ * the API as that user (`apiAs`).
+ */
+export function useSuite() {
+  const suite = {
+    server: null,
+    browser: null,
+    page: (options) => openPage(suite.browser, suite.server.baseUrl, options),
+    async signedIn(email, options) {
+      const tab = await suite.page(options);
+      await login(tab.page, email);
+      return tab;
+    },
+    api: (email) => apiAs(suite.server.baseUrl, email),
+  };
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

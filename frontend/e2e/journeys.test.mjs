@@ -2,32 +2,11 @@
 // ticket from creation to resolution, the customer sees only what is public and confirms,
 // an admin's new custom field reaches the create form; at 1280 px in Chinese and at 375 px
 // in English. Also deep links on reload, a stale edit and a server validation error.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ACCOUNTS,
-  DESKTOP,
-  PHONE,
-  apiAs,
-  launchBrowser,
-  login,
-  openPage,
-  screenshot,
-  startServer,
-} from './harness.mjs';
+import { ACCOUNTS, DESKTOP, PHONE, screenshot, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 const SCREENS = [
   { name: 'desktop', viewport: DESKTOP, locale: 'zh-CN' },
@@ -64,9 +43,8 @@ for (const screen of SCREENS) {
       const reply = `您好，工程师已更换电容，请确认 ${stamp}`;
 
       // The agent's day starts at the ticket list.
-      const agent = await openPage(browser, server.baseUrl, screen);
+      const agent = await suite.signedIn(ACCOUNTS.agent, screen);
       const { page } = agent;
-      await login(page, ACCOUNTS.agent);
       await page.waitForURL('**/tickets');
       await page.getByTestId('ticket-row').first().waitFor();
       await screenshot(page, `${screen.name}-agent-ticket-list`);
@@ -118,9 +96,8 @@ for (const screen of SCREENS) {
       await agent.close();
 
       // The customer: the reply is there, the note is not, and they confirm.
-      const customer = await openPage(browser, server.baseUrl, screen);
+      const customer = await suite.signedIn(ACCOUNTS.customer, screen);
       const cpage = customer.page;
-      await login(cpage, ACCOUNTS.customer);
       await cpage.waitForURL('**/portal');
       await cpage.locator('[data-testid="portal-ticket-row"]', { hasText: subject }).click();
       await cpage.locator('[data-testid="portal-reply"]', { hasText: reply }).waitFor();
@@ -135,7 +112,7 @@ for (const screen of SCREENS) {
       await customer.close();
 
       // The API agrees: closed, and the customer's view of the comments has no internal one.
-      const asCustomer = await apiAs(server.baseUrl, ACCOUNTS.customer);
+      const asCustomer = await suite.api(ACCOUNTS.customer);
       const id = ticketPath.split('/').pop();
       const ticket = await asCustomer('GET', `/api/v1/tickets/${id}`);
       assert.equal(ticket.body.status, 'closed');
@@ -149,9 +126,8 @@ for (const screen of SCREENS) {
     test('admin adds a custom field to a ticket type and it appears in the create form', async () => {
       const key = `meter_${screen.name}`;
       const label = screen.locale === 'zh-CN' ? '电表读数' : 'Meter reading';
-      const admin = await openPage(browser, server.baseUrl, screen);
+      const admin = await suite.signedIn(ACCOUNTS.admin, screen);
       const { page } = admin;
-      await login(page, ACCOUNTS.admin);
       await page.goto('/admin/ticket-types');
       await page.locator('[data-testid="ticket-type-row"][data-name="设备报修"]').click();
       await page.getByTestId('field-editor').waitFor();
@@ -176,7 +152,7 @@ for (const screen of SCREENS) {
 
 describe('conflicts and server errors', () => {
   test('a stale edit says the ticket changed and never overwrites', async () => {
-    const asAgent = await apiAs(server.baseUrl, ACCOUNTS.agent);
+    const asAgent = await suite.api(ACCOUNTS.agent);
     const created = await asAgent('POST', '/api/v1/tickets', {
       type_id: (await asAgent('GET', '/api/v1/ticket-types')).body.find((t) => t.name === 'IT 故障').id,
       subject: 'VPN 无法连接',
@@ -186,9 +162,8 @@ describe('conflicts and server errors', () => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
 
-    const agent = await openPage(browser, server.baseUrl, { viewport: DESKTOP, locale: 'en' });
+    const agent = await suite.signedIn(ACCOUNTS.agent, { viewport: DESKTOP, locale: 'en' });
     const { page } = agent;
-    await login(page, ACCOUNTS.agent);
     await page.goto(`/tickets/${id}`);
     await page.getByTestId('ticket-header').waitFor();
     await page.getByTestId('edit-button').click();
@@ -209,13 +184,12 @@ describe('conflicts and server errors', () => {
   });
 
   test('a server validation error appears on its field', async () => {
-    const asAdmin = await apiAs(server.baseUrl, ACCOUNTS.admin);
+    const asAdmin = await suite.api(ACCOUNTS.admin);
     const types = (await asAdmin('GET', '/api/v1/ticket-types')).body;
     const repair = types.find((t) => t.name === '设备报修');
 
-    const agent = await openPage(browser, server.baseUrl, { viewport: DESKTOP, locale: 'zh-CN' });
+    const agent = await suite.signedIn(ACCOUNTS.agent, { viewport: DESKTOP, locale: 'zh-CN' });
     const { page } = agent;
-    await login(page, ACCOUNTS.agent);
     await page.goto(`/tickets/new`);
     await page.locator('[data-testid="type-card"][data-type-name="设备报修"]').click();
     await page.getByTestId('create-form').waitFor();

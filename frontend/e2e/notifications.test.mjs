@@ -1,34 +1,22 @@
 // Live notifications in a real browser against a real server: the agent's bell is on the live stream; another
 // session hands them a ticket and the toast, with its ticket link, and the count arrive without a reload. The
 // agent opens the ticket from the toast and watches it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, ok, screenshot, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 describe('notifications (1280px, zh-CN)', () => {
   test('the bell hears of an assignment live; the agent opens it from the toast and watches the ticket', async () => {
     const stamp = Date.now().toString(36);
-    const asAdmin = await apiAs(server.baseUrl, ACCOUNTS.admin);
-    const asAgent = await apiAs(server.baseUrl, ACCOUNTS.agent);
+    const asAdmin = await suite.api(ACCOUNTS.admin);
+    const asAgent = await suite.api(ACCOUNTS.agent);
     const me = ok(await asAgent('GET', '/api/v1/me'), 'me');
     const type = ok(await asAdmin('GET', '/api/v1/ticket-types'), 'types').find((t) => t.name === 'IT 故障');
 
-    const agent = await openPage(browser, server.baseUrl, { viewport: DESKTOP, locale: 'zh-CN' });
+    const agent = await suite.signedIn(ACCOUNTS.agent, { viewport: DESKTOP, locale: 'zh-CN' });
     const { page } = agent;
-    await login(page, ACCOUNTS.agent);
     await page.locator('[data-testid="notification-bell"][data-stream="live"]').waitFor();
     const before = Number(await page.getByTestId('notification-bell').getAttribute('data-unread'));
 

@@ -3,22 +3,11 @@
 // never reaches a script (an HttpOnly cookie scoped to /api/v1/auth, nothing in localStorage), a
 // reload resumes the session through the cookie, two tabs that restore at once both stay signed in,
 // signing out clears the cookie, and Swagger UI works under its policy.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, launchBrowser, login, openPage, startServer } from './harness.mjs';
+import { ACCOUNTS, login, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 /** The refresh cookie of the context, if any. */
 async function refreshCookie(context) {
@@ -27,7 +16,7 @@ async function refreshCookie(context) {
 
 describe('browser security', () => {
   test('the app runs under its CSP; the refresh token lives in an HttpOnly cookie; two tabs restore at once', async () => {
-    const tab = await openPage(browser, server.baseUrl);
+    const tab = await suite.page();
     const { page, context } = tab;
     const violations = [];
     await context.exposeFunction('reportViolation', (v) => violations.push(v));
@@ -88,7 +77,7 @@ describe('browser security', () => {
   });
 
   test('Swagger UI works under its policy', async () => {
-    const tab = await openPage(browser, server.baseUrl);
+    const tab = await suite.page();
     const { page } = tab;
     const response = await page.goto('/swagger-ui/');
     assert.match(response.headers()['content-security-policy'], /default-src 'self'/);

@@ -2,28 +2,17 @@
 // and imports its holidays from pasted CSV (a bad line is shown first, then a good file); a policy
 // with a one-minute first-response target (through the API) covers a new ticket, whose page shows
 // the running countdown; a minute later the ticket is in the overdue view, red, on a phone.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCOUNTS, DESKTOP, PHONE, apiAs, launchBrowser, login, ok, openPage, screenshot, startServer } from './harness.mjs';
+import { ACCOUNTS, DESKTOP, PHONE, ok, screenshot, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useSuite();
 
 describe('SLA (1280px and 375px, zh-CN)', () => {
   test('calendar by import, countdown badge on a covered ticket, overdue view once its time is up', async () => {
     const stamp = Date.now().toString(36);
     const word = `时限${stamp}`;
-    const asAdmin = await apiAs(server.baseUrl, ACCOUNTS.admin);
+    const asAdmin = await suite.api(ACCOUNTS.admin);
     const type = ok(await asAdmin('GET', '/api/v1/ticket-types'), 'types').find((t) => t.name === 'IT 故障');
     // First in the order, for this test's tickets only: first response within 1 minute, around the clock.
     const minute = { first_response_minutes: 1, resolution_minutes: 600 };
@@ -47,9 +36,8 @@ describe('SLA (1280px and 375px, zh-CN)', () => {
     const createdAt = Date.now();
     assert.equal(ticket.sla?.first_response?.target_minutes, 1, `the policy covers the ticket: ${JSON.stringify(ticket.sla)}`);
 
-    const admin = await openPage(browser, server.baseUrl, { viewport: DESKTOP, locale: 'zh-CN' });
+    const admin = await suite.signedIn(ACCOUNTS.admin, { viewport: DESKTOP, locale: 'zh-CN' });
     const { page } = admin;
-    await login(page, ACCOUNTS.admin);
 
     // The countdown runs on the ticket page, with both clocks beside it.
     await page.goto(`/tickets/${ticket.id}`);
@@ -85,8 +73,7 @@ describe('SLA (1280px and 375px, zh-CN)', () => {
     // A minute after creation the first response is overdue: the overdue view lists it, red, on a phone.
     const wait = createdAt + 62_000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const phone = await openPage(browser, server.baseUrl, { viewport: PHONE, locale: 'zh-CN' });
-    await login(phone.page, ACCOUNTS.admin);
+    const phone = await suite.signedIn(ACCOUNTS.admin, { viewport: PHONE, locale: 'zh-CN' });
     await phone.page.goto('/tickets?view=overdue');
     const row = phone.page.locator(`[data-testid="ticket-row"][data-number="${ticket.number}"]`);
     await row.waitFor();

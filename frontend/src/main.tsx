@@ -1,3 +1,5 @@
+// First: starts resuming a stored session while the rest of the app is evaluated.
+import '@/auth/startup';
 import { StrictMode, Suspense, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@/i18n';

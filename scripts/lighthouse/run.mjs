@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
+// The same browser, path and flags as the browser journeys.
+import { CHROMIUM_PATH, chromiumFlags } from '../../frontend/e2e/chromium.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -18,7 +20,7 @@ const { values: args } = parseArgs({
     password: { type: 'string', default: 'loopdesk-demo' },
     runs: { type: 'string', default: '3' },
     lang: { type: 'string', default: 'zh-CN' },
-    chrome: { type: 'string', default: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+    chrome: { type: 'string', default: CHROMIUM_PATH },
     reports: { type: 'string' },
   },
 });
@@ -27,18 +29,7 @@ const runs = Number(args.runs);
 
 const chrome = await chromeLauncher.launch({
   chromePath: args.chrome,
-  chromeFlags: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--lang=${args.lang}`,
-    `--accept-lang=${args.lang}`,
-  ],
+  chromeFlags: chromiumFlags({ lang: args.lang }),
 });
 const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}`, defaultViewport: null });
 

@@ -189,7 +189,13 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             let (req, _) = res.into_parts();
             return Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()));
         }
-        let detail = status.canonical_reason().unwrap_or("error").to_string();
+        let detail = match status {
+            // From `Compress` (routes::api): Accept-Encoding refused every encoding the API can send.
+            StatusCode::NOT_ACCEPTABLE => {
+                "Accept-Encoding refuses every encoding the API answers in: accept br, gzip or identity".to_string()
+            }
+            _ => status.canonical_reason().unwrap_or("error").to_string(),
+        };
         let (req, _) = res.into_parts();
         let response: HttpResponse<BoxBody> = for_status(status, detail).response();
         Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))

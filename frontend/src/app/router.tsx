@@ -3,7 +3,10 @@ import { createBrowserRouter, Navigate } from 'react-router-dom';
 import { Skeleton } from 'antd';
 import { RequireAuth, homeOf } from '@/auth/RequireAuth';
 import { useAuth } from '@/auth/AuthProvider';
+import { sessionAtStart } from '@/auth/session';
+import { prefetchTicketList } from '@/features/tickets/list/prefetch';
 import { LoginPage } from '@/features/auth/LoginPage';
+import { queryClient } from './queryClient';
 
 /**
  * A route component loaded on first visit: the sign-in page needs none of the screens behind it,
@@ -25,11 +28,14 @@ const loadTicketList = () => import('@/features/tickets/TicketListPage');
 const loadPortalLayout = () => import('./PortalLayout');
 
 // Opening the app signed in on the list (or at / , which leads there): fetch the layout and the
-// list with the entry instead of after the first render; the sign-in page fetches neither.
+// list with the entry instead of after the first render, and the list's first page as soon as the
+// resumed session says who this is; the sign-in page fetches none of it.
 const startPath = typeof window === 'undefined' ? '/login' : window.location.pathname;
 if (startPath === '/' || startPath === '/tickets') {
   void loadAgentLayout();
   void loadTicketList();
+  const search = startPath === '/' ? '' : window.location.search;
+  void sessionAtStart().then((user) => user && prefetchTicketList(queryClient, user, search));
 } else if (startPath.startsWith('/portal')) {
   void loadPortalLayout();
 }

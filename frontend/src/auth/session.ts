@@ -128,3 +128,16 @@ async function refreshNow(): Promise<boolean> {
     return false;
   }
 }
+
+let atStart: Promise<CurrentUser | null> | null = null;
+
+/**
+ * The session the app opens with: a stored one is resumed once, and the refresh starts as soon as
+ * this is first called (`src/auth/startup.ts`, the entry's first import), while the rest of the
+ * code is still being evaluated, instead of after the first render. Resolves with the user, or
+ * null when there is no session to resume. `AuthProvider` joins the same refresh.
+ */
+export function sessionAtStart(): Promise<CurrentUser | null> {
+  atStart ??= !user && hasStoredSession() ? refreshSession().then(() => user) : Promise.resolve(user);
+  return atStart;
+}

@@ -23,6 +23,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Every route, declared once per handler in its module's `routes`: registering them on actix also collects their
 /// OpenAPI paths and schemas (`crate::openapi::document` reads the same declaration). `api_fallback` answers what
 /// no route under `/api/v1` matched.
+///
+/// Answers under `/api/v1` are compressed as the client's `Accept-Encoding` asks (brotli or gzip, by actix's
+/// `Compress`): a page of tickets is ~50 KB of JSON. Two kinds of answer are left alone because they carry their own
+/// `Content-Encoding`, which `Compress` never overrides: the live stream (`identity`: a compressor would buffer its
+/// events) and, outside this scope anyway, the web app's precompressed files (`crate::static_files`).
 pub fn api(cfg: &mut ServiceConfig, api_fallback: actix_web::Route) {
     ops::routes(cfg);
     cfg.service(
@@ -41,6 +46,7 @@ pub fn api(cfg: &mut ServiceConfig, api_fallback: actix_web::Route) {
             .configure(reports::routes)
             .configure(delivery::routes)
             .configure(sla::routes)
-            .default_service(api_fallback),
+            .default_service(api_fallback)
+            .wrap(actix_web::middleware::Compress::default()),
     );
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Button, Drawer, Empty, Grid, Input, Select, Skeleton, Typography } from 'antd';
 import { FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
@@ -39,7 +39,12 @@ export function TicketListPage() {
   const query = useMemo(() => toApiQuery(state.filters), [state.filters]);
   const list = useTicketList(query);
   const names = useNameMaps();
-  const rows = useMemo(() => toRows(list.data?.pages, names), [list.data, names]);
+  const latestRows = useMemo(() => toRows(list.data?.pages, names), [list.data, names]);
+  // The page and each list of names arrive as store updates, which React renders synchronously: 50 cards
+  // or rows in one long task each time, the main thread blocked on a phone. Rendered from a deferred copy,
+  // the same work runs as an interruptible background pass that yields to the browser between slices.
+  const rows = useDeferredValue(latestRows);
+  const catchingUp = rows !== latestRows && rows.length === 0;
   const screens = Grid.useBreakpoint();
   // Unknown until the first layout effect: render neither table nor cards, so the wrong one is never fetched.
   const layoutKnown = Object.keys(screens).length > 0;
@@ -49,8 +54,12 @@ export function TicketListPage() {
   const onSortChange = useCallback((sort: Sort) => update({ sort }), [update]);
 
   const body = () => {
-    if (list.isPending || !layoutKnown) {
-      return <Skeleton active paragraph={{ rows: 8 }} aria-busy="true" aria-label={t('common:state.loading')} />;
+    if (list.isPending || !layoutKnown || catchingUp) {
+      return (
+        <div className={styles.pending}>
+          <Skeleton active paragraph={{ rows: 8 }} aria-busy="true" aria-label={t('common:state.loading')} />
+        </div>
+      );
     }
     if (list.isError && !list.data) return <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />;
     if (rows.length === 0) {
@@ -58,7 +67,13 @@ export function TicketListPage() {
     }
     return (
       <div className={list.isPlaceholderData ? styles.busy : undefined} aria-busy={list.isPlaceholderData}>
-        <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
+        <Suspense
+          fallback={
+            <div className={styles.pending}>
+              <Skeleton active paragraph={{ rows: 8 }} />
+            </div>
+          }
+        >
           {mobile ? (
             <TicketCards rows={rows} />
           ) : (

@@ -1,5 +1,5 @@
 // Ticket queries shared by the ticket screens: query keys and hooks. Add to it; do not change what others use.
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, fetchAllPages, MAX_PAGE_LIMIT, unwrap, type Schemas } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
 import type { TicketListQuery } from './list/filters';
@@ -34,35 +34,38 @@ export async function fetchTicketPage(
   return unwrap(api.GET('/api/v1/tickets', { params, signal }));
 }
 
-/** One list of tickets, page by page over `next_cursor` ("load more"). A new query starts from the first page. */
-export function useTicketList(query: TicketListQuery) {
-  return useInfiniteQuery({
+/** The query of one list of tickets (its key, page by page over `next_cursor`): the list's hook, and the prefetch at start. */
+export function ticketListQueryOptions(query: TicketListQuery) {
+  return infiniteQueryOptions({
     queryKey: ticketKeys.list(query),
     queryFn: ({ pageParam, signal }) => fetchTicketPage(query, pageParam, signal),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    getNextPageParam: (last: TicketPage) => last.next_cursor ?? undefined,
+  });
+}
+
+/** One list of tickets, page by page over `next_cursor` ("load more"). A new query starts from the first page. */
+export function useTicketList(query: TicketListQuery) {
+  return useInfiniteQuery({
+    ...ticketListQueryOptions(query),
     // While another filter loads, keep showing the previous rows (dimmed) instead of a skeleton.
     placeholderData: keepPreviousData,
   });
 }
 
-/** All groups; needs `users_read` or `groups_manage`, otherwise stays idle. */
-export function useGroups() {
-  const { can } = useAuth();
-  return useQuery({
+/** All groups (needs `users_read` or `groups_manage`). */
+export function groupsQueryOptions() {
+  return queryOptions({
     queryKey: directoryKeys.groups,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/groups', { signal })),
-    enabled: can('users_read') || can('groups_manage'),
     staleTime: 5 * 60_000,
   });
 }
 
-/** Every staff user (pickers, assignee names); needs `users_read` or `users_manage`, otherwise stays idle. */
-export function useStaffUsers() {
-  const { can } = useAuth();
-  return useQuery({
+/** Every staff user (needs `users_read` or `users_manage`). Staff is a few dozen people; the page cap only guards against a runaway cursor. */
+export function staffQueryOptions() {
+  return queryOptions({
     queryKey: directoryKeys.staff,
-    // Staff is a few dozen people; the page cap only guards against a runaway cursor.
     queryFn: ({ signal }) =>
       fetchAllPages(
         (cursor) =>
@@ -74,9 +77,20 @@ export function useStaffUsers() {
           ),
         { maxPages: 20 },
       ),
-    enabled: can('users_read') || can('users_manage'),
     staleTime: 5 * 60_000,
   });
+}
+
+/** All groups; needs `users_read` or `groups_manage`, otherwise stays idle. */
+export function useGroups() {
+  const { can } = useAuth();
+  return useQuery({ ...groupsQueryOptions(), enabled: can('users_read') || can('groups_manage') });
+}
+
+/** Every staff user (pickers, assignee names); needs `users_read` or `users_manage`, otherwise stays idle. */
+export function useStaffUsers() {
+  const { can } = useAuth();
+  return useQuery({ ...staffQueryOptions(), enabled: can('users_read') || can('users_manage') });
 }
 
 /** id → name for one reference list, built once per fetch so rows never search arrays. */

@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import type { Schemas } from '@/api/client';
 import { AuthProvider } from '@/auth/AuthProvider';
 import { endSession, startSession } from '@/auth/session';
-import { renderWithProviders } from '@/test/render';
+import { renderWithProviders, testQueryClient } from '@/test/render';
+import { prefetchTicketList } from './prefetch';
 import { TicketListPage } from '../TicketListPage';
 
 const agent: Schemas['UserView'] = {
@@ -104,12 +105,12 @@ function setViewportWidth(width: number) {
   });
 }
 
-function renderList(route = '/tickets') {
+function renderList(route = '/tickets', client = testQueryClient()) {
   return renderWithProviders(
     <AuthProvider>
       <TicketListPage />
     </AuthProvider>,
-    { route },
+    { route, client },
   );
 }
 
@@ -167,6 +168,38 @@ describe('TicketListPage', () => {
     expect(query.get('status')).toBe('new,assigned,in_progress,pending');
     expect(query.get('limit')).toBe('50');
     expect(query.has('cursor')).toBe(false);
+  });
+
+  it('renders from what the start prefetched: no request of its own for the tickets or the names', async () => {
+    setViewportWidth(1280);
+    const api = stubApi();
+    // Fresh for 15 s, as in the app (src/app/queryClient.ts): a page that mounts within that renders from the cache.
+    const client = testQueryClient({ staleTime: 15_000 });
+    for (const route of ['/tickets', '/tickets?view=unassigned&priority=urgent']) {
+      prefetchTicketList(client, agent, route.slice('/tickets'.length));
+      await waitFor(() => expect(api.requests.filter((url) => url.pathname === '/api/v1/users')).toHaveLength(1));
+      const before = api.requests.length;
+      const { unmount } = renderList(route, client);
+      expect(await screen.findAllByTestId('ticket-row')).toHaveLength(2);
+      await waitFor(() => expect(screen.getAllByText('现场服务组').length).toBeGreaterThan(0));
+      // Everything the page asked for was in the cache under the keys its hooks use.
+      expect(api.requests.slice(before).map((url) => url.pathname)).toEqual([]);
+      unmount();
+    }
+    // Exactly the queries the list makes: the default view, then the unassigned urgent ones of the agent's group.
+    expect(api.ticketRequests().map((url) => [url.searchParams.get('status'), url.searchParams.get('assignee'), url.searchParams.get('priority')])).toEqual([
+      ['new,assigned,in_progress,pending', null, null],
+      ['new,assigned,in_progress,pending', 'none', 'urgent'],
+    ]);
+  });
+
+  it('prefetches nothing for a customer, and no names a staff member may not read', async () => {
+    const api = stubApi();
+    const client = testQueryClient();
+    prefetchTicketList(client, { ...agent, kind: 'customer' }, '');
+    prefetchTicketList(client, { ...agent, permissions: ['tickets_read_group'] }, '');
+    await waitFor(() => expect(api.requests.length).toBeGreaterThanOrEqual(2));
+    expect(api.requests.map((url) => url.pathname).sort()).toEqual(['/api/v1/ticket-types', '/api/v1/tickets']);
   });
 
   it('becomes cards on a phone', async () => {
