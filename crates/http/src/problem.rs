@@ -195,6 +195,7 @@ impl From<AppError> for ApiError {
             AppError::TooManyRequests { detail, retry_after_secs } => {
                 let mut p = for_status(StatusCode::TOO_MANY_REQUESTS, detail);
                 p.extra.insert(RETRY_AFTER_MEMBER.into(), retry_after_secs.into());
+                p.params.insert("retry_after".into(), retry_after_secs.into());
                 p
             }
             AppError::Unavailable(detail) => {

@@ -113,6 +113,8 @@ fn retry_after(reply: &Reply) -> u64 {
     assert!(reply.content_type().starts_with("application/problem+json"));
     let header: u64 = reply.header("retry-after").expect("a Retry-After header").parse().unwrap();
     assert_eq!(reply.body["retry_after"], header, "body and header agree");
+    assert_eq!(reply.body["code"], "too_many_requests");
+    assert_eq!(reply.body["params"]["retry_after"], header, "the web app words the wait from params");
     header
 }
 

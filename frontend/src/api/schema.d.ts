@@ -3960,7 +3960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in the `retry_after` member) */
+            /** @description Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in `params.retry_after` and the `retry_after` member) */
             429: {
                 headers: {
                     /** @description seconds until the next attempt is allowed */
@@ -3970,8 +3970,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "code": "too_many_requests",
                      *       "detail": "too many sign-in attempts; try again in 30 seconds",
-                     *       "retry_after": 30,
+                     *       "params": {
+                     *         "retry_after": 30
+                     *       },
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "type": "https://loopdesk.dev/problems/too-many-requests"

@@ -33,9 +33,9 @@ use crate::problem::{ApiError, Problem, for_status};
             headers(("Set-Cookie" = String, description = "`loopdesk_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000` (and `Secure` over HTTPS)"))),
         (status = 401, description = "Wrong e-mail or password", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "E-mail or password missing or too long", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in the `retry_after` member)", body = crate::problem::Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many attempts from this address or for this e-mail: wait `Retry-After` seconds (also in `params.retry_after` and the `retry_after` member)", body = crate::problem::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed")),
-            example = json!({"type": "https://loopdesk.dev/problems/too-many-requests", "title": "Too many requests", "status": 429, "detail": "too many sign-in attempts; try again in 30 seconds", "retry_after": 30})),
+            example = json!({"type": "https://loopdesk.dev/problems/too-many-requests", "title": "Too many requests", "status": 429, "detail": "too many sign-in attempts; try again in 30 seconds", "code": "too_many_requests", "params": {"retry_after": 30}})),
     )
 )]
 #[post("/auth/login")]
