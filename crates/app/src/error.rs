@@ -29,6 +29,14 @@ pub enum AppError {
         detail: String,
         extra: serde_json::Map<String, serde_json::Value>,
     },
+    /// 413 / 415 (`status`): the content is refused for its size or its kind; `code` says which rule.
+    #[error("{detail}")]
+    ContentRefused {
+        status: u16,
+        code: &'static str,
+        params: serde_json::Map<String, serde_json::Value>,
+        detail: String,
+    },
     /// 412: If-Match did not match the current version.
     #[error("the ticket was changed by someone else (current version {current_version})")]
     PreconditionFailed { current_version: i64 },
@@ -64,9 +72,9 @@ impl AppError {
         }
     }
 
-    /// A parameter of the problem's code (`{"resource": "group"}`); only conflicts carry them.
+    /// A parameter of the problem's code (`{"resource": "group"}`); only conflicts and refused contents carry them.
     pub fn with_param(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        if let AppError::Conflict { params, .. } = &mut self {
+        if let AppError::Conflict { params, .. } | AppError::ContentRefused { params, .. } = &mut self {
             params.insert(key.into(), value.into());
         }
         self

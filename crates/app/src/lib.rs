@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod agents;
+pub mod attachments;
 pub mod auth;
 mod conditions;
 pub mod delivery;
@@ -84,6 +85,8 @@ pub struct App {
     write_steps: Arc<[Box<dyn kernel::WriteStep>]>,
     /// sign-in rate limits and the password-hashing gate, shared by every clone
     pub(crate) sign_in: Arc<sign_in::SignInGuard>,
+    /// where files are kept; None: uploads answer 503
+    pub(crate) files: Option<Arc<attachments::Files>>,
 }
 
 impl App {
@@ -95,6 +98,7 @@ impl App {
             clock: Arc::new(Utc::now),
             notify: delivery::NotifyConfig::default(),
             write_steps: steps::registered().into(),
+            files: None,
         }
     }
 

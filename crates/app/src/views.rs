@@ -195,6 +195,9 @@ pub struct CommentView {
     /// internal note (内部批注): never shown to customers
     pub internal: bool,
     pub created_at: DateTime<Utc>,
+    /// the files sent with it
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::AttachmentView>,
 }
 
 /// One entry of a ticket's append-only history.

@@ -38,7 +38,8 @@ fn kinds(app: &App, who: &Actor) -> Vec<String> {
 }
 
 fn say(app: &App, who: &Actor, ticket: i64, body: &str, internal: bool) {
-    app.add_comment(who, TicketId(ticket), &NewCommentInput { body: body.into(), internal }).unwrap();
+    app.add_comment(who, TicketId(ticket), &NewCommentInput { body: body.into(), internal, attachment_ids: vec![] })
+        .unwrap();
 }
 
 loopdesk_persistence::both_backends!(mentions_watchers_and_the_requester_hear_what_they_may_see, |db| {

@@ -167,7 +167,11 @@ loopdesk_persistence::both_backends!(
         // The agent answers in time: the first response is met.
         clock.set(shanghai(2026, 10, 9, 17, 50));
         w.app
-            .add_comment(&w.agent, TicketId(t.id), &NewCommentInput { body: "已派人到场".into(), internal: false })
+            .add_comment(
+                &w.agent,
+                TicketId(t.id),
+                &NewCommentInput { body: "已派人到场".into(), internal: false, attachment_ids: vec![] },
+            )
             .unwrap();
         let after_reply = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap().sla.unwrap();
         assert_eq!(after_reply.first_response.unwrap().state, SlaState::Met);
@@ -195,7 +199,11 @@ loopdesk_persistence::both_backends!(
         // 13:30) → due 16:00, two hours later than before.
         clock.set(shanghai(2026, 10, 10, 12, 0));
         w.app
-            .add_comment(&w.customer, TicketId(t.id), &NewCommentInput { body: "已经重启过了".into(), internal: false })
+            .add_comment(
+                &w.customer,
+                TicketId(t.id),
+                &NewCommentInput { body: "已经重启过了".into(), internal: false, attachment_ids: vec![] },
+            )
             .unwrap();
         let resumed = w.app.get_ticket(&w.admin, TicketId(t.id)).unwrap();
         assert_eq!(resumed.status, TicketStatus::InProgress);

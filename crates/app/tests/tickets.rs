@@ -54,7 +54,7 @@ loopdesk_persistence::both_backends!(concurrent_replies_are_all_kept_with_their_
     let results = {
         let (app, admin) = (app.clone(), admin.clone());
         race(8, move |i| {
-            let input = NewCommentInput { body: format!("reply {i}"), internal: i % 2 == 0 };
+            let input = NewCommentInput { body: format!("reply {i}"), internal: i % 2 == 0, attachment_ids: vec![] };
             app.add_comment(&admin, TicketId(ticket.id), &input)
         })
     };
@@ -200,7 +200,7 @@ loopdesk_persistence::both_backends!(views_carry_the_names_of_what_they_refer_to
     app.add_comment(
         &s.agent,
         TicketId(created.id),
-        &NewCommentInput { body: "已安排工程师上门。".into(), internal: false },
+        &NewCommentInput { body: "已安排工程师上门。".into(), internal: false, attachment_ids: vec![] },
     )
     .map(|c| assert_eq!(c.author_name, "李工"))
     .unwrap();
@@ -294,7 +294,11 @@ loopdesk_persistence::both_backends!(api_key_events_are_named_after_the_key, |db
     let ticket = app.create_ticket(&system, &new_ticket(type_id, "CRM 工单"), None).unwrap().ticket;
     assert_eq!(ticket.requester_name, "Admin", "the key acts as its creator");
     let comment = app
-        .add_comment(&system, TicketId(ticket.id), &NewCommentInput { body: "同步".into(), internal: false })
+        .add_comment(
+            &system,
+            TicketId(ticket.id),
+            &NewCommentInput { body: "同步".into(), internal: false, attachment_ids: vec![] },
+        )
         .unwrap();
     assert_eq!(comment.author_name, "Admin");
     let events = app
@@ -379,7 +383,12 @@ loopdesk_persistence::both_backends!(names_cost_a_fixed_number_of_queries_whatev
     for (agent, group) in &others[1..] {
         let transfer = TransferInput { assignee_id: Some(*agent), group_id: Some(*group), reason: "轮转".into() };
         app.transfer_ticket(&s.admin, TicketId(ticket), &transfer).unwrap();
-        app.add_comment(&s.admin, TicketId(ticket), &NewCommentInput { body: "进展".into(), internal: false }).unwrap();
+        app.add_comment(
+            &s.admin,
+            TicketId(ticket),
+            &NewCommentInput { body: "进展".into(), internal: false, attachment_ids: vec![] },
+        )
+        .unwrap();
     }
 
     // One ticket: a single query, names included.

@@ -1082,7 +1082,11 @@ impl Seeder {
 
     fn comment(&mut self, who: Who, id: i64, body: String, internal: bool, lo: i64, hi: i64) -> AppResult<()> {
         self.wait(lo, hi);
-        self.app.add_comment(self.actor(who), TicketId(id), &NewCommentInput { body, internal })?;
+        self.app.add_comment(
+            self.actor(who),
+            TicketId(id),
+            &NewCommentInput { body, internal, attachment_ids: vec![] },
+        )?;
         Ok(())
     }
 

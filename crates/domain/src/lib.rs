@@ -5,6 +5,7 @@
 #[macro_use]
 mod wire;
 
+pub mod attachments;
 pub mod calendar;
 pub mod conditions;
 pub mod dispatch;

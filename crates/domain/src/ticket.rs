@@ -238,6 +238,10 @@ pub enum EventKind {
     /// Something happened to an SLA clock (started, paused, met, warning, breached …); `field` is
     /// `sla.first_response` or `sla.resolution`, `new_value` the event as JSON.
     Sla,
+    /// A file was added to the ticket itself (not to a reply); `new_value` is the attachment's id, `note` its name.
+    AttachmentAdded,
+    /// The same for a file only staff see.
+    InternalAttachmentAdded,
 }
 
 wire_names!(EventKind, "event kind" {
@@ -254,12 +258,17 @@ wire_names!(EventKind, "event kind" {
     Escalated => "escalated",
     Claimed => "claimed",
     Sla => "sla",
+    AttachmentAdded => "attachment_added",
+    InternalAttachmentAdded => "internal_attachment_added",
 });
 
 impl EventKind {
-    /// A customer sees only Created, StatusChanged and CommentAdded (public replies).
+    /// A customer sees only Created, StatusChanged, CommentAdded (public replies) and AttachmentAdded (public files).
     /// Assignment, transfer reasons, field edits (which may touch internal fields) and notes are staff talk.
     pub fn customer_visible(self) -> bool {
-        matches!(self, EventKind::Created | EventKind::StatusChanged | EventKind::CommentAdded)
+        matches!(
+            self,
+            EventKind::Created | EventKind::StatusChanged | EventKind::CommentAdded | EventKind::AttachmentAdded
+        )
     }
 }

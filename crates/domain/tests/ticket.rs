@@ -149,7 +149,11 @@ fn priority_ranks_sort_and_round_trip() {
 #[test]
 fn only_public_events_are_customer_visible() {
     let visible: Vec<_> = EventKind::ALL.into_iter().filter(|k| k.customer_visible()).collect();
-    assert_eq!(visible, [EventKind::Created, EventKind::StatusChanged, EventKind::CommentAdded]);
+    assert_eq!(
+        visible,
+        [EventKind::Created, EventKind::StatusChanged, EventKind::CommentAdded, EventKind::AttachmentAdded]
+    );
+    assert!(!EventKind::InternalAttachmentAdded.customer_visible());
 }
 
 #[test]

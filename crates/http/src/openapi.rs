@@ -30,6 +30,7 @@ systems that retry, and `If-Match` when editing.",
     tags(
         (name = "auth", description = "Sign-in, tokens and the current user"),
         (name = "tickets", description = "Tickets, replies, internal notes and history"),
+        (name = "attachments", description = "Files on tickets, replies and notes: upload, list, download, thumbnails"),
         (name = "users", description = "People: staff and customers"),
         (name = "groups", description = "Departments and teams"),
         (name = "organizations", description = "Customer organisations"),

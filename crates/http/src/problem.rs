@@ -181,6 +181,10 @@ impl From<AppError> for ApiError {
                 p.extra = extra;
                 p
             }
+            AppError::ContentRefused { status, code, params, detail } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+                for_status(status, detail).coded(code, params)
+            }
             AppError::PreconditionFailed { current_version } => {
                 let mut p = for_status(
                     StatusCode::PRECONDITION_FAILED,

@@ -142,6 +142,8 @@ struct Fixtures {
     rule: i64,
     policy: i64,
     channel: i64,
+    /// a public file the customer put on `ticket`
+    attachment: i64,
 }
 
 /// How one caller authenticates.
@@ -384,7 +386,11 @@ where
         "GET /api/v1/ticket-types/{id}" => (id(fx.ticket_type), None, None),
         "PATCH /api/v1/ticket-types/{id}" => (id(fx.ticket_type), None, Some(json!({"description": unique}))),
         "POST /api/v1/tickets" => (None, None, Some(json!({"type_id": fx.ticket_type, "subject": unique}))),
+        // A JSON body where a form belongs: whoever may upload gets as far as the 415, the others are refused first.
+        "POST /api/v1/tickets/{id}/attachments" => (id(fx.ticket), None, Some(json!({}))),
+        "GET /api/v1/attachments/{id}" | "GET /api/v1/attachments/{id}/thumbnail" => (id(fx.attachment), None, None),
         "GET /api/v1/tickets/{id}"
+        | "GET /api/v1/tickets/{id}/attachments"
         | "GET /api/v1/tickets/{id}/comments"
         | "GET /api/v1/tickets/{id}/events"
         | "GET /api/v1/tickets/{id}/watchers" => (id(fx.ticket), None, None),
@@ -499,9 +505,21 @@ where
         rule,
         policy,
         channel,
+        attachment: 0,
     };
     let (customer_token, _) = session(svc, PEOPLE[0].1, PEOPLE[0].2).await;
     fx.ticket = fresh_ticket(svc, &customer_token, &fx).await;
+    // A 1×1 PNG, so that the file has a thumbnail too.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    let mut form = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.png\"\r\n\r\n".to_vec();
+    form.extend(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, png).unwrap());
+    form.extend(b"\r\n--b--\r\n");
+    let upload = TestRequest::post()
+        .uri(&format!("/api/v1/tickets/{}/attachments", fx.ticket))
+        .insert_header(bearer(&customer_token))
+        .insert_header(("content-type", "multipart/form-data; boundary=b"))
+        .set_payload(form);
+    fx.attachment = send(svc, upload).await.expect(201).body[0]["id"].as_i64().unwrap();
     fx
 }
 
@@ -519,7 +537,9 @@ loopdesk_persistence::both_backends!(every_caller_gets_exactly_what_the_table_sa
         let mut auth = loopdesk_app::AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec());
         auth.per_address = loopdesk_app::sign_in::RateRule { burst: 100_000, every_secs: 1 };
         auth.per_account = loopdesk_app::sign_in::RateRule { burst: 100_000, every_secs: 1 };
-        let app = loopdesk_app::App::new(db.pool.clone(), auth);
+        let store = loopdesk_app::attachments::FileStore::local(&db.files_dir).unwrap();
+        let app = loopdesk_app::App::new(db.pool.clone(), auth)
+            .with_files(loopdesk_app::attachments::FileSettings::new(store));
         app.ensure_builtin_roles().unwrap();
         app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).unwrap();
         let svc = live_service!(app);

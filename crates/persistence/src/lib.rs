@@ -2,6 +2,7 @@
 //! PostgreSQL through one connection type. SQL lives here and nowhere else.
 
 pub mod db;
+pub mod files;
 pub mod json;
 pub mod models;
 pub mod queries;

@@ -341,6 +341,40 @@ pub struct NewComment<'a> {
     pub created_at: NaiveDateTime,
 }
 
+/// A file on a ticket (see the attachments migration).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = attachments)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub comment_id: Option<i64>,
+    pub uploader_id: i64,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub internal: bool,
+    pub staged: bool,
+    pub thumbnail_sha256: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct NewAttachment<'a> {
+    pub ticket_id: i64,
+    pub comment_id: Option<i64>,
+    pub uploader_id: i64,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub internal: bool,
+    pub staged: bool,
+    pub thumbnail_sha256: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = ticket_events)]
 pub struct EventRow {

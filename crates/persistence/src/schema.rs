@@ -364,6 +364,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        comment_id -> Nullable<BigInt>,
+        uploader_id -> BigInt,
+        sha256 -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        internal -> Bool,
+        staged -> Bool,
+        thumbnail_sha256 -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> roles (role_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(group_members -> agent_groups (group_id));
@@ -380,6 +405,8 @@ diesel::joinable!(agent_profiles -> users (user_id));
 diesel::joinable!(ticket_dispatch -> tickets (ticket_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(ticket_sla -> tickets (ticket_id));
+diesel::joinable!(attachments -> tickets (ticket_id));
+diesel::joinable!(attachments -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     roles,
@@ -411,4 +438,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_watchers,
     digests,
     sign_in_backoffs,
+    blobs,
+    attachments,
 );

@@ -18,6 +18,8 @@ pub struct TestDb {
     pub backend: Backend,
     pub url: String,
     pub pool: Pool,
+    /// a fresh folder for the test's stored files, removed with the database
+    pub files_dir: std::path::PathBuf,
     cleanup: Cleanup,
 }
 
@@ -79,7 +81,8 @@ impl TestDb {
         let config = DbConfig { url: url.clone(), pool_size: 8, connect_timeout: std::time::Duration::from_secs(10) };
         let pool = build_pool(&config).expect("test pool");
         run_migrations(&mut pool.get().expect("test connection")).expect("migrations");
-        TestDb { backend, url, pool, cleanup }
+        let files_dir = std::env::temp_dir().join(format!("{}_files", unique_name()));
+        TestDb { backend, url, pool, files_dir, cleanup }
     }
 }
 
@@ -126,6 +129,7 @@ pub fn queries_on_this_thread() -> usize {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.files_dir);
         match &self.cleanup {
             Cleanup::SqliteDir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);

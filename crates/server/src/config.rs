@@ -28,10 +28,25 @@ pub struct Config {
     pub hsts_max_age: Option<u64>,
     /// proxies whose X-Forwarded-For names the client (LOOPDESK_TRUSTED_PROXIES); empty: the TCP peer is the client
     pub trusted_proxies: loopdesk_domain::net::TrustedProxies,
+    /// where attachments' contents are kept (`LOOPDESK_FILES_DIR`, default `<data dir>/files`)
+    pub files_dir: PathBuf,
+    /// `LOOPDESK_ATTACHMENT_MAX_FILE_MB` (25) and `LOOPDESK_ATTACHMENT_MAX_TICKET_MB` (250)
+    pub attachment_limits: loopdesk_domain::attachments::Limits,
 }
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A size setting in whole megabytes (≥ 1), as bytes.
+fn megabytes(name: &str) -> Result<Option<u64>, String> {
+    match env(name) {
+        None => Ok(None),
+        Some(v) => match v.parse::<u64>() {
+            Ok(mb) if (1..=100_000).contains(&mb) => Ok(Some(mb * 1024 * 1024)),
+            _ => Err(format!("{name} must be a whole number of megabytes from 1 to 100000, got {v}")),
+        },
+    }
 }
 
 impl Config {
@@ -58,7 +73,17 @@ impl Config {
                 format!("LOOPDESK_HSTS_MAX_AGE must be a number of seconds (e.g. 31536000) or off, got {v}")
             })?),
         };
+        let files_dir = env("LOOPDESK_FILES_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("files"));
+        let mut attachment_limits = loopdesk_domain::attachments::Limits::default();
+        if let Some(mb) = megabytes("LOOPDESK_ATTACHMENT_MAX_FILE_MB")? {
+            attachment_limits.max_file_bytes = mb;
+        }
+        if let Some(mb) = megabytes("LOOPDESK_ATTACHMENT_MAX_TICKET_MB")? {
+            attachment_limits.max_ticket_bytes = mb;
+        }
         Ok(Config {
+            files_dir,
+            attachment_limits,
             database: DbConfig::from_env_or_data_dir(env("DATABASE_URL"), &data_dir, pool_size),
             static_dir: PathBuf::from(env("LOOPDESK_STATIC_DIR").unwrap_or_else(|| "./frontend/dist".into())),
             jwt_secret: env("LOOPDESK_JWT_SECRET"),

@@ -113,7 +113,11 @@ fn open(config: &Config) -> Result<App, String> {
         outbound_allow: config.outbound_allow.clone(),
         robot_locale: config.robot_locale,
     };
-    let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?)).with_notify(notify);
+    let store = loopdesk_app::attachments::FileStore::local(&config.files_dir)
+        .map_err(|e| format!("cannot prepare the file store at {}: {e}", config.files_dir.display()))?;
+    let mut files = loopdesk_app::attachments::FileSettings::new(store);
+    files.limits = config.attachment_limits;
+    let app = App::new(pool, AuthConfig::with_secret(config.jwt_secret()?)).with_notify(notify).with_files(files);
     app.ensure_builtin_roles().map_err(|e| format!("cannot prepare roles: {e}"))?;
     app.recount_workloads().map_err(|e| format!("cannot recount agents' workload: {e}"))?;
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)

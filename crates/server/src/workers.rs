@@ -51,6 +51,18 @@ pub fn start(app: App, every: Duration, digest: Option<loopdesk_app::reminders::
                 Err(e) => log::warn!("SLA scan failed: {e}"),
             }
         }),
+        spawn("file-sweep", stop.clone(), every.max(Duration::from_secs(60)), {
+            let app = app.clone();
+            move || match app.sweep_files() {
+                Ok(report) if report == Default::default() => {}
+                Ok(report) => log::info!(
+                    "file sweep: {} unsent staged file(s) and {} unreferenced content(s) removed",
+                    report.staged_files,
+                    report.contents
+                ),
+                Err(e) => log::warn!("file sweep failed: {e}"),
+            }
+        }),
         // Deliveries go out within seconds of being written, whatever the scan interval.
         spawn("delivery", stop.clone(), every.min(Duration::from_secs(3)), move || match app.deliver_due() {
             Ok(report) if report == Default::default() => {}

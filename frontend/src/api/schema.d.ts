@@ -92,6 +92,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file. Images, PDF, video and text open in the browser (`inline`), the rest download; ranges
+         *     (`Range: bytes=…`) are served for video. A file of an internal note is "not found" for anyone who may not see
+         *     the note.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 416, 422, 431, 500.
+         */
+        get: operations["download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A JPEG thumbnail (at most 320 px) of an image file.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
+        get: operations["attachment_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1029,6 +1071,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files of a ticket you may see, oldest first, with those of replies and notes. Each carries links (`url`,
+         *     `thumbnail_url`) that work without `Authorization` for a few minutes, for `<img>` and `<video>`.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). Errors are `application/problem+json`: 400, 401, 403, 404, 422, 431, 500.
+         */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Add files to a ticket (photos of a fault, a PDF report …), or stage them for a reply (`staged=true`, then send
+         *     their ids as the reply's `attachment_ids`). The kind is decided from the content: images, PDF, Office
+         *     documents, text, zip and mp4/QuickTime are accepted. Limits: per file (25 MB by default), per ticket and files
+         *     per upload; a refused upload stores nothing.
+         * @description Send `Authorization: Bearer` with an access token or an API key; the caller's role decides (403 when it does not allow this). The body is JSON (`Content-Type: application/json`, at most 1 MiB). Errors are `application/problem+json`: 400, 401, 403, 404, 413, 415, 422, 431, 500.
+         */
+        post: operations["upload_attachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/claim": {
         parameters: {
             query?: never;
@@ -1611,6 +1681,47 @@ export interface components {
             outcome: "queue";
             reason: components["schemas"]["QueueReason"];
         };
+        /** @description A file on a ticket. */
+        AttachmentView: {
+            /**
+             * Format: int64
+             * @description the reply or note it belongs to; null for a file on the ticket itself
+             */
+            comment_id?: number | null;
+            /**
+             * @description decided from the content, not from the name
+             * @example image/jpeg
+             */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example 故障照片.jpg */
+            file_name: string;
+            /** Format: int64 */
+            id: number;
+            /** @description only staff who see internal notes see it */
+            internal: boolean;
+            /**
+             * Format: int64
+             * @example 482113
+             */
+            size_bytes: number;
+            /** @description uploaded for a reply not sent yet; only the uploader sees it */
+            staged: boolean;
+            /** @description the same for a JPEG thumbnail (images only) */
+            thumbnail_url?: string | null;
+            /** Format: int64 */
+            ticket_id: number;
+            /** Format: int64 */
+            uploader_id: number;
+            /** @example 李工 */
+            uploader_name: string;
+            /**
+             * @description a download link that works without `Authorization` for a few minutes (for `<img>`, `<video>`, plain links)
+             * @example /api/v1/attachments/12?expires=1767225600&sig=3f2a…
+             */
+            url: string;
+        };
         /** @enum {string} */
         Availability: "online" | "away" | "offline";
         AvailabilityInput: {
@@ -1736,6 +1847,8 @@ export interface components {
          */
         ClaimBlock: "not_member" | "excluded" | "not_online" | "at_capacity" | "missing_skills";
         CommentView: {
+            /** @description the files sent with it */
+            attachments?: components["schemas"]["AttachmentView"][];
             /** Format: int64 */
             author_id: number;
             /**
@@ -1973,7 +2086,7 @@ export interface components {
          * @description Kinds of entries in a ticket's history.
          * @enum {string}
          */
-        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added" | "dispatched" | "accepted" | "declined" | "escalated" | "claimed" | "sla";
+        EventKind: "created" | "status_changed" | "assigned" | "transferred" | "field_changed" | "comment_added" | "internal_note_added" | "dispatched" | "accepted" | "declined" | "escalated" | "claimed" | "sla" | "attachment_added" | "internal_attachment_added";
         /** @description One entry of a ticket's append-only history. */
         EventView: {
             /**
@@ -2215,7 +2328,15 @@ export interface components {
             permissions: components["schemas"]["Permission"][];
         };
         NewCommentInput: {
-            /** @example 已安排工程师明早 9 点上门。 */
+            /**
+             * @description files the caller uploaded to this ticket with `staged=true` for this reply; they take its visibility
+             * @example []
+             */
+            attachment_ids?: number[];
+            /**
+             * @description may be blank only when files are attached
+             * @example 已安排工程师明早 9 点上门。
+             */
             body: string;
             /** @description an internal note (内部批注), never shown to customers */
             internal?: boolean;
@@ -3247,6 +3368,21 @@ export interface components {
             /** Format: int64 */
             unread: number;
         };
+        /** @description The form of an upload (`multipart/form-data`). */
+        UploadForm: {
+            /** @description one part per file (1 to 10); the name is taken from the part's `filename` */
+            files: string[];
+            /**
+             * @description `true`: only staff who see internal notes see the files (default `false`)
+             * @example false
+             */
+            internal?: string | null;
+            /**
+             * @description `true`: for a reply not sent yet; pass the ids as `attachment_ids` of the reply (default `false`)
+             * @example true
+             */
+            staged?: string | null;
+        };
         /** @enum {string} */
         UserKind: "staff" | "customer";
         /** @description Changes to a user; absent fields stay as they are. The kind cannot change. */
@@ -3821,6 +3957,204 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_attachment: {
+        parameters: {
+            query?: {
+                /** @description when the link stops working (Unix seconds) */
+                expires?: number;
+                /** @description the link's signature */
+                sig?: string;
+            };
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with the `Content-Type` decided at upload (`image/png`, `application/pdf` …) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description The requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The range is outside the file */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachment_thumbnail: {
+        parameters: {
+            query?: {
+                /** @description when the link stops working (Unix seconds) */
+                expires?: number;
+                /** @description the link's signature */
+                sig?: string;
+            };
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail (sent as `image/jpeg`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
                 };
             };
             /** @description Malformed request: bad JSON, query or header */
@@ -9593,6 +9927,200 @@ export interface operations {
                 };
             };
             /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid values; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request line and headers above 64 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (details are logged, not sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, query or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A limit was hit: `attachment_too_large`, `ticket_attachments_full` or `too_many_files` (params say the limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `attachment_type_refused`: a kind of file that is not accepted (params.file_name), or a body that is not multipart/form-data */
             415: {
                 headers: {
                     [name: string]: unknown;

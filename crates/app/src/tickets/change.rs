@@ -268,7 +268,7 @@ impl App {
     /// stamps first_response_at; a customer's reply to a pending ticket puts it back in progress.
     pub fn add_comment(&self, actor: &Actor, ticket_id: TicketId, input: &NewCommentInput) -> AppResult<CommentView> {
         let body = input.body.trim();
-        if body.is_empty() {
+        if body.is_empty() && input.attachment_ids.is_empty() {
             return Err(AppError::invalid("body", "must not be blank"));
         }
         let (_, (comment, author_name)) = self.change_ticket(actor, ticket_id, None, |conn, row, log| {
@@ -283,6 +283,7 @@ impl App {
                     created_at: log.at,
                 },
             )?;
+            self.attach_staged(conn, actor, row.id, &input.attachment_ids, comment.id, input.internal)?;
             let kind = if input.internal { EventKind::InternalNoteAdded } else { EventKind::CommentAdded };
             log.push(kind, None, None, Some(comment.id.to_string()), None);
             let public = !input.internal;
@@ -302,7 +303,10 @@ impl App {
             let author_name = directory::user_names(conn, &[actor.user_id])?.pop().map(|(_, name)| name);
             Ok((comment, author_name.unwrap_or_default()))
         })?;
-        Ok(comment_view(&comment, author_name))
+        let mut view = comment_view(&comment, author_name);
+        let mut conn = self.conn()?;
+        view.attachments = self.comment_attachments(&mut conn, actor, &[comment.id])?;
+        Ok(view)
     }
 }
 

@@ -123,12 +123,18 @@ pub struct TransferInput {
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NewCommentInput {
+    /// may be blank only when files are attached
     #[schema(example = "已安排工程师明早 9 点上门。")]
-    #[validate(length(min = 1, max = 20000, message = "must be 1 to 20000 characters"))]
+    #[validate(length(max = 20000, message = "must be at most 20000 characters"))]
     pub body: String,
     /// an internal note (内部批注), never shown to customers
     #[serde(default)]
     pub internal: bool,
+    /// files the caller uploaded to this ticket with `staged=true` for this reply; they take its visibility
+    #[serde(default)]
+    #[validate(length(max = 10, message = "at most 10 files per reply"))]
+    #[schema(example = json!([]))]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// Filters for the ticket list. Lists take comma-separated values (`status=new,assigned`).

@@ -151,7 +151,14 @@ impl App {
             q::list_comments(&mut conn, ticket_id.get(), policy::sees_internal(actor), fetch.after_id, fetch.limit)?;
         let next_cursor = next_id_cursor(&mut rows, page.limit, |c| c.id);
         let book = NameBook::load(&mut conn, rows.iter().map(|c| c.author_id).collect(), vec![], vec![], vec![])?;
-        let items = rows.iter().map(|c| comment_view(c, book.user(c.author_id).unwrap_or_default())).collect();
+        let mut items: Vec<CommentView> =
+            rows.iter().map(|c| comment_view(c, book.user(c.author_id).unwrap_or_default())).collect();
+        let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+        for file in self.comment_attachments(&mut conn, actor, &ids)? {
+            if let Some(comment) = items.iter_mut().find(|c| Some(c.id) == file.comment_id) {
+                comment.attachments.push(file);
+            }
+        }
         Ok(Page { items, next_cursor })
     }
 
@@ -343,6 +350,7 @@ pub(super) fn comment_view(c: &CommentRow, author_name: String) -> CommentView {
         body: c.body.clone(),
         internal: c.internal,
         created_at: utc(c.created_at),
+        attachments: Vec::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod api_keys;
+pub mod attachments;
 pub mod auth;
 pub mod delivery;
 pub mod dispatch;
@@ -35,6 +36,7 @@ pub fn api(cfg: &mut ServiceConfig, api_fallback: actix_web::Route) {
             .configure(auth::routes)
             .configure(api_keys::routes)
             .configure(tickets::routes)
+            .configure(attachments::routes)
             .configure(watchers::routes)
             .configure(users::routes)
             .configure(groups::routes)

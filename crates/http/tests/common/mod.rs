@@ -18,7 +18,9 @@ pub const ADMIN_PASSWORD: &str = "admin-password";
 pub const HTTP_TEST_SECRET: &[u8] = b"http-test-secret-http-test-secret";
 
 pub fn app_for(db: &TestDb) -> App {
-    let app = App::new(db.pool.clone(), AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec()));
+    let store = loopdesk_app::attachments::FileStore::local(&db.files_dir).expect("file store");
+    let app = App::new(db.pool.clone(), AuthConfig::with_secret(HTTP_TEST_SECRET.to_vec()))
+        .with_files(loopdesk_app::attachments::FileSettings::new(store));
     app.ensure_builtin_roles().expect("roles");
     app.create_admin(ADMIN_EMAIL, "Admin", ADMIN_PASSWORD).expect("admin");
     app

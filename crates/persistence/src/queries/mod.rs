@@ -1,6 +1,7 @@
 //! Queries, one module per aggregate. Each function takes a connection so the
 //! app decides the transaction boundaries.
 
+pub mod attachments;
 pub mod auth;
 pub mod delivery;
 pub mod directory;
